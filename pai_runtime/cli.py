@@ -16,11 +16,11 @@ if TYPE_CHECKING:  # ``typing`` costs the PID-1 path milliseconds; annotations a
 
 #: subcommand -> "module:attribute" of its click command
 LAZY_COMMANDS: dict[str, str] = {
-    "init": "pai_runtime.commands:init",
-    "run": "pai_runtime.commands:run",
-    "up": "pai_runtime.commands:up",
-    "config": "pai_runtime.commands:config",
-    "plugins": "pai_runtime.commands:plugins",
+    "init": "pai_runtime.init.cli:init",
+    "run": "pai_runtime.supervisor.cli:run",
+    "up": "pai_runtime.init.cli:up",
+    "config": "pai_runtime.config.cli:config",
+    "plugins": "pai_runtime.runtimeplugins.cli:plugins",
     "check-image": "pai_runtime.registry.cli:check_image",
     "classify": "pai_runtime.exitspec.cli:classify",
     "spec": "pai_runtime.exitspec.cli:spec",
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
             # are loaded after a failure) would only delay the pod's end by ~10 ms.
             os._exit(code)
     if args == ["init"]:  # the init container's whole command line: no need for click
-        from pai_runtime.initcmd import run_init
+        from pai_runtime.init.run import run_init
 
         sys.exit(run_init())
     _group().main(args=args, prog_name="pai-runtime")

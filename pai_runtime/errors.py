@@ -8,6 +8,10 @@ are the contract of ``shared/DESIGN.md``; ``docs/exit-codes.md`` lists them.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 # Init container codes (DESIGN.md "Exit codes").
 OK = 0
 ADDON_FAILED = 33
@@ -129,3 +133,13 @@ class Terminated(Exception):
     def __init__(self, signum: int) -> None:
         super().__init__(f"received signal {signum}")
         self.signum = signum
+
+
+def fail(exc: PaiError) -> NoReturn:
+    """Print the error's one line (secrets scrubbed) and exit with its code: no traceback."""
+    import sys
+
+    from pai_runtime import redact
+
+    sys.stderr.write(f"pai-runtime: error: {redact.scrub(exc.line())}\n")
+    sys.exit(exc.code)

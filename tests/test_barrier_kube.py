@@ -42,7 +42,7 @@ def test_all_ready_passes_and_writes_outputs(rig, sa, tmp_path):
     assert summary.startswith("3/3 tasks ready")
     written = json.loads((ctx.staging / "framework.json").read_text())
     assert written["metadata"]["name"] == "job1"
-    assert ctx.shared["framework"]["metadata"]["name"] == "job1"
+    assert ctx.framework["metadata"]["name"] == "job1"
     assert ctx.runtime_env["FB_WORKER_IPS"] == "10.1.1.0,10.1.1.1"
     assert ctx.runtime_env["FB_MASTER_IPS"] == "10.1.0.0"
     assert "3/3 tasks ready" in ctx.log.messages()
@@ -60,7 +60,7 @@ def test_slow_pod_ips_pass_within_seconds_of_the_last_ip(rig, sa, tmp_path):
     assert "error" not in out, out.get("error")
     assert out["end"] - last_ip < 3.0
     # list + watch, not a poll: a handful of requests, not one per progress step
-    assert ctx.shared["barrier_stats"]["requests"] <= 4
+    assert ctx.barrier_stats["requests"] <= 4
     assert any(m.endswith("tasks ready") and m.startswith(("1/4", "2/4", "3/4")) for m in ctx.log.messages())
 
 

@@ -52,7 +52,7 @@ def test_pods_source_lists_watches_and_feeds_the_env(rig: KubeApiServer, tmp_pat
     assert rig.count(match="/pods", watch=False) == 1  # one list, then the watch
     assert ctx.runtime_env["FB_WORKERS_IPS"] == "10.2.0.1,10.2.0.2"
     assert ctx.runtime_env["FB_LAUNCHER_IPS"] == "10.2.0.9"
-    assert ctx.shared["current_task"] == ("workers", 1)
+    assert ctx.current_task == ("workers", 1)
     written = json.loads((ctx.staging / "framework.json").read_text())
     assert [r["name"] for r in written["spec"]["taskRoles"]] == ["launcher", "workers"]
     assert "variables for workers-1" in framework.run(ctx, {"masterRole": "launcher"})
@@ -152,7 +152,7 @@ def test_framework_plugin_maps_job_config_names(tmp_path):
     assert "variables for taskrole1-0 (file " in summary
     assert ctx.runtime_env["PAI_CURRENT_TASK_ROLE_NAME"] == "taskrole_1"
     assert ctx.runtime_env["PAI_CURRENT_CONTAINER_IP"] == "10.151.40.109"
-    assert ctx.shared["current_ports"]["http"] == [34320]
+    assert ctx.current_ports["http"] == [34320]
     assert (ctx.staging / "job_config.yaml").exists()
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from pai_runtime import selfcopy
 from pai_runtime.errors import ConfigError
+from pai_runtime.init import selfcopy
 from pai_runtime.layout import Layout
 
 pytestmark = pytest.mark.timeout(120)
@@ -217,7 +217,7 @@ def test_removal_never_crosses_a_mount_point(tmp_path: Path) -> None:
         for src, dst, opts in mounts.values())
     script = "import subprocess, sys\n" + setup + textwrap.dedent(f"""
         sys.path.insert(0, "{REPO}")
-        from pai_runtime import selfcopy
+        from pai_runtime.init import selfcopy
         from pai_runtime.layout import Layout
         from tests.test_bundle_selfcopy import RecordingLog
         log = RecordingLog()
@@ -294,7 +294,7 @@ def test_paths_that_would_break_the_launcher_are_refused() -> None:
 _KILLER = """
 import os, shutil, signal, sys
 sys.path.insert(0, sys.argv[1])
-from pai_runtime import selfcopy
+from pai_runtime.init import selfcopy
 from pai_runtime.layout import Layout
 from tests.test_bundle_selfcopy import RecordingLog
 

@@ -105,8 +105,8 @@ def test_command_timeout_kills_the_plugin_group(pai, tmp_path):
 
 def _pipeline(pai, monkeypatch, plugin_yaml: str):
     from pai_runtime import log as logmod
-    from pai_runtime import pipeline
     from pai_runtime.config import secrets, sources
+    from pai_runtime.init import pipeline
     from pai_runtime.initplugins import BUILTINS
     from pai_runtime.layout import Layout
 

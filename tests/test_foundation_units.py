@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pai_runtime import envfile, redact
 from pai_runtime.config.secrets import Secrets
 from pai_runtime.errors import ConfigError
-from pai_runtime.taskroles import RoleMap, platform_name
+from pai_runtime.openpai.roles import RoleMap, platform_name
 from pai_runtime.timespec import TimespecError, parse_duration
 
 

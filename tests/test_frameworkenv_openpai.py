@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pai_runtime import frameworkenv
 from pai_runtime.errors import ConfigError
-from pai_runtime.frameworkenv import Options, generate
-from pai_runtime.taskroles import RoleMap
+from pai_runtime.openpai import env as frameworkenv
+from pai_runtime.openpai.env import Options, generate
+from pai_runtime.openpai.roles import RoleMap
 from tests.rigs.kube_apiserver import compress_status
 
 DATA = Path(__file__).parent / "data" / "framework"
@@ -83,7 +83,7 @@ def test_every_variable_of_a_hashed_port_job(compressed):
     fw = load("openpai_hashed.json")
     if compressed:
         compress_status(fw)
-        from pai_runtime.kube.framework import decompress
+        from pai_runtime.openpai.framework import decompress
 
         decompress(fw)
     result = generate(fw, current_role="worker", current_index=1)

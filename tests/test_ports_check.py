@@ -58,7 +58,7 @@ def test_tcp_listener_on_any_address_is_a_conflict(addr, non_loopback_ip, tmp_pa
     port = s.getsockname()[1]
     try:
         ctx = make_ctx(tmp_path, {})
-        ctx.shared["current_ports"] = {"http": [port], "ssh": [free_port()]}
+        ctx.current_ports = {"http": [port], "ssh": [free_port()]}
         with pytest.raises(PortConflictError) as ei:
             ports.run(ctx, {})
     finally:

@@ -14,6 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` costs the PID-1 path milliseconds; annotations are strings here
     from typing import Any
 
@@ -42,7 +46,7 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log
         return code if 0 <= code <= 255 else 255
 
 
-def resolve_spec_path(ctx: Any) -> tuple[Path, str]:
+def resolve_spec_path(ctx: InitContext) -> tuple[Path, str]:
     """RUNTIME_CONFIG ``exitSpec`` > ``$PAI_CONFIG_DIR/runtime-exit-spec.yaml`` > shipped."""
     from pai_runtime.errors import ConfigError
     from pai_runtime.exitspec.spec import SPEC_FILE, shipped_spec_path
@@ -64,7 +68,7 @@ def resolve_spec_path(ctx: Any) -> tuple[Path, str]:
     return shipped_spec_path(), "shipped default"
 
 
-def install_spec(ctx: Any) -> None:
+def install_spec(ctx: InitContext) -> None:
     """Load and validate the exit spec, write ``ctx.staging/"runtime-exit-spec.yaml"``."""
     from pai_runtime.exitspec import lint
     from pai_runtime.exitspec.spec import SPEC_FILE, dump_installed, load_file

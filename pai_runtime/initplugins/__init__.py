@@ -17,6 +17,6 @@ BUILTINS: dict[str, str] = {
     "image_check": "pai_runtime.initplugins.image_check",
     "ports": "pai_runtime.initplugins.ports",
     "addons": "pai_runtime.initplugins.addons",
-    "runtimeplugins": "pai_runtime.initplugins.runtimeplugins",
+    "runtimeplugins": "pai_runtime.initplugins.plugins",
     "render": "pai_runtime.initplugins.render",
 }

@@ -14,6 +14,10 @@ from typing import Any
 
 from pai_runtime.errors import ADDON_FAILED, Skip
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
+
 #: A mount stopped by the spec's ``timeout`` is an addon failure too.
 TIMEOUT_CODE = ADDON_FAILED
 
@@ -27,7 +31,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-def run(ctx: Any, params: dict[str, Any]) -> str:
+def run(ctx: InitContext, params: dict[str, Any]) -> str:
     from pai_runtime.addons import apply, tarsafe
     from pai_runtime.addons.catalog import Catalog, catalog_dir
 

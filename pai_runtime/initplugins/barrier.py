@@ -33,10 +33,14 @@ from pai_runtime.errors import (
     GangTimeoutError,
     Skip,
 )
-from pai_runtime.kube import framework as fwstatus
 from pai_runtime.kube import pods as podsmod
 from pai_runtime.kube.connection import DEFAULT_SA_DIR, Connection, ConnectionSetupError, resolve
+from pai_runtime.openpai import framework as fwstatus
 from pai_runtime.timespec import TimespecError, parse_duration
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
 
 TIMEOUT_CODE = errors.GANG_TIMEOUT
 FC_GROUP = "frameworkcontroller.microsoft.com"
@@ -97,7 +101,7 @@ def _fmt(seconds: float) -> str:
 class _Reporter:
     """Progress lines: on change (at most once a second) and a heartbeat."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: InitContext) -> None:
         self.ctx = ctx
         self.last_text = ""
         self.last_at = 0.0
@@ -428,7 +432,7 @@ def _classify(exc: Exception, conn: Connection, view: Any, last: fwstatus.Readin
 
 
 # -- entry point -----------------------------------------------------------------------------
-def run(ctx: Any, params: dict[str, Any]) -> str:
+def run(ctx: InitContext, params: dict[str, Any]) -> str:
     env = ctx.environ
     own = {"uid": env.get("FC_POD_UID", "").strip(), "role": env.get("FC_TASKROLE_NAME", "").strip(),
            "index": env.get("FC_TASK_INDEX", "").strip(), "hostname": ""}
@@ -539,10 +543,10 @@ def run(ctx: Any, params: dict[str, Any]) -> str:
     if isinstance(view, _PodsView):
         cur = view.current_task()
         if cur is not None:
-            ctx.shared["current_task"] = cur
+            ctx.current_task = cur
     _publish(ctx, fw, view.what)
     stats = {"requests": client.requests_made, "seconds": round(time.monotonic() - start, 3), "tasks": r.total}
-    ctx.shared["barrier_stats"] = stats
+    ctx.barrier_stats = stats
     size = f"; gang size {r.total} from {view.expected_from}" if getattr(view, "expected_from", "") else ""
     return f"{r.summary()} after {stats['seconds']:.1f}s ({client.requests_made} API requests){size}"
 
@@ -554,15 +558,15 @@ class _NullLog:
     warning = error = info
 
 
-def _publish(ctx: Any, fw: dict[str, Any], what: str) -> None:
+def _publish(ctx: InitContext, fw: dict[str, Any], what: str) -> None:
     """framework.json (decompressed) into runtime.d, the object for later plugins, and
     frameworkbarrier's FB_<ROLE>_IPS / FB_<ROLE>_ADDRESSES."""
-    from pai_runtime import frameworkenv
+    from pai_runtime.openpai import env as frameworkenv
 
     path = ctx.staging / "framework.json"
     tmp = path.with_name(".framework.json.tmp")
     tmp.write_text(json.dumps(fw, indent=1), encoding="utf-8")
     os.replace(tmp, path)
-    ctx.shared["framework"] = fw
-    ctx.shared["framework_source"] = what
+    ctx.framework = fw
+    ctx.framework_source = what
     ctx.runtime_env.update(frameworkenv.barrier_env(fw, ctx.environ))

@@ -4,12 +4,12 @@ MPI hostfile, Volcano ``VC_*``) from the Framework the barrier read.
 Why a plugin of its own: the barrier only knows *when* the gang is complete; this one
 knows what the job's code expects to find in its environment, and it is where the task
 role names of the job config (``taskrole_1``) meet the platform's converted names
-(``taskrole1``): every lookup goes through :class:`pai_runtime.taskroles.RoleMap`, so the
+(``taskrole1``): every lookup goes through :class:`pai_runtime.openpai.roles.RoleMap`, so the
 old ``KeyError: 'taskrole1'`` cannot happen and two names that collide are a clear 247.
 
 Without a Framework: under ``pai-runtime up`` it writes the env of a single local task
 (127.0.0.1, rank 0 of 1) so distributed code runs unchanged on a laptop; in a cluster
-where the barrier found nothing it skips. The pure logic is :mod:`pai_runtime.frameworkenv`.
+where the barrier found nothing it skips. The pure logic is :mod:`pai_runtime.openpai.env`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pai_runtime import frameworkenv, jobconfig
 from pai_runtime.config import yamlsource
 from pai_runtime.errors import ConfigError, Skip
-from pai_runtime.kube import framework as fwstatus
-from pai_runtime.taskroles import RoleMap, platform_name
+from pai_runtime.openpai import env as frameworkenv
+from pai_runtime.openpai import framework as fwstatus
+from pai_runtime.openpai import jobconfig
+from pai_runtime.openpai.roles import RoleMap, platform_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
 
 HOSTFILE = "mpi-hostfile"
 _names = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
@@ -60,7 +65,7 @@ def _load_file(path: str) -> dict[str, Any]:
         raise ConfigError(f"framework file {path!r}: {exc}", where="framework parameters.file") from None
 
 
-def _job_config(ctx: Any, fw: dict[str, Any] | None) -> tuple[Any, bool]:
+def _job_config(ctx: InitContext, fw: dict[str, Any] | None) -> tuple[Any, bool]:
     """The job config document and whether it came from the Framework's annotation."""
     doc = jobconfig.load(ctx.layout, ctx.runtime_config)
     if doc is not None or fw is None:
@@ -97,10 +102,10 @@ def _gpus(doc: Any) -> dict[str, int]:
     return out
 
 
-def run(ctx: Any, params: dict[str, Any]) -> str:
+def run(ctx: InitContext, params: dict[str, Any]) -> str:
     env = ctx.environ
-    fw = ctx.shared.get("framework")
-    source = ctx.shared.get("framework_source", "barrier")
+    fw = ctx.framework
+    source = ctx.framework_source
     if fw is None and params.get("file"):
         fw, source = _load_file(params["file"]), f"file {params['file']}"
     doc, from_annotation = _job_config(ctx, fw)
@@ -115,7 +120,7 @@ def run(ctx: Any, params: dict[str, Any]) -> str:
     fw_roles = RoleMap(spec_names, source="Framework spec.taskRoles")
 
     wanted = (env.get("PAI_CURRENT_TASK_ROLE_NAME") or env.get("FC_TASKROLE_NAME") or "").strip()
-    shared_task = ctx.shared.get("current_task")
+    shared_task = ctx.current_task
     role: str | None = local_role
     if role is None and wanted:
         role = fw_roles.resolve(wanted)
@@ -157,8 +162,8 @@ def run(ctx: Any, params: dict[str, Any]) -> str:
         (ctx.staging / HOSTFILE).write_text(result.hostfile, encoding="utf-8")
     if from_annotation and doc is not None and not (ctx.staging / "job_config.yaml").exists():
         (ctx.staging / "job_config.yaml").write_text(fw["metadata"]["annotations"]["config"], encoding="utf-8")
-    ctx.shared["current_ports"] = dict(result.current.ports) if result.current is not None else {}
+    ctx.current_ports = dict(result.current.ports) if result.current is not None else {}
     if role is not None and index is not None:
-        ctx.shared["current_task"] = (role, index)
+        ctx.current_task = (role, index)
     who = f"{role}-{index}" if role is not None and index is not None else "no current task"
     return f"{len(out)} variables for {who} ({source})"

@@ -20,6 +20,10 @@ from typing import Any
 
 from pai_runtime.errors import ConfigError, Skip
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
+
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -51,14 +55,14 @@ DEFAULT_DEADLINE = 60.0
 TIMEOUT_MARGIN = 1.0
 
 
-def _path(value: str | None, ctx: Any) -> str | None:
+def _path(value: str | None, ctx: InitContext) -> str | None:
     if not value:
         return None
     p = Path(value)
     return str(p if p.is_absolute() else ctx.layout.config_dir / p)
 
 
-def run(ctx: Any, params: dict[str, Any]) -> str:
+def run(ctx: InitContext, params: dict[str, Any]) -> str:
     from pai_runtime.registry.check import FAIL, UNKNOWN, check
     from pai_runtime.registry.client import Options, check_mirror
     from pai_runtime.timespec import TimespecError, parse_duration
@@ -90,7 +94,7 @@ def run(ctx: Any, params: dict[str, Any]) -> str:
                     cancelled=ctx.cancelled)
     if verdict.outcome == FAIL:
         raise verdict.error()
-    ctx.shared["image_check"] = {"image": str(image), "outcome": verdict.outcome, "digest": verdict.digest}
+    ctx.image_check = {"image": str(image), "outcome": verdict.outcome, "digest": verdict.digest}
     if verdict.outcome == UNKNOWN:
         return f"{image}: unknown ({verdict.reason}); not failing"
     return f"{image}: found" + (f" ({verdict.digest})" if verdict.digest else "")

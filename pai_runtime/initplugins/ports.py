@@ -7,7 +7,7 @@ node's ports, so a port already bound anywhere means the user's server fails lat
 an obscure EADDRINUSE; here it is 253 at init, naming the port and, where this container
 may see it, the owning process.
 
-Ports come from the ``framework`` plugin (``ctx.shared["current_ports"]``) or from
+Ports come from the ``framework`` plugin (``ctx.current_ports``) or from
 ``PAI_CONTAINER_HOST_PORT_LIST`` ("http:1,2;ssh:3;"), or ``parameters.ports``.
 """
 
@@ -17,6 +17,10 @@ import socket
 from typing import Any
 
 from pai_runtime.errors import PortConflictError, Skip
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
 
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -83,10 +87,10 @@ def check(ports: dict[str, list[int]]) -> list[str]:
     return problems
 
 
-def run(ctx: Any, params: dict[str, Any]) -> str:
+def run(ctx: InitContext, params: dict[str, Any]) -> str:
     ports = params.get("ports")
     if ports is None:
-        ports = ctx.shared.get("current_ports")
+        ports = ctx.current_ports
     if ports is None and ctx.runtime_env.get("PAI_CONTAINER_HOST_PORT_LIST"):
         ports = parse_port_list(ctx.runtime_env["PAI_CONTAINER_HOST_PORT_LIST"])
     ports = {k: list(v) for k, v in (ports or {}).items() if v}

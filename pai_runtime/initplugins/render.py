@@ -11,6 +11,10 @@ from typing import Any
 
 from pai_runtime.errors import Skip
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
+
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -28,7 +32,7 @@ def render_script(commands: list[str], *, shell: str = "/bin/sh", errexit: bool 
     return head + "".join(c.rstrip("\n") + "\n" for c in commands)
 
 
-def run(ctx: Any, params: dict[str, Any]) -> str:
+def run(ctx: InitContext, params: dict[str, Any]) -> str:
     doc = ctx.runtime_config
     commands = doc.data.get("commands")
     if commands is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pai_runtime.kube.framework import Readiness
+from pai_runtime.openpai.framework import Readiness
 
 #: Labels that name a pod's role, most specific first.
 ROLE_LABELS = (

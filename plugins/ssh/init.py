@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pai_runtime import plugin_api
 from pai_runtime.plugin_api import q
-from pai_runtime.taskroles import RoleMap, platform_name
+from pai_runtime.openpai.roles import RoleMap, platform_name
 
 
 def safe_name(text: str) -> str:

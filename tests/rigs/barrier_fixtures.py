@@ -13,8 +13,8 @@ import pytest
 
 from pai_runtime.config.secrets import Secrets
 from pai_runtime.config.yamlsource import Document
+from pai_runtime.init.pipeline import InitContext
 from pai_runtime.layout import Layout
-from pai_runtime.pipeline import InitContext
 from tests.rigs.kube_apiserver import KubeApiServer, ServiceAccountDir
 
 

@@ -22,6 +22,9 @@ if [ "$(id -u)" != 0 ]; then
   SUDO=sudo
 fi
 echo "installing Debian packages: ${missing[*]}" >&2
+# One apt at a time: parallel test sessions on one machine would fight over dpkg's lock.
+exec 9>/tmp/pai-apt.lock
+flock 9
 # Keep package postinst scripts from starting services (nginx on :80, docker-registry).
 policy=/usr/sbin/policy-rc.d
 added_policy=0

@@ -20,56 +20,19 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pai_runtime import envfile, errors, redact
-from pai_runtime.config.secrets import Secrets
 from pai_runtime.config.sources import InitSpec, PluginSpec
-from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError, InternalError, PaiError, Skip, Terminated
+from pai_runtime.init.context import InitContext
 from pai_runtime.initplugins import BUILTINS
 from pai_runtime.layout import Layout
 
 RUN_PARTS_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-
-
-@dataclass
-class InitContext:
-    """What a plugin may read and write. ``staging`` becomes ``runtime.d``;
-    ``runtime_env`` becomes ``runtime.d/env``; ``shared`` passes results between
-    plugins (e.g. the parsed framework for the env generator)."""
-
-    layout: Layout
-    environ: Mapping[str, str]
-    runtime_config: Document
-    secrets: Secrets
-    staging: Path
-    local: bool = False
-    runtime_env: dict[str, str] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
-    shared: dict[str, Any] = field(default_factory=dict)
-    deadline: float | None = None
-    log: Any = None
-    cancelled: threading.Event = field(default_factory=threading.Event)
-
-    def remaining(self, default: float | None = None) -> float | None:
-        """Seconds left before the running plugin's timeout (``default`` if none)."""
-        if self.deadline is None:
-            return default
-        left = self.deadline - time.monotonic()
-        return max(0.0, left if default is None else min(left, default))
-
-    def progress(self, message: str, **kw: Any) -> None:
-        """One progress line ("3/4 tasks ready", "retry in 2 s: 429")."""
-        if self.log is not None:
-            self.log.info(message, **kw)
-
-    @property
-    def in_cluster(self) -> bool:
-        return bool(self.environ.get("KUBERNETES_SERVICE_HOST")) and not self.local
 
 
 @dataclass

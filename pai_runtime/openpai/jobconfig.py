@@ -14,7 +14,7 @@ from pai_runtime.config import yamlsource
 from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
 from pai_runtime.layout import Layout
-from pai_runtime.taskroles import RoleMap
+from pai_runtime.openpai.roles import RoleMap
 
 
 def load(layout: Layout, runtime_config: Document) -> Document | None:

@@ -20,12 +20,16 @@ from pai_runtime import log as logmod
 from pai_runtime.errors import ConfigError, PaiError, Terminated
 from pai_runtime.layout import Layout
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
+
 SETTINGS_FILE = "settings.json"
 #: secret values the job container must mask in runtime.log and the termination message
 REDACT_FILE = "redact.json"
 
 
-def user_env(ctx: Any) -> dict[str, str]:
+def user_env(ctx: InitContext) -> dict[str, str]:
     """``env`` and ``envFile`` of RUNTIME_CONFIG, secrets rendered."""
     doc = ctx.runtime_config
     out: dict[str, str] = {}
@@ -55,7 +59,7 @@ def user_env(ctx: Any) -> dict[str, str]:
     return out
 
 
-def job_settings(ctx: Any) -> dict[str, Any]:
+def job_settings(ctx: InitContext) -> dict[str, Any]:
     """What the job container needs from RUNTIME_CONFIG, resolved once here so ``run``
     reads one small JSON file instead of parsing YAML on the PID-1 path."""
     from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE
@@ -76,9 +80,9 @@ def job_settings(ctx: Any) -> dict[str, Any]:
 
 def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -> int:
     """The whole init container; returns the exit code (never raises)."""
-    from pai_runtime import pipeline
     from pai_runtime.config import secrets as secrets_mod
     from pai_runtime.config import sources
+    from pai_runtime.init import pipeline
 
     environ = dict(os.environ if environ is None else environ)
     logmod.configure("init")
@@ -125,7 +129,7 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
             fd = os.open(staging / REDACT_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(used, f)
-        from pai_runtime import selfcopy
+        from pai_runtime.init import selfcopy
 
         try:  # before publishing: a failed or interrupted init never leaves a runtime.d
             selfcopy.install(layout, log)

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pai_runtime.errors import ConfigError
-from pai_runtime.kube import framework as fwstatus
-from pai_runtime.taskroles import RoleMap, platform_name
+from pai_runtime.openpai import framework as fwstatus
+from pai_runtime.openpai.roles import RoleMap, platform_name
 
 PORT_SPEC_ANNOTATION = "rest-server/port-scheduling-spec"
 TORCH_DEFAULT_PORT = 29500

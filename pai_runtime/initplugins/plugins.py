@@ -13,6 +13,10 @@ from typing import Any
 
 from pai_runtime.errors import Skip
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
+
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -20,9 +24,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-def run(ctx: Any, params: dict[str, Any]) -> str:
-    from pai_runtime import jobconfig
+def run(ctx: InitContext, params: dict[str, Any]) -> str:
     from pai_runtime import runtime_plugins as rp
+    from pai_runtime.openpai import jobconfig
 
     job = jobconfig.load(ctx.layout, ctx.runtime_config)
     task = rp.current_task(ctx, job)
@@ -49,7 +53,7 @@ def run(ctx: Any, params: dict[str, Any]) -> str:
     pre, post = rp.write_scripts(ctx.staging, ctx.layout.runtime_dir, results)
     applied = [r.request.plugin for r in results if r.verdict == "applied"]
     skipped = sum(1 for r in results if r.verdict != "applied")
-    ctx.shared["runtime_plugins"] = applied
+    ctx.runtime_plugins = applied
     return (f"{', '.join(applied) or 'none'} applied"
             + (f", {skipped} skipped/ignored" if skipped else "")
             + f"; {pre} pre / {post} post snippet(s)")

@@ -1,0 +1,109 @@
+"""The small API a Python runtime plugin's init entry uses (stdlib only).
+
+Why: every plugin needs the same four things: read its input, quote values for sh,
+append snippets to the pre/post scripts, and fail with one clear line and the right
+exit code. Getting quoting right once here is what keeps a parameter like
+``clone_dir: "x; rm -rf /"`` a path. An executable in another language does the same by
+reading ``$PAI_PLUGIN_INPUT`` (JSON) and appending to ``$PAI_PRE_COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+#: exit code for a parameter or config problem (the init container exits 247)
+CONFIG_INVALID = 247
+
+quote = shlex.quote
+
+
+def q(value: Any) -> str:
+    """``shlex.quote`` of ``str(value)``: the only way a value may reach a shell line."""
+    return shlex.quote(str(value))
+
+
+@dataclass
+class PluginInput:
+    name: str
+    instance: str
+    parameters: dict[str, Any]
+    failure_policy: str
+    task_role: str | None
+    task_index: int | None
+    job_config: dict[str, Any] | None
+    pre_path: Path
+    post_path: Path
+    out_dir: Path
+    runtime_out_dir: Path
+    plugin_dir: Path
+    local: bool
+    env: dict[str, str]
+
+    def getenv(self, key: str, default: str | None = None) -> str | None:
+        """A runtime env variable (exported by earlier init plugins), else the process env."""
+        return self.env.get(key, os.environ.get(key, default))
+
+    def pre(self, lines: Iterable[str] | str) -> None:
+        """Append shell lines to this plugin's pre-commands."""
+        _append(self.pre_path, lines)
+
+    def post(self, lines: Iterable[str] | str) -> None:
+        _append(self.post_path, lines)
+
+    def out_file(self, name: str, content: str | bytes, mode: int = 0o644) -> str:
+        """Write a file the job container needs; returns its path *in the job container*."""
+        path = self.out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(path, mode)
+        return str(self.runtime_out_dir / name)
+
+
+def _append(path: Path, lines: Iterable[str] | str) -> None:
+    if isinstance(lines, str):
+        lines = [lines]
+    with path.open("a", encoding="utf-8") as f:
+        for line in lines:
+            f.write(line.rstrip("\n") + "\n")
+
+
+def load(path: str | None = None) -> PluginInput:
+    """The input the runtime wrote for this run (``$PAI_PLUGIN_INPUT``)."""
+    path = path or os.environ.get("PAI_PLUGIN_INPUT")
+    if not path:
+        fail("PAI_PLUGIN_INPUT is not set: run this plugin through `pai-runtime init`", code=248)
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    return PluginInput(
+        name=data["name"], instance=data["instance"], parameters=data.get("parameters") or {},
+        failure_policy=data.get("failurePolicy", "fail"), task_role=data.get("taskRole"),
+        task_index=data.get("taskIndex"), job_config=data.get("jobConfig"),
+        pre_path=Path(data["preCommands"]), post_path=Path(data["postCommands"]),
+        out_dir=Path(data["outDir"]), runtime_out_dir=Path(data["runtimeOutDir"]),
+        plugin_dir=Path(data["pluginDir"]), local=bool(data.get("local")), env=dict(data.get("env") or {}),
+    )
+
+
+def fail(message: str, *, hint: str | None = None, code: int = CONFIG_INVALID) -> NoReturn:
+    """One line on stderr (what, and how to fix it) and exit ``code``; the runtime turns
+    the last line into the init container's error."""
+    sys.stderr.write("error: " + message + (f" ({hint})" if hint else "") + "\n")
+    sys.stderr.flush()
+    raise SystemExit(code)
+
+
+def die_sh(message: str, code: int = 1) -> str:
+    """A sh group that prints ``message`` to stderr and exits ``code`` (for checks that can
+    only happen in the job container, like a missing binary in the user's image); safe
+    after ``||``."""
+    return f"{{ echo {q(message)} >&2; exit {int(code)}; }}"

@@ -1,0 +1,195 @@
+"""Find runtime plugins: ``plugins/`` and ``PAI_PLUGIN_PATH`` dirs, each folder's
+``desc.yaml`` read and checked, and the listing ``pai-runtime plugins`` prints.
+
+Why operator dirs first: like ``PATH``, a plugin an operator installs shadows the shipped one
+of the same name, and the listing shows which one won.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pai_runtime.errors import ConfigError, PaiError
+from pai_runtime.layout import Layout
+
+DESC_FILE = "desc.yaml"
+PLUGIN_PATH_VAR = "PAI_PLUGIN_PATH"
+
+
+@dataclass(frozen=True)
+class PluginDesc:
+    """One plugin folder, as its ``desc.yaml`` describes it."""
+
+    name: str
+    description: str
+    directory: Path
+    init_kind: str  # "python" | "exec"
+    init_target: Path
+    schema: dict[str, Any]
+    shadows: tuple[Path, ...] = ()
+    #: other names jobs may use for it (OpenPAI's ``teamwise_storage`` for ``storage``)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def readme(self) -> Path:
+        return self.directory / "README.md"
+
+
+def search_dirs(layout: Layout, environ: Any = None) -> list[Path]:
+    """``PAI_PLUGIN_PATH`` dirs (in order) before the shipped ``plugins/`` dir."""
+    environ = os.environ if environ is None else environ
+    extra = [Path(p) for p in (environ.get(PLUGIN_PATH_VAR) or "").split(os.pathsep) if p.strip()]
+    out: list[Path] = []
+    for d in [*extra, layout.plugins_dir]:
+        if d not in out:
+            out.append(d)
+    return out
+
+
+def discover(layout: Layout, environ: Any = None) -> dict[str, PluginDesc]:
+    """Every plugin found, by name; the first dir of the search path wins a name."""
+    import dataclasses
+
+    found: dict[str, PluginDesc] = {}
+    shadowed: dict[str, list[Path]] = {}
+    for root in search_dirs(layout, environ):
+        if not root.is_dir():
+            continue
+        for sub in sorted(root.iterdir(), key=lambda p: p.name):
+            if not (sub / DESC_FILE).is_file():
+                continue
+            desc = load_desc(sub)
+            if desc.name in found:
+                shadowed.setdefault(desc.name, []).append(sub)
+                continue
+            found[desc.name] = desc
+    for name, dirs in shadowed.items():
+        found[name] = dataclasses.replace(found[name], shadows=tuple(dirs))
+    return found
+
+
+def by_name(plugins: dict[str, PluginDesc]) -> dict[str, PluginDesc]:
+    """``plugins`` plus their aliases; a plugin's own name always wins over an alias."""
+    out = dict(plugins)
+    for desc in plugins.values():
+        for alias in desc.aliases:
+            out.setdefault(alias, desc)
+    return out
+
+
+def load_desc(directory: Path) -> PluginDesc:
+    """Parse and check ``directory/desc.yaml``; any problem is a ConfigError (247) that
+    names the file, because a broken plugin must be fixed by whoever installed it."""
+    from pai_runtime.config import yamlsource
+
+    path = directory / DESC_FILE
+    doc = yamlsource.parse(yamlsource.read_file(path, "plugin description"), str(path))
+    data = doc.data
+    if not isinstance(data, dict):
+        raise ConfigError("a plugin desc.yaml must be a mapping", where=doc.where(),
+                          hint="see docs/plugins.md for name, description, init, parameters")
+    for key in ("name", "description", "init"):
+        if key not in data:
+            raise ConfigError(f"missing required key {key!r}", where=doc.where(),
+                              hint="see docs/plugins.md (copy plugins/_template)")
+    name = data["name"]
+    if not isinstance(name, str) or not name or name != directory.name:
+        raise ConfigError(f"plugin name {name!r} must equal its folder name {directory.name!r}",
+                          where=doc.where(("name",)), hint="rename the folder or fix 'name'")
+    init = data["init"]
+    if isinstance(init, str):
+        init = {"python": init} if init.endswith(".py") else {"exec": init}
+    if not isinstance(init, dict) or len(init) != 1 or next(iter(init)) not in ("python", "exec"):
+        raise ConfigError("'init' must be {python: FILE.py} or {exec: FILE}", where=doc.where(("init",)),
+                          hint="python entries run with the runtime's interpreter; exec entries need +x")
+    kind, target = next(iter(init.items()))
+    target_path = (directory / str(target)).resolve()
+    if not target_path.is_file():
+        raise ConfigError(f"init entry {str(target)!r} does not exist in {directory}",
+                          where=doc.where(("init", kind)), hint="fix the path (relative to the plugin folder)")
+    if kind == "exec" and not os.access(target_path, os.X_OK):
+        raise ConfigError(f"init entry {str(target_path)!r} is not executable", where=doc.where(("init", kind)),
+                          hint=f"chmod +x {target_path}")
+    aliases = data.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+        raise ConfigError("'aliases' must be a list of names", where=doc.where(("aliases",)),
+                          hint="e.g. aliases: [teamwise_storage]")
+    schema = data.get("parameters", {"type": "object"})
+    if not isinstance(schema, dict):
+        raise ConfigError("'parameters' must be a JSON schema (a mapping)", where=doc.where(("parameters",)))
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise ConfigError(f"'parameters' is not a valid JSON schema: {exc.message}",
+                          where=doc.where(("parameters",)), hint="see https://json-schema.org") from None
+    return PluginDesc(name=name, description=str(data["description"]).strip(), directory=directory,
+                      init_kind=kind, init_target=target_path, schema=schema, aliases=tuple(aliases))
+
+
+def summarize_schema(schema: dict[str, Any]) -> str:
+    """``name*: type (default x)`` for every top-level parameter; ``*`` = required."""
+    props = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    parts = []
+    for key, sub in props.items():
+        parts.append(f"{key}{'*' if key in required else ''}: {_type_of(sub)}"
+                     + (f" = {json.dumps(sub['default'])}" if isinstance(sub, dict) and "default" in sub else ""))
+    return ", ".join(parts) if parts else "(no parameters)"
+
+
+def _type_of(sub: Any) -> str:
+    if not isinstance(sub, dict):
+        return "any"
+    if "enum" in sub:
+        return "|".join(map(str, sub["enum"]))
+    t = sub.get("type")
+    if isinstance(t, list):
+        return "|".join(t)
+    if t == "array":
+        return f"list of {_type_of(sub.get('items') or {})}"
+    if t == "object" and sub.get("properties"):
+        required = set(sub.get("required") or [])
+        return "{" + ", ".join(k + ("*" if k in required else "") for k in sub["properties"]) + "}"
+    if t:
+        return str(t)
+    for key in ("anyOf", "oneOf"):
+        if key in sub:
+            return "|".join(_type_of(s) for s in sub[key])
+    return "any"
+
+
+def first_sentence(text: str, width: int = 110) -> str:
+    """The description's first sentence on one line (descriptions wrap in desc.yaml)."""
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    flat = flat if end < 0 else flat[:end + 1]
+    return flat if len(flat) <= width else flat[:width - 3].rsplit(" ", 1)[0] + "..."
+
+
+def describe_all(layout: Layout) -> list[str]:
+    """Lines for ``pai-runtime plugins``: name, source dir, description, parameters."""
+    try:
+        plugins = discover(layout)
+    except PaiError as exc:
+        return [f"error: {exc.line()}"]
+    if not plugins:
+        return [f"none (searched {', '.join(map(str, search_dirs(layout)))})"]
+    lines = []
+    for desc in plugins.values():
+        kind = " (template: copy it to start a plugin)" if desc.name.startswith("_") else ""
+        first = first_sentence(desc.description)
+        lines.append(f"{desc.name:<12} {desc.directory}{kind}")
+        lines.append(f"  {first}")
+        lines.append(f"  init: {desc.init_kind} {desc.init_target.name}")
+        if desc.aliases:
+            lines.append(f"  also named: {', '.join(desc.aliases)}")
+        lines.append(f"  parameters: {summarize_schema(desc.schema)}")
+        for other in desc.shadows:
+            lines.append(f"  (shadows {other})")
+    return lines
