@@ -4,7 +4,7 @@ Why a built-in: the plugins a user names (cmd, ssh, git, storage, initscripts, o
 operator dropped into ``PAI_PLUGIN_PATH``) must all be checked before any of them runs,
 and their snippets collected into the two scripts the job container runs
 (``runtime.d/precommands.sh`` before the user's command, ``postcommands.sh`` after it
-succeeded). The machinery lives in :mod:`pai_runtime.runtime_plugins`.
+succeeded). The machinery lives in :mod:`pai_runtime.runtimeplugins`.
 """
 
 from __future__ import annotations
@@ -25,32 +25,36 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 
 def run(ctx: InitContext, params: dict[str, Any]) -> str:
-    from pai_runtime import runtime_plugins as rp
     from pai_runtime.openpai import jobconfig
+    from pai_runtime.runtimeplugins.discover import discover
+    from pai_runtime.runtimeplugins.request import applies, current_task, requests_from
+    from pai_runtime.runtimeplugins.run import Result, run_one
+    from pai_runtime.runtimeplugins.scripts import write_scripts
+    from pai_runtime.runtimeplugins.validate import resolve
 
     job = jobconfig.load(ctx.layout, ctx.runtime_config)
-    task = rp.current_task(ctx, job)
-    requests = rp.requests_from(ctx.runtime_config, job, task)
+    task = current_task(ctx, job)
+    requests = requests_from(ctx.runtime_config, job, task)
     if not requests:
         raise Skip("no runtime plugins named (RUNTIME_CONFIG runtimePlugin, job config extras/prerequisites)")
     for req in requests:
         req.parameters = ctx.secrets.render_tree(req.parameters, used_in=req.param_where(()))
-    plugins = rp.discover(ctx.layout, ctx.environ)
-    rp.resolve(requests, plugins)  # every plugin's parameters checked before any runs
-    results: list[rp.Result] = []
+    plugins = discover(ctx.layout, ctx.environ)
+    resolve(requests, plugins)  # every plugin's parameters checked before any runs
+    results: list[Result] = []
     for req in requests:
         if ctx.cancelled.is_set():
             break
-        ok, why = rp.applies(req, task)
+        ok, why = applies(req, task)
         if not ok:
             ctx.log.info("runtime plugin skipped", runtime_plugin=req.plugin, reason=why)
-            results.append(rp.Result(req, "skipped", why))
+            results.append(Result(req, "skipped", why))
             continue
         if why:
             ctx.log.info(why, runtime_plugin=req.plugin)
         ctx.progress("runtime plugin init", runtime_plugin=req.instance, source=req.where)
-        results.append(rp.run_one(ctx, req, task))
-    pre, post = rp.write_scripts(ctx.staging, ctx.layout.runtime_dir, results)
+        results.append(run_one(ctx, req, task))
+    pre, post = write_scripts(ctx.staging, ctx.layout.runtime_dir, results)
     applied = [r.request.plugin for r in results if r.verdict == "applied"]
     skipped = sum(1 for r in results if r.verdict != "applied")
     ctx.runtime_plugins = applied

@@ -12,8 +12,8 @@ Everything that depends on the user's image
 from __future__ import annotations
 
 from pai_runtime import plugin_api
-from pai_runtime.plugin_api import q
 from pai_runtime.openpai.roles import RoleMap, platform_name
+from pai_runtime.plugin_api import q
 
 
 def safe_name(text: str) -> str:
