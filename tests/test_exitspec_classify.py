@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pai_runtime.exitspec import spec
 from pai_runtime.exitspec.classify import classify, last_match, normalise_exit_code
-from pai_runtime.exitspec.logtail import LogTail, parse_size, read_tail
+from pai_runtime.exitspec.logtail import LogTail, read_tail
 from pai_runtime.exitspec.spec import compile_regex
 
 REPO = Path(__file__).resolve().parent.parent
@@ -231,15 +231,6 @@ def test_window_reads_only_the_tail(tmp_path):
     assert len(t.data) == 1 << 20 and t.data.endswith(b"end\n")
     assert run(DEFAULT, 1, t.data).exit_code == 255  # the early line is outside the window
     assert read_tail(p, 60 << 20).data.startswith(b"ImportError: early")
-
-
-def test_parse_size():
-    assert parse_size(None) == 10 << 20
-    assert parse_size("10MiB") == parse_size("10Mi") == parse_size("10M") == 10 << 20
-    assert parse_size(4096) == 4096 and parse_size("512k") == 512 << 10 and parse_size("1GiB") == 1 << 30
-    for bad in ("ten", "-1", 0, True):
-        with pytest.raises(ValueError):
-            parse_size(bad)
 
 
 def test_rotated_tail_is_prepended_when_current_is_short(tmp_path):

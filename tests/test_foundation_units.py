@@ -12,7 +12,7 @@ from pai_runtime import envfile, redact
 from pai_runtime.config.secrets import Secrets
 from pai_runtime.errors import ConfigError
 from pai_runtime.openpai.roles import RoleMap, platform_name
-from pai_runtime.timespec import TimespecError, parse_duration
+from pai_runtime.units import TimespecError, parse_duration
 
 
 @pytest.mark.parametrize("text,seconds", [

@@ -94,7 +94,7 @@ def build(name: str, paths: tuple[str, ...], src: Path, out: str, metadata: Path
     --from ./rootfs -o dist/
     """
     from pai_runtime.addons.build import build as do_build
-    from pai_runtime.addons.tarsafe import human
+    from pai_runtime.units import human_size as human
 
     built = do_build(name, list(paths), src, out, metadata=metadata, compresslevel=compress_level,
                      limits=_limits())
@@ -110,9 +110,9 @@ def build(name: str, paths: tuple[str, ...], src: Path, out: str, metadata: Path
 @_guard
 def validate(meta: Path, tarball: Path) -> None:
     """Check METADATA and TARBALL against every rule; print all violations at once."""
-    from pai_runtime.addons.tarsafe import human
     from pai_runtime.addons.validate import InvalidAddon
     from pai_runtime.addons.validate import validate as do_validate
+    from pai_runtime.units import human_size as human
 
     report = do_validate(meta, tarball, _limits())
     if not report.ok:
@@ -172,7 +172,7 @@ def disable(name: str, catalog: Path | None) -> None:
 def list_(as_json: bool, catalog: Path | None) -> None:
     """Registered addons: name, state, size, sha256, paths."""
     from pai_runtime.addons.catalog import CatalogError
-    from pai_runtime.addons.tarsafe import human
+    from pai_runtime.units import human_size as human
 
     cat = _catalog(catalog)
     rows: list[dict[str, Any]] = []

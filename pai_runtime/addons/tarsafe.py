@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
-import re
 import shutil
 import stat
 import tarfile
@@ -34,12 +33,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from pai_runtime.errors import ConfigError
+from pai_runtime.units import human_size as human
+from pai_runtime.units import parse_size
 
 DEFAULT_MAX_SIZE = 4 << 30
 DEFAULT_MAX_MEMBERS = 50_000
 CHUNK = 1 << 20
 _OUT_CHUNK = 4 << 20
-_SIZE_RE = re.compile(r"\s*(\d+)\s*([kmgt]?)(i?b?)\s*", re.I)
 _GZIP_MAGIC = b"\x1f\x8b"
 #: Largest single read tarfile may make outside a member's data: a pax or GNU long-name
 #: header's data, read into memory at once (and held while chained headers recurse).
@@ -67,22 +67,6 @@ class Cancelled(Exception):
     """Extraction stopped because the caller asked (init timeout or signal)."""
 
 
-def parse_size(text: str) -> int:
-    """``"4G"``, ``"512MiB"``, ``"1000000"`` -> bytes (binary multiples)."""
-    m = _SIZE_RE.fullmatch(text)
-    if not m:
-        raise ValueError(f"{text!r} is not a size (e.g. 4G, 512M, 1000000)")
-    return int(m.group(1)) << (10 * " kmgt".index((m.group(2) or " ").lower()))
-
-
-def human(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"
-
-
 @dataclass(frozen=True)
 class Limits:
     """Tar-bomb bounds; ``PAI_ADDON_MAX_SIZE`` / ``PAI_ADDON_MAX_MEMBERS`` override them."""
@@ -96,9 +80,10 @@ class Limits:
         size, members = DEFAULT_MAX_SIZE, DEFAULT_MAX_MEMBERS
         if env.get("PAI_ADDON_MAX_SIZE"):
             try:
-                size = parse_size(env["PAI_ADDON_MAX_SIZE"])
+                size = parse_size(env["PAI_ADDON_MAX_SIZE"], minimum=1, what="PAI_ADDON_MAX_SIZE")
             except ValueError as exc:
-                raise ConfigError(str(exc), where="PAI_ADDON_MAX_SIZE", hint="give bytes or e.g. 8G") from None
+                raise ConfigError(str(exc), where="PAI_ADDON_MAX_SIZE",
+                                  hint="give bytes or a Kubernetes quantity, e.g. 8Gi or 8G") from None
         if env.get("PAI_ADDON_MAX_MEMBERS"):
             try:
                 members = int(env["PAI_ADDON_MAX_MEMBERS"])

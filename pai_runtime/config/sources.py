@@ -16,7 +16,7 @@ from pai_runtime.config import schema, yamlsource
 from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
 from pai_runtime.layout import Layout
-from pai_runtime.timespec import TimespecError, parse_duration
+from pai_runtime.units import TimespecError, parse_duration
 
 
 @dataclass

@@ -51,11 +51,12 @@ def classify(exit_code: int, user_log: str, platform_log: str | None, spec_path:
     from pai_runtime.exitspec import exitinfo, message
     from pai_runtime.exitspec.classify import classify as run_classify
     from pai_runtime.exitspec.classify import normalise_exit_code
-    from pai_runtime.exitspec.logtail import parse_size, read_tail
+    from pai_runtime.exitspec.logtail import DEFAULT_WINDOW, read_tail
+    from pai_runtime.units import parse_size
 
     spec = _load_spec(spec_path)
     try:
-        size = parse_size(window)
+        size = DEFAULT_WINDOW if window is None else parse_size(window, minimum=1, what="--search-window")
     except ValueError as exc:
         click.echo(f"pai-runtime classify: --search-window: {exc}", err=True)
         sys.exit(247)

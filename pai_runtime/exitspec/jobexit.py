@@ -37,7 +37,7 @@ class Notes:
         if runtime_log is None or not self.lines:
             return
         from pai_runtime import redact
-        from pai_runtime.supervisor.runlog import timestamp
+        from pai_runtime.units import timestamp
 
         stamp = timestamp()  # the format of every other runtime.log line
         body = redact.scrub("".join(f"{stamp} [pai-runtime] exit-spec: {line}\n" for line in self.lines))
@@ -81,11 +81,12 @@ def load_spec(layout: Any, settings: dict[str, Any], notes: Notes) -> Any:
 
 
 def _window(settings: dict[str, Any], notes: Notes) -> int:
-    from pai_runtime.exitspec.logtail import DEFAULT_WINDOW, parse_size
+    from pai_runtime.exitspec.logtail import DEFAULT_WINDOW
+    from pai_runtime.units import parse_size
 
     raw = (settings.get("logs") or {}).get("searchWindow") if isinstance(settings.get("logs"), dict) else None
     try:
-        return parse_size(raw, DEFAULT_WINDOW)
+        return DEFAULT_WINDOW if raw is None else parse_size(raw, minimum=1, what="logs.searchWindow")
     except ValueError as exc:
         notes.add(f"logs.searchWindow: {exc}; using {DEFAULT_WINDOW} bytes")
         return DEFAULT_WINDOW

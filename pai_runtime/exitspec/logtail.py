@@ -13,7 +13,6 @@ and the note says so.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from pai_runtime.exitspec.record import Record
@@ -21,7 +20,6 @@ from pai_runtime.exitspec.record import Record
 DEFAULT_WINDOW = 10 * 1024 * 1024
 #: ``current`` shorter than this gets the tail of ``current.1`` (same size) prepended.
 ROTATED_PREPEND = 16 * 1024
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$", re.IGNORECASE)
 
 
 class LogTail(Record):
@@ -33,25 +31,6 @@ class LogTail(Record):
     path: str | None
     notes: list[str]
     found: bool
-
-
-def parse_size(value: object, default: int = DEFAULT_WINDOW) -> int:
-    """``10485760``, ``"10MiB"``, ``"10Mi"``, ``"512k"`` -> bytes (binary multiples)."""
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        raise ValueError(f"not a size: {value!r}")
-    if isinstance(value, (int, float)):
-        n = int(value)
-    else:
-        m = _SIZE.match(str(value))
-        if not m:
-            raise ValueError(f"not a size: {value!r} (use bytes or e.g. 10MiB, 512Ki)")
-        mult = 1024 ** "bkmgt".index((m.group(2) or "b").lower())
-        n = int(float(m.group(1)) * mult)
-    if n < 1:
-        raise ValueError(f"size must be positive: {value!r}")
-    return n
 
 
 def _read_tail(f: object, size: int, want: int) -> bytes:

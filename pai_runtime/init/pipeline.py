@@ -31,6 +31,7 @@ from pai_runtime.errors import ConfigError, InternalError, PaiError, Skip, Termi
 from pai_runtime.init.context import InitContext
 from pai_runtime.initplugins import BUILTINS
 from pai_runtime.layout import Layout
+from pai_runtime.units import format_duration
 
 RUN_PARTS_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -215,7 +216,7 @@ class Pipeline:
             if left is not None and left <= 0:
                 self.ctx.cancelled.set()
                 code = getattr(step.module, "TIMEOUT_CODE", errors.UNKNOWN_INIT_ERROR)
-                raise PaiError(f"timed out after {_fmt(step.spec.timeout)}", code=code,
+                raise PaiError(f"timed out after {format_duration(step.spec.timeout)}", code=code,
                                where=f"init plugin {step.spec.name}",
                                hint="raise its 'timeout' in the init plugin spec")
             t.join(0.05 if left is None else min(0.05, left))
@@ -294,7 +295,7 @@ class Pipeline:
                 left = self.ctx.remaining()
                 if left is not None and left <= 0:
                     _kill_group(proc)
-                    raise PaiError(f"timed out after {_fmt(step.spec.timeout)}",
+                    raise PaiError(f"timed out after {format_duration(step.spec.timeout)}",
                                    where=f"init plugin {step.spec.name}",
                                    hint="raise its 'timeout' in the init plugin spec")
                 for _ in sel.select(0.2 if left is None else min(0.2, left)):
@@ -321,7 +322,7 @@ class Pipeline:
                 except subprocess.TimeoutExpired:
                     if left is not None and left <= 0.01:
                         _kill_group(proc)
-                        raise PaiError(f"timed out after {_fmt(step.spec.timeout)}",
+                        raise PaiError(f"timed out after {format_duration(step.spec.timeout)}",
                                        where=f"init plugin {step.spec.name}") from None
         finally:
             sel.close()
@@ -358,12 +359,6 @@ def _kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL, grace:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         pass
-
-
-def _fmt(seconds: float | None) -> str:
-    if seconds is None:
-        return "no limit"
-    return f"{seconds:g}s"
 
 
 def _validate_params(schema: dict[str, Any], params: dict[str, Any], p: PluginSpec) -> None:

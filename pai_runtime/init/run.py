@@ -63,7 +63,7 @@ def job_settings(ctx: InitContext) -> dict[str, Any]:
     """What the job container needs from RUNTIME_CONFIG, resolved once here so ``run``
     reads one small JSON file instead of parsing YAML on the PID-1 path."""
     from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE
-    from pai_runtime.timespec import parse_duration
+    from pai_runtime.units import parse_duration
 
     data = ctx.runtime_config.data
     settings: dict[str, Any] = {

@@ -36,7 +36,7 @@ from pai_runtime.errors import (
 from pai_runtime.kube import pods as podsmod
 from pai_runtime.kube.connection import DEFAULT_SA_DIR, Connection, ConnectionSetupError, resolve
 from pai_runtime.openpai import framework as fwstatus
-from pai_runtime.timespec import TimespecError, parse_duration
+from pai_runtime.units import TimespecError, format_duration, parse_duration
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -90,12 +90,6 @@ def _seconds(params: Mapping[str, Any], key: str, environ: Mapping[str, str], en
         raise ConfigError(f"{value!r} must be positive", where=f"barrier {where}",
                           hint="give e.g. \"10s\", \"10m\" or -1 for no limit of its own")
     return seconds
-
-
-def _fmt(seconds: float) -> str:
-    if seconds >= 120 and seconds % 60 == 0:
-        return f"{int(seconds // 60)}m"
-    return f"{seconds:g}s"
 
 
 class _Reporter:
@@ -365,7 +359,7 @@ def _wait_file(path: Path, own: dict[str, str], deadline: float, report: _Report
 
 
 def _timeout(r: fwstatus.Readiness, timeout: float | None) -> GangTimeoutError:
-    waited = f"waited {_fmt(timeout)}; " if timeout else ""
+    waited = f"waited {format_duration(timeout)}; " if timeout else ""
     if r.ready >= r.total and r.stale:
         return GangTimeoutError(f"gang allocation timeout: {r.summary()}, but {r.stale}",
                                 hint=f"{waited}FrameworkController has not recorded this pod; check its health")
@@ -385,7 +379,7 @@ def _classify(exc: Exception, conn: Connection, view: Any, last: fwstatus.Readin
 
     seen = f"; last seen {last.summary()}" if last is not None and last.total else ""
     if isinstance(exc, Unreachable):
-        span = f" for {_fmt(timeout)}" if timeout else ""
+        span = f" for {format_duration(timeout)}" if timeout else ""
         return BarrierTransientError(
             f"Kubernetes API at {conn.server} unreachable{span}: {exc.last_error}{seen}",
             hint=f"check the API server and the network from this node ({conn.source})")
@@ -520,7 +514,7 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
 
     client = Client(conn, deadline=deadline, cancelled=ctx.cancelled, on_wait=on_wait)
     log.info("barrier waiting", source=source, target=view.what, server=conn.server, via=conn.source,
-             timeout=_fmt(span))
+             timeout=format_duration(span))
     try:
         try:
             _wait(client, view, interval=interval, report=report, log=log)

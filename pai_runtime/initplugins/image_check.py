@@ -65,7 +65,7 @@ def _path(value: str | None, ctx: InitContext) -> str | None:
 def run(ctx: InitContext, params: dict[str, Any]) -> str:
     from pai_runtime.registry.check import FAIL, UNKNOWN, check
     from pai_runtime.registry.client import Options, check_mirror
-    from pai_runtime.timespec import TimespecError, parse_duration
+    from pai_runtime.units import TimespecError, parse_duration
 
     image = params.get("image") or (ctx.runtime_config.data or {}).get("image") or ctx.environ.get("PAI_JOB_IMAGE")
     if not image:

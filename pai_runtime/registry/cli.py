@@ -64,7 +64,7 @@ def check_image(image: str, username: str | None, password: str | None, password
     from pai_runtime.registry.check import FAIL, UNKNOWN, check
     from pai_runtime.registry.client import Options, check_mirror
     from pai_runtime.registry.credentials import Credentials
-    from pai_runtime.timespec import TimespecError, parse_duration
+    from pai_runtime.units import TimespecError, parse_duration
 
     try:
         seconds = parse_duration(deadline)

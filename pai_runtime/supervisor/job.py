@@ -63,7 +63,7 @@ def _seconds(value: Any, what: str) -> float:
         if value < 0:
             raise ValueError(f"{what}: {value} is negative")
         return float(value)
-    from pai_runtime.timespec import TimespecError, parse_duration
+    from pai_runtime.units import TimespecError, parse_duration
 
     try:
         parsed = parse_duration(value)

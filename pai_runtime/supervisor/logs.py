@@ -38,29 +38,12 @@ MIN_MAX_SIZE = 4096
 CARRY_MAX = 65536
 STREAMS = ("user-stdout", "user-stderr", "user-all")
 
-_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "ki": 1024, "kib": 1024, "m": 1000**2, "mb": 1000**2,
-          "mi": 1024**2, "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gi": 1024**3, "gib": 1024**3}
-
-
 def parse_size(value: Any) -> int:
-    """Bytes from 268435456, "256Mi", "256MiB", "100M" (Kubernetes quantity units:
-    k/M/G are powers of 1000, Ki/Mi/Gi powers of 1024). Raises ValueError."""
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a size")
-    if isinstance(value, (int, float)):
-        n = int(value)
-    else:
-        text = str(value).strip()
-        i = 0
-        while i < len(text) and (text[i].isdigit() or text[i] == "."):
-            i += 1
-        unit = text[i:].strip().lower()
-        if not text[:i] or unit not in _UNITS:
-            raise ValueError(f"{value!r} is not a size; use bytes or e.g. \"256Mi\", \"1Gi\", \"100M\"")
-        n = int(float(text[:i]) * _UNITS[unit])
-    if n < MIN_MAX_SIZE:
-        raise ValueError(f"{value!r} is below the minimum of {MIN_MAX_SIZE} bytes")
-    return n
+    """``logs.maxSize`` in bytes (a Kubernetes quantity, :func:`pai_runtime.units.parse_size`),
+    at least :data:`MIN_MAX_SIZE`. Raises ValueError."""
+    from pai_runtime.units import parse_size as _parse
+
+    return _parse(value, minimum=MIN_MAX_SIZE, what="logs.maxSize")
 
 
 class RotatingFile:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import selectors
-import time
 
 from pai_runtime import redact
+from pai_runtime.units import timestamp
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
 #: A line without newline is cut into pieces of this size (memory stays flat).
 MAX_LINE = 65536
-
-
-def timestamp() -> str:
-    now = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
 class RuntimeLog:
