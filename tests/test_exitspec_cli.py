@@ -102,4 +102,6 @@ def test_spec_show_derives_runtime_entries(tmp_path):
     assert r.returncode == 0, r.stderr
     data = yaml.safe_load(r.stdout)
     assert data["entries"][0] == {"containerExitCode": 128, "phrase": "ContainerMayFailDueToGpuDeviceEccError",
+                                  "behavior": "UNKNOWN", "reason": "Container failed may due to GPU ecc error",
                                   "patterns": [{"gpuInfo": {"nvidiaDoubleEccError": True}}]}
+    assert data["behaviors"][254] == "PERMANENT"  # codes without runtime patterns keep their behavior
