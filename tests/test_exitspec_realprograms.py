@@ -103,6 +103,16 @@ def worker_sigkill_reported_by_bash(tmp: Path) -> tuple[int, str]:
     return rc, out
 
 
+def launcher_sees_worker_sigkill(tmp: Path) -> tuple[int, str]:
+    """A Python launcher whose worker is SIGKILLed: subprocess's CalledProcessError says
+    "died with <Signals.SIGKILL: 9>" and the launcher exits 1."""
+    worker = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {worker!r}], check=True)"
+    rc, out = run([sys.executable, "-c", code], tmp)
+    assert rc == 1 and "died with <Signals.SIGKILL: 9>" in out, out
+    return rc, out
+
+
 #: name: (the real program, the code and phrase the default spec must give)
 PROGRAMS = {
     "disk full: python write": (disk_full_python_write, (242, "ContainerDiskFull")),
@@ -112,6 +122,7 @@ PROGRAMS = {
     "truncated pickle checkpoint": (truncated_pickle_checkpoint, (243, "ContainerCorruptCheckpoint")),
     "MemoryError under prlimit --as": (host_memory_error_under_prlimit, (237, "ContainerHostMemoryOOMKilled")),
     "worker SIGKILL reported by bash": (worker_sigkill_reported_by_bash, (237, "ContainerHostMemoryOOMKilled")),
+    "worker SIGKILL reported by subprocess": (launcher_sees_worker_sigkill, (237, "ContainerHostMemoryOOMKilled")),
 }
 
 
