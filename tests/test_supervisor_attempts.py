@@ -76,7 +76,7 @@ def test_failed_run_ends_with_the_summary_on_stderr(pai):
     start = len(lines) - 2 - lines[-2::-1].index(lines[-1])
     text = "\n".join(lines[start:])
     assert "exit code 226 ContainerCudaOOMKilled" in text
-    assert "matched line: CUDA out of memory" in text
+    assert "matched line: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB" in text
     assert "reason:       the GPU ran out of memory" in text
     assert "retry:        permanent" in text
     assert str(pai.log_dir / "user-all" / "current") in text

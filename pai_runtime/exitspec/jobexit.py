@@ -217,8 +217,11 @@ def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: Pat
         why = ("forced" if forced is not None else
                "no exit spec entry matched; the code is the spec's default" if verdict.entry is None else how)
         try:
+            line = (summary.line_at(user.data, verdict.user_span)
+                    or summary.line_at(platform.data, verdict.platform_span))
             report(summary.lines(message.fit(redact.scrub_tree(info), keep_end), how=why, logs=[x for x in logs if x],
-                                 attempt=attempt.number if attempt else None))
+                                 attempt=attempt.number if attempt else None,
+                                 matched_line=redact.scrub(line) if line else None))
         except Exception as exc:  # noqa: BLE001 - the summary must never change the code
             notes.add(f"cannot print the summary: {type(exc).__name__}: {exc}")
     return verdict.exit_code

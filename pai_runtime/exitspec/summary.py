@@ -43,8 +43,21 @@ def _one_line(text: str) -> str:
     return line if len(line) <= MAX_SHOWN else line[:MAX_SHOWN] + " ..."
 
 
-def lines(info: dict[str, Any], *, how: str, logs: list[str], attempt: int | None = None) -> list[str]:
-    """The block's lines (no newlines) for a failed run's exit info."""
+def line_at(data: bytes, span: tuple[int, int] | None) -> str | None:
+    """The whole line of ``data`` that holds ``span``'s start (at most 4 KiB of it)."""
+    if span is None:
+        return None
+    s = span[0]
+    start = data.rfind(b"\n", max(0, s - 4096), s) + 1 or max(0, s - 4096)
+    end = data.find(b"\n", s, s + 4096)
+    end = min(len(data), s + 4096) if end < 0 else end
+    return data[start:end].decode("utf-8", "replace")
+
+
+def lines(info: dict[str, Any], *, how: str, logs: list[str], attempt: int | None = None,
+          matched_line: str | None = None) -> list[str]:
+    """The block's lines (no newlines) for a failed run's exit info; ``matched_line`` is the
+    whole log line the match is in (the exit info holds only the matched text)."""
     code = info.get("exitCode")
     phrase = info.get("phrase") or ""
     user = info.get("originUserExitCode")
@@ -53,7 +66,7 @@ def lines(info: dict[str, Any], *, how: str, logs: list[str], attempt: int | Non
     if attempt is not None:
         what += f" (attempt {attempt} in this log dir)"
     out.append(f"  user command: {what}")
-    matched = info.get("matchedUserLogString") or info.get("matchedPlatformLogString")
+    matched = matched_line or info.get("matchedUserLogString") or info.get("matchedPlatformLogString")
     if isinstance(matched, str) and matched.strip():
         out.append(f"  matched line: {_one_line(matched)}")
     else:
