@@ -102,4 +102,26 @@ def test_spec_show_derives_runtime_entries(tmp_path):
     assert r.returncode == 0, r.stderr
     data = yaml.safe_load(r.stdout)
     assert data["entries"][0] == {"containerExitCode": 128, "phrase": "ContainerMayFailDueToGpuDeviceEccError",
+                                  "behavior": "UNKNOWN", "reason": "Container failed may due to GPU ecc error",
                                   "patterns": [{"gpuInfo": {"nvidiaDoubleEccError": True}}]}
+    assert data["behaviors"][254] == "PERMANENT"  # codes without runtime patterns keep their behavior
+
+
+def test_classify_json_carries_retry_advice_and_reads_only_the_latest_attempt(tmp_path):
+    """A log dir written by two runs: classify, like run, searches only the latest
+    attempt's output unless told otherwise; the JSON carries behavior and retry."""
+    logs = tmp_path / "logs"
+    (logs / "user-all").mkdir(parents=True)
+    first = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
+    second = "step 10 loss 0.5\nNCCL error in: ProcessGroupNCCL.cpp:1275, unhandled system error\n"
+    (logs / "user-all" / "current").write_text(first + second)
+    (logs / "attempt.json").write_text(json.dumps({"attempt": 2, "userAllBytes": len(second)}))
+    r = cli("classify", "--exit-code", "1", "--user-log", str(logs / "user-all"), "--json", cwd=tmp_path)
+    assert r.returncode == 238, r.stderr
+    info = json.loads(r.stdout)
+    assert (info["phrase"], info["behavior"], info["retry"]) == ("ContainerCollectiveCommunicationFailed",
+                                                                 "TRANSIENT", "transient")
+    assert "attempt 2: only its output is searched" in r.stderr
+    r = cli("classify", "--exit-code", "1", "--user-log", str(logs / "user-all"), "--json", "--all-attempts",
+            cwd=tmp_path)
+    assert r.returncode == 226 and json.loads(r.stdout)["retry"] == "permanent"  # file order: GPU memory first

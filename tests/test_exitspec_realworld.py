@@ -42,7 +42,7 @@ def verdict(code: int, log: str, platform: str = ""):
     v = classify(DEFAULT, normalise_exit_code(code), LogTail(data=(NOISE + log).encode(), found=True),
                  LogTail(data=platform.encode(), found=True), lambda: None)
     if v.entry is not None and v.pattern.user_log_regex is not None:
-        COVERED.add((v.entry.code, v.pattern.index))
+        COVERED.add((v.entry.index, v.pattern.index))
         assert v.user_span is not None
     return v
 
@@ -68,7 +68,7 @@ REAL = {
     "SyntaxError": (lambda t: py("if x = 1:\n  pass", t), 231),
     "IndentationError": (lambda t: py("def f():\nreturn 1", t), 231),
     "AttributeError": (lambda t: py("import os; os.no_such_thing", t), 231),
-    "UnpicklingError": (lambda t: py("import pickle; pickle.loads(b'garbage')", t), 231),
+    "UnpicklingError": (lambda t: py("import pickle; pickle.loads(b'\\x80\\x04.')", t), 231),
     "IndexError": (lambda t: py("[][3]", t), 233),
     "FileNotFoundError": (lambda t: py("open('/data/imagenet/train.idx')", t), 229),
     "UnicodeDecodeError": (lambda t: py("b'\\xff\\xfe'.decode('utf-8')", t), 229),
@@ -182,25 +182,26 @@ PRINTED = [
      "/ckpt/model-100\n", 230),
     ("TF restore invalid path", 1, TRACE + "ValueError: Restore called with invalid save path: '/ckpt/x'. "
      "File path is: '/ckpt/x'\n", 230),
-    # NCCL failures are transient (network, a peer died): never a permanent user error
+    # NCCL failures are transient (network, a peer died): never a permanent user error; a CUDA
+    # out-of-memory NCCL reports is the GPU memory
     ("NCCL unhandled system error", 1, TRACE + "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/"
      "distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled system error (run with NCCL_DEBUG=INFO for details), "
      "NCCL version 2.19.3\nncclSystemError: System call (e.g. socket, malloc) or external library call failed or "
-     "device error.\nLast error:\nsocketStartConnect: Connect to 10.0.0.2<43125> failed : Connection refused\n", 255),
+     "device error.\nLast error:\nsocketStartConnect: Connect to 10.0.0.2<43125> failed : Connection refused\n", 238),
     ("NCCL remote error", 1, "RuntimeError: NCCL communicator was aborted on rank 3. Original reason for failure "
      "was: NCCL error: remote process exited or there was a network error, NCCL version 2.18.1\nncclRemoteError: "
-     "A call failed possibly due to a network error or a remote process exiting prematurely.\n", 255),
+     "A call failed possibly due to a network error or a remote process exiting prematurely.\n", 238),
     ("NCCL unhandled cuda error", 1, "torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1275, "
      "unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.14.3\nncclUnhandledCudaError: "
-     "Call to CUDA function failed.\nLast error:\nCuda failure 'out of memory'\n", 255),
+     "Call to CUDA function failed.\nLast error:\nCuda failure 'out of memory'\n", 226),
     ("NCCL watchdog abort", 134, "[E ProcessGroupNCCL.cpp:475] [Rank 1] Watchdog caught collective operation "
      "timeout: WorkNCCL(SeqNum=1201, OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 1800330 milliseconds before "
-     "timing out.\nterminate called after throwing an instance of 'std::runtime_error'\n", 134),
+     "timing out.\nterminate called after throwing an instance of 'std::runtime_error'\n", 238),
     ("NCCL timeout then SIGTERM", 143, "NCCL WARN Net/IB : Got completion from peer 10.0.0.3<57341> with error 12\n"
      "Received SIGTERM, exiting\n", 143),
     ("OOM killer", 137, "step 1200 loss 0.12\n", 137),
     ("SIGKILL beats an old traceback", 137, TRACE + "ImportError: cannot import name 'x'\n", 137),
-    ("host MemoryError", 1, TRACE + "MemoryError\n", 255),
+    ("host MemoryError", 1, TRACE + "MemoryError\n", 237),
     ("127 without the text", 127, "something else\n", 255),
     ("exit 3 with an old traceback", 3, TRACE + "ImportError: x\n", 255),
 ]
@@ -225,5 +226,14 @@ def test_every_pattern_of_the_default_spec_has_a_real_case(tmp_path):
             verdict(*make(tmp_path / str(i)))
         for _, code, log, _ in PRINTED:
             verdict(code, log)
-    wanted = {(e.code, p.index) for e in DEFAULT.entries for p in e.patterns if p.user_log_regex is not None}
-    assert wanted - COVERED == set(), f"patterns without a real case: {sorted(wanted - COVERED)}"
+    from tests.test_exitspec_corpus import CASES, load
+    from tests.test_exitspec_realprograms import PROGRAMS
+
+    for path in CASES:  # the real failures copied from public threads count too
+        case = load(path)
+        verdict(int(case["exit-code"]), case["body"])
+    for i, (produce, _) in enumerate(PROGRAMS.values()):  # and the real programs of the new families
+        (tmp_path / f"p{i}").mkdir()
+        verdict(*produce(tmp_path / f"p{i}"))
+    wanted = {(e.index, p.index) for e in DEFAULT.entries for p in e.patterns if p.user_log_regex is not None}
+    assert wanted - COVERED == set(), f"(entry, pattern) without a real case: {sorted(wanted - COVERED)}"

@@ -123,7 +123,12 @@ def test_default_spec_has_openpai_codes_and_phrases():
         if e.code == 236:
             assert e.phrase == "PAIRuntimeRunningThresholdExceeded" and e.patterns == ()
             continue
+        if e.code in range(237, 246):  # ours, inside OpenPAI's runtime range: no OpenPAI meaning to keep
+            assert theirs.phrase(e.code) is None and e.behavior in spec.BEHAVIORS, e.code
+            continue
         assert theirs.phrase(e.code) == e.phrase, e.code
+        # every OpenPAI code keeps its rerun behavior
+        assert e.behavior == theirs.behavior(e.code), (e.code, e.behavior, theirs.behavior(e.code))
     assert {e.code for e in theirs.entries} <= {e.code for e in ours.entries}
 
 
@@ -283,7 +288,7 @@ def test_init_installs_default_spec(pai):
     installed = pai.runtime_dir / "runtime-exit-spec.yaml"
     data = yaml.safe_load(installed.read_text())
     assert data["defaultExitCode"] == 255
-    assert [e["containerExitCode"] for e in data["entries"]][:2] == [128, 130]
+    assert [e["containerExitCode"] for e in data["entries"]][:2] == [128, 223]  # GPU fact, ECC in log
     assert "exit spec installed" in r.stderr
 
 
@@ -320,3 +325,33 @@ def test_init_rejects_missing_configured_spec(pai):
     assert r.returncode == 247
     line = next(ln for ln in r.stderr.splitlines() if '"init failed"' in ln)
     assert "RUNTIME_CONFIG (env) line 2" in line and "/nope/spec.yaml" in line
+
+
+# -- retry advice and the user's own code ------------------------------------------------
+def test_behavior_and_reason_are_validated():
+    s = load("- containerExitCode: 238\n  behavior: transient\n  reason: a peer died\n  patterns: [{exitCode: 1}]\n")
+    assert (s.entries[0].behavior, s.entries[0].reason, s.behavior(238)) == ("TRANSIENT", "a peer died", "TRANSIENT")
+    with pytest.raises(ConfigError) as e:
+        load("- containerExitCode: 238\n  behavior: TRANSIANT\n  patterns: [{exitCode: 1}]\n")
+    assert "behavior 'TRANSIANT' is not one of" in e.value.line() and "did you mean TRANSIENT?" in e.value.line()
+    assert "line 2" in e.value.line()
+    with pytest.raises(ConfigError) as e:
+        load("- containerExitCode: 238\n  reason: [a, b]\n  patterns: []\n")
+    assert "reason must be a string" in e.value.line()
+    with pytest.raises(ConfigError) as e:
+        load("{passThroughExitCodes: 'yes', entries: []}\n")
+    assert "passThroughExitCodes must be true or false" in e.value.line()
+
+
+@pytest.mark.parametrize("user_code, expected", [(42, 42), (1, 1), (127, 127), (195, 195), (150, 255), (205, 255),
+                                                 (230, 255)])
+def test_pass_through_keeps_an_unmatched_user_code_outside_the_platforms_ranges(user_code, expected):
+    s = load("{passThroughExitCodes: true, entries: [{containerExitCode: 226, patterns: [{exitCode: 7}]}]}\n")
+    from pai_runtime.exitspec.classify import classify
+    from pai_runtime.exitspec.logtail import LogTail
+
+    v = classify(s, user_code, LogTail(), LogTail(), lambda: None)
+    assert v.exit_code == expected
+    assert v.behavior == "UNKNOWN"
+    assert classify(load("{entries: []}\n"), 42, LogTail(), LogTail(), lambda: None).exit_code == 255  # default off
+    assert spec.load_text(spec.dump_installed(s), "installed").pass_through  # init's copy keeps the setting

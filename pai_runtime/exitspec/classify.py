@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pai_runtime.exitspec.logtail import LogTail
 from pai_runtime.exitspec.record import Record
-from pai_runtime.exitspec.spec import Entry, ExitSpec, Pattern, compile_regex
+from pai_runtime.exitspec.spec import PASS_THROUGH, Entry, ExitSpec, Pattern, compile_regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` costs the job container's exit milliseconds; annotations are strings
@@ -170,9 +170,9 @@ class Verdict(Record):
     """The outcome of classification (what the exit info is built from)."""
 
     __slots__ = ("exit_code", "origin_user_exit_code", "phrase", "entry", "pattern", "user_span", "platform_span",
-                 "gpu_ecc", "gpu_matched", "notes", "reason")
+                 "gpu_ecc", "gpu_matched", "notes", "reason", "behavior")
     DEFAULTS = {"phrase": None, "entry": None, "pattern": None, "user_span": None, "platform_span": None,
-                "gpu_ecc": None, "gpu_matched": False, "notes": list, "reason": None}
+                "gpu_ecc": None, "gpu_matched": False, "notes": list, "reason": None, "behavior": None}
     exit_code: int
     origin_user_exit_code: int
     phrase: str | None
@@ -184,6 +184,8 @@ class Verdict(Record):
     gpu_matched: bool
     notes: list[str]
     reason: str | None
+    #: The code's rerun behavior (TRANSIENT, PERMANENT, ...), None when the spec says nothing.
+    behavior: str | None
 
 
 def _matches(p: Pattern, code: int, user: Searcher, platform: Searcher,
@@ -227,6 +229,13 @@ def classify(spec: ExitSpec, exit_code: int, user: LogTail, platform: LogTail,
                 return Verdict(exit_code=entry.code, origin_user_exit_code=exit_code,
                                phrase=entry.phrase or spec.phrase(entry.code), entry=entry, pattern=p,
                                user_span=uspan, platform_span=pspan,
-                               gpu_ecc=asked[0] if asked else None, gpu_matched=p.gpu_ecc is not None)
+                               gpu_ecc=asked[0] if asked else None, gpu_matched=p.gpu_ecc is not None,
+                               reason=entry.reason or spec.reason(entry.code),
+                               behavior=entry.behavior or spec.behavior(entry.code))
+    if spec.pass_through and exit_code in PASS_THROUGH:
+        return Verdict(exit_code=exit_code, origin_user_exit_code=exit_code, gpu_ecc=asked[0] if asked else None,
+                       reason="no exit spec entry matched: the user's own exit code is kept (passThroughExitCodes)",
+                       behavior="UNKNOWN")
     return Verdict(exit_code=spec.default_code, origin_user_exit_code=exit_code,
-                   phrase=spec.phrase(spec.default_code), gpu_ecc=asked[0] if asked else None)
+                   phrase=spec.phrase(spec.default_code), gpu_ecc=asked[0] if asked else None,
+                   reason=spec.reason(spec.default_code), behavior=spec.behavior(spec.default_code) or "UNKNOWN")

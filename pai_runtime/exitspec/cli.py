@@ -44,8 +44,10 @@ def _load_spec(path: str | None):  # noqa: ANN202 - ExitSpec, imported lazily
 @click.option("--ecc", type=click.Choice(ECC_CHOICES), default="auto", show_default=True,
               help="The GPU ECC fact: ask nvidia-smi (auto) or assume one (for logs from another node).")
 @click.option("--json", "as_json", is_flag=True, help="Print the exit info as JSON instead of the termination message.")
+@click.option("--all-attempts", "all_attempts", is_flag=True,
+              help="Search the whole logs, not only the latest attempt's output (attempt.json in the log dir).")
 def classify(exit_code: int, user_log: str, platform_log: str | None, spec_path: str | None, window: str | None,
-             ecc: str, as_json: bool) -> None:
+             ecc: str, as_json: bool, all_attempts: bool) -> None:
     """Classify an exit code and logs against an exit spec; exit with the classified code."""
     from pai_runtime.exitspec import ecc as ecc_mod
     from pai_runtime.exitspec import exitinfo, message
@@ -69,8 +71,19 @@ def classify(exit_code: int, user_log: str, platform_log: str | None, spec_path:
         info: dict[str, object] = {"exitCode": 0, "phrase": "Succeeded", "originUserExitCode": 0}
         click.echo(_json(info) if as_json else message.success_message().decode().rstrip("\n"))
         sys.exit(0)
-    user = read_tail(Path(user_log), size, rotated=True)
-    platform = read_tail(Path(platform_log) if platform_log else None, size, rotated=True)
+    limit = since = None
+    if not all_attempts and Path(user_log).is_dir():
+        from pai_runtime.exitspec import attempt as attempts
+
+        record = attempts.load(Path(user_log).parent)  # user-all/ sits in the log dir
+        if record is not None:
+            limit = attempts.user_bytes(Path(user_log), record)
+            if platform_log and Path(platform_log).parent == Path(user_log).parent:
+                since = record.platform_offset
+            click.echo(f"pai-runtime classify: attempt {record.number}: only its output is searched "
+                       "(--all-attempts for the whole logs)", err=True)
+    user = read_tail(Path(user_log), size, rotated=True, limit=limit)
+    platform = read_tail(Path(platform_log) if platform_log else None, size, rotated=True, since=since)
     for note in user.notes + platform.notes:
         click.echo(f"pai-runtime classify: {note}", err=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pai_runtime.exitspec.classify import Span, Verdict
 from pai_runtime.exitspec.message import cap_match
+from pai_runtime.exitspec.summary import retry_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` costs the job container's exit milliseconds; annotations are strings
@@ -67,6 +68,9 @@ def build(verdict: Verdict, user: bytes, platform: bytes) -> tuple[dict[str, Any
     info: dict[str, Any] = {"exitCode": verdict.exit_code}
     if verdict.phrase:
         info["phrase"] = verdict.phrase
+    behavior = verdict.behavior or "UNKNOWN"
+    info["behavior"] = behavior
+    info["retry"] = retry_of(behavior)
     info["originUserExitCode"] = verdict.origin_user_exit_code
     if verdict.reason:
         info["reason"] = verdict.reason

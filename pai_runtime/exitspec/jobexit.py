@@ -17,10 +17,14 @@ from pai_runtime.exitspec import SUCCESS_MESSAGE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` costs the PID-1 path milliseconds; annotations are strings here
+    from collections.abc import Callable
     from typing import Any
 
 #: Phrase of the running threshold code when the spec does not name it.
 FORCED_PHRASES = {236: "PAIRuntimeRunningThresholdExceeded"}
+#: Rerun behavior of the codes ``run`` forces when the spec does not name them: a config
+#: that is invalid (247) or an addon that cannot be applied (33) fails the same way again.
+FORCED_BEHAVIORS = {236: "UNKNOWN", 247: "PERMANENT", 33: "PERMANENT", 248: "UNKNOWN"}
 
 
 class Notes:
@@ -119,7 +123,10 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
 
 
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: Path | None,
-           forced: tuple[int, str] | None = None) -> int:
+           forced: tuple[int, str] | None = None, attempt: Any = None,
+           report: Callable[[list[str]], None] | None = None) -> int:
+    """``attempt``: this run's :class:`~pai_runtime.exitspec.attempt.Attempt` (only its
+    output is classified); ``report``: gets the summary block of a failed run (stderr)."""
     notes = Notes()
     settings = settings if isinstance(settings, dict) else {}
     try:
@@ -143,7 +150,7 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
         return 0
     result = code
     try:
-        result = _classify(code, layout, settings, runtime_log, forced, notes)
+        result = _classify(code, layout, settings, runtime_log, forced, notes, attempt, report)
     except BaseException as exc:  # noqa: BLE001 - the user's code must survive our bug
         notes.add(f"classification failed ({type(exc).__name__}: {exc}); keeping the user's exit code {code}")
         import traceback
@@ -163,21 +170,30 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
 
 
 def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: Path | None,
-              forced: tuple[int, str] | None, notes: Notes) -> int:
-    from pai_runtime.exitspec import ecc, exitinfo
+              forced: tuple[int, str] | None, notes: Notes, attempt: Any = None,
+              report: Callable[[list[str]], None] | None = None) -> int:
+    from pai_runtime.exitspec import ecc, exitinfo, message
     from pai_runtime.exitspec.classify import Verdict, classify
     from pai_runtime.exitspec.logtail import read_tail
 
     window = _window(settings, notes)
-    user = read_tail(Path(layout.log_dir) / "user-all", window, rotated=True)
-    platform = read_tail(runtime_log, window, rotated=True)
+    user_dir = Path(layout.log_dir) / "user-all"
+    limit = since = None
+    if attempt is not None:
+        from pai_runtime.exitspec.attempt import user_bytes
+
+        limit, since = user_bytes(user_dir, attempt), attempt.platform_offset
+    user = read_tail(user_dir, window, rotated=True, limit=limit)
+    platform = read_tail(runtime_log, window, rotated=True, since=since)
     for note in user.notes + platform.notes:
         notes.add(note)
     spec = load_spec(layout, settings, notes)
     if forced is not None:
         fcode, reason = forced
         phrase = spec.phrase(fcode) or FORCED_PHRASES.get(fcode)
-        verdict = Verdict(exit_code=fcode, origin_user_exit_code=code, phrase=phrase, reason=str(reason)[:512])
+        behavior = spec.behavior(fcode) or FORCED_BEHAVIORS.get(fcode, "UNKNOWN")
+        verdict = Verdict(exit_code=fcode, origin_user_exit_code=code, phrase=phrase, reason=str(reason)[:512],
+                          behavior=behavior)
     else:
         def gpu() -> bool | None:
             fact = ecc.query()
@@ -190,5 +206,23 @@ def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: Pat
     how = (f"forced: {verdict.reason}" if forced is not None else
            f"matched {verdict.entry.label()} pattern {verdict.pattern.index}" if verdict.entry and verdict.pattern
            else "no entry matched (spec default)")
-    notes.add(f"user exit code {code} -> {verdict.exit_code} {verdict.phrase or ''} ({how}; spec {spec.source})")
+    notes.add(f"user exit code {code} -> {verdict.exit_code} {verdict.phrase or ''} ({how}; spec {spec.source}; "
+              f"retry {info.get('retry')})")
+    if report is not None:
+        from pai_runtime import redact
+        from pai_runtime.exitspec import summary
+
+        logs = [f"{user_dir}/current (this attempt's output" + (f", attempt {attempt.number})" if attempt else ")"),
+                f"{runtime_log} (the runtime's own log)" if runtime_log else "",
+                f"{Path(layout.log_dir) / 'termination-log'} (the termination message)"]
+        why = ("forced" if forced is not None else
+               "no exit spec entry matched; the code is the spec's default" if verdict.entry is None else how)
+        try:
+            line = (summary.line_at(user.data, verdict.user_span)
+                    or summary.line_at(platform.data, verdict.platform_span))
+            report(summary.lines(message.fit(redact.scrub_tree(info), keep_end), how=why, logs=[x for x in logs if x],
+                                 attempt=attempt.number if attempt else None,
+                                 matched_line=redact.scrub(line) if line else None))
+        except Exception as exc:  # noqa: BLE001 - the summary must never change the code
+            notes.add(f"cannot print the summary: {type(exc).__name__}: {exc}")
     return verdict.exit_code

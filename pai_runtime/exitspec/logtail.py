@@ -70,13 +70,18 @@ def _open(path: Path, notes: list[str]) -> tuple[object, os.stat_result] | None:
 
 
 def read_tail(path: str | os.PathLike[str] | None, window: int = DEFAULT_WINDOW, *,
-              rotated: bool = False) -> LogTail:
+              rotated: bool = False, limit: int | None = None, since: int | None = None) -> LogTail:
     """The last ``window`` bytes of ``path``.
 
     ``path`` may be a log directory (``user-all/``: ``current`` plus ``current.1``) or a
     file; with ``rotated`` the file's ``.1`` sibling is used the same way. The rotated
     file's inode is compared with the current one's, so a rotation that happens between
     the two opens never duplicates content.
+
+    This attempt's bytes only (exitspec/attempt.py): ``limit`` is how many bytes at the end
+    of the stream (``current`` and the rotated files before it, concatenated) the attempt
+    wrote; ``since`` is the file's size when the attempt started. Either keeps earlier
+    attempts' output out of the search.
     """
     tail = LogTail(path=None if path is None else str(path))
     if path is None:
@@ -100,6 +105,16 @@ def read_tail(path: str | os.PathLike[str] | None, window: int = DEFAULT_WINDOW,
             return tail
     f, st = opened
     tail.found = True
+    if limit is not None:
+        f.close()  # type: ignore[attr-defined]
+        from pai_runtime.exitspec.attempt import read_last
+
+        tail.data = read_last(current.parent, min(window, limit), tail.notes) if limit > 0 else b""
+        if not tail.data:
+            tail.notes.append(f"{current}: this attempt wrote nothing to it")
+        return tail
+    if since is not None:
+        window = min(window, max(0, st.st_size - since))
     try:
         data = _read_tail(f, st.st_size, window)
     except OSError as exc:
@@ -107,7 +122,7 @@ def read_tail(path: str | os.PathLike[str] | None, window: int = DEFAULT_WINDOW,
         data = b""
     finally:
         f.close()  # type: ignore[attr-defined]
-    if rotated and len(data) < ROTATED_PREPEND and current != older:
+    if rotated and since is None and len(data) < ROTATED_PREPEND and current != older:
         prev = _open(older, []) if older.exists() else None
         if prev is not None:
             g, st2 = prev

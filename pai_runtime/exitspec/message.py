@@ -139,7 +139,7 @@ _CUTS = (
     (("matchedPlatformLogString",), None),
     (("matchedUserLogString",), None),
 )
-_MINIMAL = ("exitCode", "phrase", "originUserExitCode", "matchedGpuInfo")
+_MINIMAL = ("exitCode", "phrase", "behavior", "retry", "originUserExitCode", "matchedGpuInfo")
 
 
 def fit(info: dict[str, Any], keep_end: dict[str, bool] | None = None) -> dict[str, Any]:

@@ -33,7 +33,14 @@ RESERVED = range(200, 220)
 DEFAULT_EXIT_CODE = 255
 DEFAULT_PHRASE = "PAIRuntimeUnknownFailed"
 PATTERN_FIELDS = ("exitCode", "userLogRegex", "platformLogRegex", "gpuInfo")
-ENTRY_FIELDS = ("containerExitCode", "phrase", "patterns")
+ENTRY_FIELDS = ("containerExitCode", "phrase", "behavior", "reason", "patterns")
+#: OpenPAI's job exit spec "rerun behavior" of a code (see exitspec/summary.py).
+BEHAVIORS = ("TRANSIENT", "TRANSIENT_CONFLICT", "PERMANENT", "UNKNOWN")
+#: A reason longer than this is cut (it goes into the 4096-byte termination message).
+MAX_REASON = 300
+#: User exit codes ``passThroughExitCodes`` may keep: not a signal (128+N), not
+#: FrameworkController's [200,219], not the runtime's [220,255] (docs/exit-spec.md).
+PASS_THROUGH = frozenset(range(1, 128)) | frozenset(range(193, 200))
 SPEC_FILE = "runtime-exit-spec.yaml"
 #: A phrase longer than this is cut: it must fit the 4096-byte termination message.
 MAX_PHRASE = 128
@@ -67,13 +74,15 @@ class Pattern(Frozen):
 class Entry(Frozen):
     """One spec entry: matches when any of its patterns matches (OR)."""
 
-    __slots__ = ("index", "code", "phrase", "patterns", "where")
-    DEFAULTS = {"where": ""}
+    __slots__ = ("index", "code", "phrase", "patterns", "where", "behavior", "reason")
+    DEFAULTS = {"where": "", "behavior": None, "reason": None}
     index: int
     code: int
     phrase: str | None
     patterns: tuple[Pattern, ...]
     where: str
+    behavior: str | None
+    reason: str | None
 
     def label(self) -> str:
         return f"entry {self.index} (code {self.code}{' ' + self.phrase if self.phrase else ''})"
@@ -82,16 +91,29 @@ class Entry(Frozen):
 class ExitSpec(Record):
     """A loaded spec: entries in file order, the default code and the phrases it names."""
 
-    __slots__ = ("entries", "source", "default_code", "phrases", "format")
-    DEFAULTS = {"default_code": DEFAULT_EXIT_CODE, "phrases": dict, "format": "runtime"}
+    __slots__ = ("entries", "source", "default_code", "phrases", "format", "behaviors", "reasons",
+                 "pass_through")
+    DEFAULTS = {"default_code": DEFAULT_EXIT_CODE, "phrases": dict, "format": "runtime", "behaviors": dict,
+                "reasons": dict, "pass_through": False}
     entries: list[Entry]
     source: str
     default_code: int
     phrases: dict[int, str]
     format: str
+    #: code -> behavior / reason, for every code the spec names (entries first).
+    behaviors: dict[int, str]
+    reasons: dict[int, str]
+    #: ``passThroughExitCodes``: an unmatched user code in :data:`PASS_THROUGH` is kept.
+    pass_through: bool
 
     def phrase(self, code: int) -> str | None:
         return self.phrases.get(code)
+
+    def behavior(self, code: int) -> str | None:
+        return self.behaviors.get(code)
+
+    def reason(self, code: int) -> str | None:
+        return self.reasons.get(code)
 
     def to_data(self) -> dict[str, Any]:
         """The normalised runtime form (what init writes into runtime.d)."""
@@ -100,14 +122,28 @@ class ExitSpec(Record):
             item: dict[str, Any] = {"containerExitCode": e.code}
             if e.phrase:
                 item["phrase"] = e.phrase
+            if e.behavior:
+                item["behavior"] = e.behavior
+            if e.reason:
+                item["reason"] = e.reason
             item["patterns"] = [p.fields() for p in e.patterns]
             entries.append(item)
         named = {c: p for c, p in self.phrases.items() if c not in {e.code for e in self.entries}}
         out: dict[str, Any] = {"defaultExitCode": self.default_code}
+        if self.pass_through:
+            out["passThroughExitCodes"] = True
         if self.phrases.get(self.default_code):
             out["defaultPhrase"] = self.phrases[self.default_code]
         if named:
             out["phrases"] = dict(sorted(named.items()))
+        in_entries = {e.code for e in self.entries if e.behavior}
+        behaviors = {c: b for c, b in self.behaviors.items() if c not in in_entries}
+        if behaviors:
+            out["behaviors"] = dict(sorted(behaviors.items()))
+        in_entries = {e.code for e in self.entries if e.reason}
+        reasons = {c: r for c, r in self.reasons.items() if c not in in_entries}
+        if reasons:
+            out["reasons"] = dict(sorted(reasons.items()))
         out["entries"] = entries
         return out
 
@@ -230,6 +266,28 @@ def _phrase(value: Any, where: str) -> str | None:
     return value[:MAX_PHRASE]
 
 
+def _behavior(value: Any, where: str, what: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().upper() in BEHAVIORS:
+        return value.strip().upper()
+    import difflib
+
+    close = difflib.get_close_matches(str(value).upper(), BEHAVIORS, n=1)
+    raise ConfigError(f"{what}: behavior {value!r} is not one of {', '.join(BEHAVIORS)}", where=where,
+                      hint=f"did you mean {close[0]}?" if close else "TRANSIENT: a retry can help; PERMANENT: it "
+                           "cannot; UNKNOWN: retry up to the job's limit")
+
+
+def _reason(value: Any, where: str, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{what}: reason must be a string, not {value!r}", where=where,
+                          hint="a short sentence saying why the code is issued")
+    return value.strip()[:MAX_REASON] or None
+
+
 def _runtime_entries(items: list[Any], doc: Any, base: tuple[Any, ...]) -> list[Entry]:
     entries = []
     for i, raw in enumerate(items):
@@ -248,15 +306,20 @@ def _runtime_entries(items: list[Any], doc: Any, base: tuple[Any, ...]) -> list[
                      f"entry {i}: containerExitCode")
         phrase = _phrase(raw.get("phrase"), doc.where(path + ("phrase",)))
         label = f"entry {i} (code {code})"
+        behavior = _behavior(raw.get("behavior"), doc.where(path + ("behavior",)), label)
+        reason = _reason(raw.get("reason"), doc.where(path + ("reason",)), label)
         patterns = _patterns(raw.get("patterns"), path + ("patterns",), doc, label)
-        entries.append(Entry(i, code, phrase, patterns, doc.where(path)))
+        entries.append(Entry(i, code, phrase, patterns, doc.where(path), behavior, reason))
     return entries
 
 
-def _job_entries(items: list[Any], doc: Any) -> tuple[list[Entry], dict[int, str]]:
-    """Derive runtime entries from OpenPAI's job exit spec, as its runtime template does."""
+def _job_entries(items: list[Any], doc: Any) -> tuple[list[Entry], dict[int, str], dict[int, str], dict[int, str]]:
+    """Derive runtime entries from OpenPAI's job exit spec, as its runtime template does;
+    every code's phrase, behavior and reason are kept."""
     entries: list[Entry] = []
     phrases: dict[int, str] = {}
+    behaviors: dict[int, str] = {}
+    reasons: dict[int, str] = {}
     for i, raw in enumerate(items):
         path = ("spec", i)
         if not isinstance(raw, dict):
@@ -266,8 +329,15 @@ def _job_entries(items: list[Any], doc: Any) -> tuple[list[Entry], dict[int, str
             raise ConfigError(f"spec entry {i} has no integer code", where=doc.where(path),
                               hint="OpenPAI job exit spec entries need 'code' and 'phrase'")
         phrase = _phrase(raw.get("phrase"), doc.where(path + ("phrase",)))
-        if phrase and 0 < code <= 255:
-            phrases[code] = phrase
+        behavior = _behavior(raw.get("behavior"), doc.where(path + ("behavior",)), f"spec entry {i}")
+        reason = _reason(raw.get("reason"), doc.where(path + ("reason",)), f"spec entry {i}")
+        if 0 < code <= 255:
+            if phrase:
+                phrases[code] = phrase
+            if behavior:
+                behaviors[code] = behavior
+            if reason:
+                reasons[code] = reason
         pattern = raw.get("pattern")
         runtime = pattern.get("runtimeContainerPatterns") if isinstance(pattern, dict) else None
         if runtime is None or code <= 0:  # as OpenPAI's template: only positive codes reach the runtime
@@ -275,8 +345,8 @@ def _job_entries(items: list[Any], doc: Any) -> tuple[list[Entry], dict[int, str
         code = _code(code, doc.where(path + ("code",)), f"spec entry {i} ({phrase}): code")
         label = f"entry {i} (code {code})"
         patterns = _patterns(runtime, path + ("pattern", "runtimeContainerPatterns"), doc, label)
-        entries.append(Entry(i, code, phrase, patterns, doc.where(path)))
-    return entries, phrases
+        entries.append(Entry(i, code, phrase, patterns, doc.where(path), behavior, reason))
+    return entries, phrases, behaviors, reasons
 
 
 def from_document(doc: Any) -> ExitSpec:
@@ -284,6 +354,9 @@ def from_document(doc: Any) -> ExitSpec:
     data = doc.data
     default = DEFAULT_EXIT_CODE
     phrases: dict[int, str] = {}
+    behaviors: dict[int, str] = {}
+    reasons: dict[int, str] = {}
+    pass_through = False
     fmt = "runtime"
     if isinstance(data, list):
         entries = _runtime_entries(data, doc, ())
@@ -293,7 +366,7 @@ def from_document(doc: Any) -> ExitSpec:
         if "spec" in data:
             if not isinstance(data["spec"], list):
                 raise ConfigError("'spec' must be a list of exit codes", where=doc.where(("spec",)))
-            entries, phrases = _job_entries(data["spec"], doc)
+            entries, phrases, behaviors, reasons = _job_entries(data["spec"], doc)
             fmt = "openpai-job"
         else:
             if not isinstance(data["entries"], list):
@@ -304,6 +377,23 @@ def from_document(doc: Any) -> ExitSpec:
                     k = int(k)
                 if isinstance(k, int) and isinstance(v, str):
                     phrases[k] = v[:MAX_PHRASE]
+            for field, table, check in (("behaviors", behaviors, _behavior), ("reasons", reasons, _reason)):
+                raw_table = data.get(field) or {}
+                if not isinstance(raw_table, dict):
+                    raise ConfigError(f"'{field}' must be a mapping of code to value", where=doc.where((field,)))
+                for k, v in raw_table.items():
+                    if isinstance(k, str) and k.isdigit():
+                        k = int(k)
+                    value = check(v, doc.where((field, k)), f"{field} {k}")
+                    if isinstance(k, int) and value:
+                        table[k] = value
+        if "passThroughExitCodes" in data:
+            pass_through = data["passThroughExitCodes"]
+            if not isinstance(pass_through, bool):
+                raise ConfigError(f"passThroughExitCodes must be true or false, not {pass_through!r}",
+                                  where=doc.where(("passThroughExitCodes",)),
+                                  hint="true keeps an unmatched user code 1-127 or 193-199; false (default) "
+                                       "reports defaultExitCode")
         if isinstance(data.get("defaultPhrase"), str):
             phrases[default] = data["defaultPhrase"][:MAX_PHRASE]
     else:
@@ -314,9 +404,14 @@ def from_document(doc: Any) -> ExitSpec:
     for e in entries:
         if e.phrase and e.code not in phrases:
             phrases[e.code] = e.phrase
+        if e.behavior and e.code not in behaviors:
+            behaviors[e.code] = e.behavior
+        if e.reason and e.code not in reasons:
+            reasons[e.code] = e.reason
     if default not in phrases:
         phrases[default] = DEFAULT_PHRASE if default == DEFAULT_EXIT_CODE else f"ExitCode{default}"
-    return ExitSpec(entries=entries, source=doc.source, default_code=default, phrases=phrases, format=fmt)
+    return ExitSpec(entries=entries, source=doc.source, default_code=default, phrases=phrases, format=fmt,
+                    behaviors=behaviors, reasons=reasons, pass_through=pass_through)
 
 
 #: Characters a YAML reader rejects or reads as a line break when they stand raw in a

@@ -88,6 +88,9 @@ class Job:
         self.capture: Capture | None = None
         #: Output pipes of services the pre-commands left running, read until the end.
         self.background: list[LineSink] = []
+        #: This run's attempt record (exitspec/attempt.py) and the cgroup's OOM kill count.
+        self.attempt: Any = None
+        self.oom: Any = None
 
     # -- the sequence ------------------------------------------------------------------------
     def run(self) -> int:
@@ -114,12 +117,17 @@ class Job:
         self.layout = layout = Layout.from_env(local=self.local)
         try:
             layout.log_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                earlier = os.stat(layout.log_dir / "runtime.log").st_size
+            except OSError:
+                earlier = 0
             self.rlog = RuntimeLog(layout.log_dir / "runtime.log", self.err)
         except OSError as exc:
             self._error(f"cannot create the log dir {layout.log_dir}: {exc.strerror} "
                         "(make PAI_WORK_DIR a writable volume, or set PAI_LOG_DIR)")
             raise Stop(CONFIG_INVALID) from None
         self.init.say = self.rlog.say
+        self._start_attempt(layout, earlier)
         self._load_redactions(layout)
         env = self._load_env(layout)
         self.settings = self._load_settings(layout)
@@ -153,6 +161,35 @@ class Job:
             if code != 0:
                 self.rlog.say(f"post-commands failed with code {code}")
         return code
+
+    def _start_attempt(self, layout: Layout, runtime_log_size: int) -> None:
+        """Record where the logs stand: a container restarted in the same pod appends to
+        the same log dir, and its classification must read only its own output."""
+        from pai_runtime.exitspec import attempt
+        from pai_runtime.supervisor import oom
+        from pai_runtime.supervisor.runlog import timestamp
+
+        self.attempt = attempt.start(layout.log_dir, runtime_log_size, timestamp())
+        self.oom = oom.Counter()
+        error = attempt.save(layout.log_dir, self.attempt)
+        a = self.attempt
+        if a.number == 1:
+            where = "the first in this log dir"
+        else:
+            mark = f", user-all/current from byte {a.user_mark[1]}" if a.user_mark else ""
+            where = (f"earlier attempts' output stays in the logs; this attempt's is classified "
+                     f"(runtime.log from byte {a.platform_offset}{mark})")
+        self.rlog.say(f"attempt {a.number}: {where}" + (f"; {error}" if error else ""))
+
+    def _end_attempt(self, capture: Capture) -> None:
+        if self.attempt is None or self.layout is None:
+            return
+        from pai_runtime.exitspec import attempt
+
+        self.attempt.user_bytes = capture.all_bytes
+        error = attempt.save(self.layout.log_dir, self.attempt)
+        if error:
+            self.rlog.say(error)
 
     def _check_stop(self) -> None:
         self.init.idle_signals()
@@ -318,8 +355,10 @@ class Job:
             capture.note_stderr(f"pai-runtime: {exc.message}\n".encode())
             self._error(exc.message)
             capture.close()
+            self._end_attempt(capture)
             return exc.code
         capture.close()
+        self._end_attempt(capture)
         self.rlog.say(f"user command {result.describe()} after {result.seconds:.1f}s "
                       f"({capture.bytes} bytes of output)")
         if capture.lost:
@@ -347,12 +386,23 @@ class Job:
             if exc.name != "pai_runtime.exitspec":
                 raise
             return forced[0] if forced else code
+        if self.oom is not None:
+            line = self.oom.line()
+            if line:
+                self.rlog.say(line)
         try:
             return finish(code, layout=self.layout, settings=self.settings, runtime_log=self.rlog.path,
-                          forced=forced)
+                          forced=forced, attempt=self.attempt, report=self._report)
         except Exception as exc:  # noqa: BLE001 - finish never raises by contract; be safe anyway
             self._internal_error(exc)
             return forced[0] if forced else code
+
+    def _report(self, lines: list[str]) -> None:
+        """The summary block of a failed run: last on stderr, where ``kubectl logs`` shows
+        it, and in runtime.log."""
+        for text in lines:
+            self.rlog.line("pai-runtime", text, echo=False)
+        self.err.write("".join(f"{text}\n" for text in lines).encode("utf-8", "replace"))
 
     def _error(self, text: str) -> None:
         self.rlog.line("pai-runtime", f"error: {text}")

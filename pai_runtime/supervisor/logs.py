@@ -316,6 +316,9 @@ class Capture:
             self.child_fds = {1: out_w, 2: err_w}
             self._write_ends = [out_w, err_w]
         self.bytes = 0
+        #: Bytes this capture appended to user-all: where this attempt's output starts,
+        #: counted from the end (exitspec/attempt.py), whatever rotation did meanwhile.
+        self.all_bytes = 0
         self._init: Any = None
         # While only one stream has written, user-all/current *is* that stream's file (a
         # hard link): same bytes, written once. The first byte of the other stream gives
@@ -330,6 +333,7 @@ class Capture:
 
     def _route(self, own: RotatingFile, data: bytes) -> None:
         """Write a chunk of one stream to its file and to user-all."""
+        self.all_bytes += len(data)
         if self._mirror is own:
             own.write(data)
             return
@@ -377,6 +381,7 @@ class Capture:
                 if own is not None:
                     route(own, data)
                 else:
+                    self.all_bytes += len(data)
                     merged.write(data)
                 if console is not None:
                     console.write(data)
@@ -395,6 +400,7 @@ class Capture:
     def note_stderr(self, line: bytes) -> None:
         """A line of ours that belongs in the user's stderr (e.g. "command not found")."""
         if self.merged_only:
+            self.all_bytes += len(line)
             self.all.write(line)
         else:
             self._route(self.files[2], line)
