@@ -214,3 +214,26 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def foreign_elf() -> Path:
+    """A real executable of another CPU architecture (Debian's static busybox for arm64, or
+    amd64 on an arm64 machine), fetched once with apt's own download of the archive's file."""
+    arch = "arm64" if os.uname().machine == "x86_64" else "amd64"
+    dest = CACHE / f"busybox-{arch}"
+    if dest.exists():
+        return dest
+    CACHE.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run(["apt-cache", "show", "busybox-static"], capture_output=True, text=True, timeout=60)
+    filename = next((line.split(": ", 1)[1] for line in res.stdout.splitlines() if line.startswith("Filename: ")),
+                    None)
+    if not filename:
+        raise RigError("apt-cache show busybox-static gave no Filename")
+    url = f"{MIRROR}/{filename.rsplit('_', 1)[0]}_{arch}.deb"
+    with tempfile.TemporaryDirectory() as tmp:
+        deb = Path(tmp) / "busybox.deb"
+        _run(["/usr/lib/apt/apt-helper", "download-file", url, str(deb)], timeout=300)
+        _run(["dpkg-deb", "-x", str(deb), str(Path(tmp) / "x")])
+        shutil.copy2(Path(tmp) / "x" / "bin" / "busybox", f"{dest}.tmp")
+    os.rename(f"{dest}.tmp", dest)
+    return dest
