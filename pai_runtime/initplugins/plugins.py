@@ -25,8 +25,14 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 
 def run(ctx: InitContext, params: dict[str, Any]) -> str:
-    from pai_runtime import runtime_plugins as rp
+    from types import SimpleNamespace
+
     from pai_runtime.openpai import jobconfig
+    from pai_runtime.runtimeplugins import discover, request, run, scripts, validate
+
+    rp = SimpleNamespace(current_task=request.current_task, requests_from=request.requests_from,
+                         applies=request.applies, discover=discover.discover, resolve=validate.resolve,
+                         Result=run.Result, run_one=run.run_one, write_scripts=scripts.write_scripts)
 
     job = jobconfig.load(ctx.layout, ctx.runtime_config)
     task = rp.current_task(ctx, job)

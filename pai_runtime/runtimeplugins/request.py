@@ -149,7 +149,7 @@ def _prerequisites(job_config: Document, task: TaskInfo) -> list[Request]:
 
 def current_task(ctx: InitContext, job_config: Document | None) -> TaskInfo:
     """The role this container runs, in the job config's spelling when there is one."""
-    from pai_runtime import jobconfig
+    from pai_runtime.openpai import jobconfig
 
     env = {**dict(ctx.environ), **dict(ctx.runtime_env)}
     raw = (env.get("PAI_CURRENT_TASK_ROLE_NAME") or env.get("FC_TASKROLE_NAME")
