@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PaiEnv
 from tests.rigs.chroot_rootfs import build_bundle
 from tests.rigs.podrig import BUNDLE_MOUNT, Run, run_in_root, run_runc
 from tests.rigs.rootfs import NAMES, glibc_version, rootfs
@@ -194,3 +195,14 @@ def test_init_and_job_under_runc(bundle: Path, init_root: Path, tmp_path: Path) 
     assert "user command exited with code 3" in (work / "logs" / "pod-1" / "runtime.log").read_text()
     message = terms["job"].read_text()
     assert "DatasetNotFound" in message and re.search(r"originUserExitCode: 3\b", message), message
+
+
+@pytest.mark.parametrize("image_lc_ctype", [None, "C", "de_DE.UTF-8"])
+def test_the_locale_the_user_gets_is_the_images(image_lc_ctype: str | None, pai: PaiEnv) -> None:
+    """Python's C-locale coercion (PEP 538) puts LC_CTYPE=C.UTF-8 into the runtime's own
+    environment under a C locale; the user's command gets the image's LC_CTYPE, or none."""
+    env = {"LC_ALL": None, "LANG": "C", "LC_CTYPE": image_lc_ctype}
+    res = pai.run("run", "--", "/bin/sh", "-c", 'echo "lc=${LC_CTYPE-unset}"', env=env)
+    assert res.returncode == 0, res.stderr
+    out = (pai.log_dir / "user-all" / "current").read_text()
+    assert f"lc={image_lc_ctype or 'unset'}" in out, out

@@ -40,9 +40,10 @@ def user_environ() -> dict[str, str]:
     """Our environment as the user's commands get it: without what the interpreter added.
 
     Python's C-locale coercion (PEP 538) sets ``LC_CTYPE=C.UTF-8`` in its own environment
-    when the image's locale is C; the user's programs must see the image's locale, so a
-    ``LC_CTYPE`` that was not in the environment this process was started with (the
-    kernel's copy, ``/proc/self/environ``) is dropped.
+    when the image's locale is C or not installed, even over an ``LC_CTYPE`` the image set;
+    the user's programs must see the image's locale, so ``LC_CTYPE`` is what the environment
+    this process was started with (the kernel's copy, ``/proc/self/environ``) had: that
+    value, or none.
     """
     env = dict(os.environ)
     if "LC_CTYPE" in env:
@@ -50,9 +51,12 @@ def user_environ() -> dict[str, str]:
             with open("/proc/self/environ", "rb") as f:
                 original = f.read().split(b"\0")
         except OSError:
-            original = None
-        if original is not None and not any(e.startswith(b"LC_CTYPE=") for e in original):
+            return env
+        was = next((e[len(b"LC_CTYPE="):] for e in original if e.startswith(b"LC_CTYPE=")), None)
+        if was is None:
             del env["LC_CTYPE"]
+        else:
+            env["LC_CTYPE"] = os.fsdecode(was)
     return env
 
 
