@@ -206,3 +206,18 @@ def test_the_locale_the_user_gets_is_the_images(image_lc_ctype: str | None, pai:
     assert res.returncode == 0, res.stderr
     out = (pai.log_dir / "user-all" / "current").read_text()
     assert f"lc={image_lc_ctype or 'unset'}" in out, out
+
+
+@pytest.mark.parametrize("image", ["busybox", "musl"])
+def test_python_children_start_through_the_bundles_loader(image: str, bundle: Path, tmp_path: Path) -> None:
+    """``sys.executable`` inside the bundle is its launcher: a Python child the runtime starts
+    (runtime plugins' init.py, helpers) runs, with C extensions, in an image without glibc."""
+    work, term = tmp_path / "work", tmp_path / "term"
+    work.mkdir()
+    term.write_text("")
+    child = "import ssl, re2, yaml._yaml, psutil, sys; print('child-ok', sys.executable)"
+    code = f"import subprocess, sys; sys.exit(subprocess.run([sys.executable, '-I', '-c', {child!r}]).returncode)"
+    res = run_in_root(rootfs(image), [f"{BUNDLE_MOUNT}/pai-runtime", "-I", "-c", code], work=work, termination=term,
+                      bundle=bundle, user="10001:10001", tmp_read_only=True)
+    assert res.code == 0, res.stderr
+    assert f"child-ok {BUNDLE_MOUNT}/pai-runtime" in res.stdout, res.stdout
