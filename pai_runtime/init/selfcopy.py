@@ -2,13 +2,16 @@
 
 Why: the job container runs the user's image, which may have no Python at all. As
 OpenPAI copied bash scripts and static binaries from its init container into the shared
-``emptyDir``, ``pai-runtime init`` copies itself (the self-contained PyInstaller bundle)
-plus ``specs/`` and ``plugins/`` into ``$PAI_WORK_DIR`` and writes the launcher
+``emptyDir``, ``pai-runtime init`` copies itself (the self-contained bundle of
+build/portable.py: CPython with its own glibc and loader, a static launcher and a static
+busybox) plus ``specs/`` and ``plugins/`` into ``$PAI_WORK_DIR`` and writes the launcher
 ``$PAI_WORK_DIR/runtime`` that the pod spec's job container command names.
 
 Layout written (everything else in the work dir is left alone)::
 
     $PAI_WORK_DIR/runtime                  launcher (POSIX sh): exec <bundle> run "$@"
+    $PAI_WORK_DIR/pai-runtime -> .pai-runtime/<id>/bundle/pai-runtime   (frozen only: the
+                                           command for images without /bin/sh: ``pai-runtime run``)
     $PAI_WORK_DIR/specs   -> .pai-runtime/<id>/specs      (relative symlinks)
     $PAI_WORK_DIR/plugins -> .pai-runtime/<id>/plugins
     $PAI_WORK_DIR/.pai-runtime/<id>/       bundle/ (frozen only), specs/, plugins/, .complete
@@ -29,11 +32,12 @@ interpreter, ``<python> -I -m pai_runtime run``; that works where the job contai
 the same Python (``up``, tests, an image with pai-runtime installed), and the launcher
 says so clearly where it does not.
 
-The launcher checks that the image can run a glibc build before starting it: a musl
-image (Alpine) or one without the ELF interpreter the bundle needs, or an older glibc
-than the bundle was built against, gets one clear line naming the workaround (on stderr
-and in the termination message) and exit code 127 instead of the kernel's cryptic
-"not found".
+The bundle needs nothing from the image (its static launcher starts its Python through
+its own loader), so the launcher checks only that the copy is there; what still cannot
+run (the copy's loader is for another CPU architecture) gets one clear line, the
+termination message and exit code 127 from the static launcher itself. The launcher sets
+``PAI_WORK_DIR`` only: nothing of the runtime's own (no ``PAI_HOME``, no library path)
+reaches the user's commands.
 """
 
 from __future__ import annotations
@@ -43,7 +47,6 @@ import hashlib
 import os
 import re
 import shutil
-import struct
 import sys
 import time
 from pathlib import Path
@@ -55,7 +58,7 @@ STORE = ".pai-runtime"
 LAUNCHER = "runtime"
 MARKER = "# pai-runtime launcher"
 COMPLETE = ".complete"
-GLIBC_FILE = ".glibc-required"
+EXE_LINK = "pai-runtime"
 CANNOT_START = 127  # what a shell returns for a command it cannot execute
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 #: Names in the store that init writes (a version, a copy or a removal in progress): the
@@ -64,7 +67,8 @@ _OURS = re.compile(r"[0-9a-f]{16}|\.(tmp|del)-[0-9a-f]{16}-\d+")
 
 
 def frozen_bundle() -> Path | None:
-    """The one-folder bundle dir when running from a PyInstaller build, else None."""
+    """The bundle dir when running from the bundle (its sitecustomize sets ``sys.frozen``
+    and makes ``sys.executable`` the bundle's launcher), else None."""
     if not getattr(sys, "frozen", False):
         return None
     return Path(sys.executable).resolve().parent
@@ -99,7 +103,10 @@ def install(layout: Any, log: Any) -> str:
             _link(work, name, f"{STORE}/{version}/{name}", log)
     if bundle is not None:
         exe = target / "bundle" / Path(sys.executable).name
-        text = launcher_frozen(version, exe.name, elf_interpreter(exe), _glibc_required(target / "bundle"))
+        # the command for images without /bin/sh: `pai-runtime run` (a relative link, so
+        # it works wherever the job container mounts the work dir)
+        _link(work, EXE_LINK, f"{STORE}/{version}/bundle/{exe.name}", log)
+        text = launcher_frozen(version, exe.name)
     else:
         text = launcher_python(version, sys.executable)
     launcher = work / LAUNCHER
@@ -243,7 +250,7 @@ def _remove_dead_temps(work: Path) -> None:
     Only our own names (``.runtime.tmp-<pid>``, ``.specs.tmp-<pid>``, ...) of dead
     processes, and only files or symlinks: unlink never follows a link nor removes a dir.
     """
-    for name in (LAUNCHER, "specs", "plugins"):
+    for name in (LAUNCHER, "specs", "plugins", EXE_LINK):
         for tmp in work.glob(f".{name}.tmp-*"):
             pid = tmp.name.rsplit("-", 1)[-1]
             if pid.isdigit() and (tmp.is_symlink() or tmp.is_file()) and not _pid_alive(pid):
@@ -329,51 +336,6 @@ def _pid_alive(text: str) -> bool:
     return True
 
 
-# -- ELF facts the launcher checks ---------------------------------------------------------
-def elf_interpreter(path: Path) -> str | None:
-    """PT_INTERP of an ELF executable (the dynamic loader the kernel needs), or None."""
-    try:
-        with open(path, "rb") as f:
-            ident = f.read(16)
-            if ident[:4] != b"\x7fELF":
-                return None
-            is64, end = ident[4] == 2, "<" if ident[5] == 1 else ">"
-            if is64:
-                f.seek(32)
-                phoff = struct.unpack(end + "Q", f.read(8))[0]
-                f.seek(54)
-            else:
-                f.seek(28)
-                phoff = struct.unpack(end + "I", f.read(4))[0]
-                f.seek(42)
-            phentsize, phnum = struct.unpack(end + "HH", f.read(4))
-            for i in range(phnum):
-                f.seek(phoff + i * phentsize)
-                if is64:
-                    p_type, _flags, p_offset, _va, _pa, p_filesz = struct.unpack(end + "IIQQQQ", f.read(40))
-                else:
-                    p_type, p_offset, _va, _pa, p_filesz = struct.unpack(end + "IIIII", f.read(20))
-                if p_type == 3:  # PT_INTERP
-                    f.seek(p_offset)
-                    return f.read(p_filesz).split(b"\0", 1)[0].decode() or None
-    except (OSError, struct.error, UnicodeDecodeError):
-        return None
-    return None
-
-
-def _glibc_required(bundle: Path) -> str | None:
-    """Newest GLIBC_x.y symbol version the bundle needs (written by build/bundle.sh)."""
-    for p in (bundle / GLIBC_FILE, bundle / "_internal" / GLIBC_FILE):
-        try:
-            text = p.read_text(encoding="utf-8").strip()
-        except OSError:
-            continue
-        parts = text.split(".")
-        if len(parts) == 2 and all(x.isdigit() for x in parts):
-            return text
-    return None
-
-
 # -- the launcher ----------------------------------------------------------------------------
 _HEAD = f"""#!/bin/sh
 {MARKER} (written by `pai-runtime init`; the next init replaces it: do not edit).
@@ -383,8 +345,7 @@ case "$0" in */*) here=${{0%/*}} ;; *) here=. ;; esac
 here=$(cd "$here" && pwd) || exit {CANNOT_START}
 home="$here/{STORE}/@VERSION@"
 : "${{PAI_WORK_DIR:=$here}}"
-: "${{PAI_HOME:=$home}}"
-export PAI_WORK_DIR PAI_HOME
+export PAI_WORK_DIR
 cannot_start() {{
   printf 'pai-runtime: %s\\n' "$1" >&2
   {{ printf '[PAI_RUNTIME_ERROR_START]\\ncontainerExitCode: {CANNOT_START}\\nphrase: PAIRuntimeCannotStartInImage\\n'
@@ -395,45 +356,9 @@ cannot_start() {{
 """
 
 _FROZEN = """exe="$home/bundle/@EXE@"
-loader='@LOADER@'
-need_glibc='@GLIBC@'
 if [ ! -x "$exe" ]; then
   cannot_start "the runtime copy $exe is missing or not executable (the work dir was changed after \
 'pai-runtime init'). Workaround: restart the pod, so that its init container copies the runtime again"
-fi
-musl=''
-for f in /lib/ld-musl-*.so.1 /usr/lib/ld-musl-*.so.1; do
-  if [ -e "$f" ]; then musl=$f; break; fi
-done
-no_musl() {
-  cannot_start "this image uses musl libc ($musl, e.g. Alpine) but the runtime is a glibc build \
-(it needs $loader$1). Workaround: use a musl build of the runtime (run 'make bundle' in a musl image such \
-as python:3.11-alpine and use that init image), or install Python 3.10+ and pai-runtime in the image \
-and start 'pai-runtime run' as the container command; see docs/deploy.md"
-}
-if [ -n "$loader" ] && [ ! -e "$loader" ]; then
-  if [ -n "$musl" ]; then no_musl ''; fi
-  cannot_start "this image has no glibc dynamic loader $loader, which the runtime bundle needs \
-(a static or distroless-static image?). Workaround: use an image with glibc, or install Python 3.10+ \
-and pai-runtime in the image and start 'pai-runtime run'; see docs/deploy.md"
-fi
-have=''
-if [ -n "$loader" ]; then
-  have=$("$loader" --version 2>/dev/null) || have=''
-  # Alpine's gcompat puts musl's loader at glibc's path: it answers no glibc version
-  case "$have" in *"release version "*) ;; *) if [ -n "$musl" ]; then no_musl ', not musl behind gcompat'; fi ;; esac
-fi
-if [ -n "$need_glibc" ]; then
-  case "$have" in *"release version "*)
-    have=${have#*release version }; have=${have%%[!0-9.]*}; have=${have%.}
-    hmaj=${have%%.*}; hmin=${have#*.}; hmin=${hmin%%.*}
-    nmaj=${need_glibc%%.*}; nmin=${need_glibc#*.}
-    if [ -n "$hmaj" ] && [ -n "$hmin" ] && { [ "$hmaj" -lt "$nmaj" ] || \
-        { [ "$hmaj" -eq "$nmaj" ] && [ "$hmin" -lt "$nmin" ]; }; }; then
-      cannot_start "this image has glibc $have but the runtime bundle needs glibc $need_glibc or newer. \
-Workaround: use a newer base image, or build the bundle on an older glibc (see docs/deploy.md)"
-    fi ;;
-  esac
 fi
 exec "$exe" run "$@"
 """
@@ -456,11 +381,8 @@ def _sh_quote_ok(value: str) -> str:
     return value
 
 
-def launcher_frozen(version: str, exe_name: str, loader: str | None, glibc: str | None) -> str:
-    body = (_FROZEN.replace("@EXE@", _sh_quote_ok(exe_name))
-            .replace("@LOADER@", _sh_quote_ok(loader or ""))
-            .replace("@GLIBC@", glibc or ""))
-    return _HEAD.replace("@VERSION@", version) + body
+def launcher_frozen(version: str, exe_name: str) -> str:
+    return _HEAD.replace("@VERSION@", version) + _FROZEN.replace("@EXE@", _sh_quote_ok(exe_name))
 
 
 def launcher_python(version: str, python: str) -> str:

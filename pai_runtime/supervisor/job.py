@@ -35,6 +35,41 @@ DEFAULT_GRACE = 10.0
 TERMINATION_MARGIN = 3.0
 
 
+
+def user_environ() -> dict[str, str]:
+    """Our environment as the user's commands get it: without what the interpreter added.
+
+    Python's C-locale coercion (PEP 538) sets ``LC_CTYPE=C.UTF-8`` in its own environment
+    when the image's locale is C or not installed, even over an ``LC_CTYPE`` the image set;
+    the user's programs must see the image's locale, so ``LC_CTYPE`` is what the environment
+    this process was started with (the kernel's copy, ``/proc/self/environ``) had: that
+    value, or none.
+    """
+    env = dict(os.environ)
+    if "LC_CTYPE" in env:
+        try:
+            with open("/proc/self/environ", "rb") as f:
+                original = f.read().split(b"\0")
+        except OSError:
+            return env
+        was = next((e[len(b"LC_CTYPE="):] for e in original if e.startswith(b"LC_CTYPE=")), None)
+        if was is None:
+            del env["LC_CTYPE"]
+        else:
+            env["LC_CTYPE"] = os.fsdecode(was)
+    return env
+
+
+def shell() -> str:
+    """``/bin/sh`` of the image, or the bundle's static busybox ``sh`` in an image without one
+    (distroless): rendered scripts run either way."""
+    if os.path.exists("/bin/sh"):
+        return "/bin/sh"
+    home = getattr(sys, "_MEIPASS", None)
+    if home and os.path.exists(os.path.join(home, "bin", "sh")):
+        return os.path.join(home, "bin", "sh")
+    return "/bin/sh"
+
 class Stop(Exception):
     """End the job now with ``code``; ``forced`` is the reason that skips matching."""
 
@@ -220,7 +255,7 @@ class Job:
         redact.register_all(v for v in values if isinstance(v, str))
 
     def _load_env(self, layout: Layout) -> dict[str, str]:
-        env = dict(os.environ)
+        env = user_environ()
         for key, value in layout.env().items():
             env.setdefault(key, value)
         path = layout.runtime_dir / "env"
@@ -283,7 +318,7 @@ class Job:
             return self.argv
         user_sh = layout.runtime_dir / "user.sh"
         if user_sh.is_file():
-            return ["/bin/sh", str(user_sh)]
+            return [shell(), str(user_sh)]
         self._config_error(f"no command: {user_sh} does not exist and no `-- CMD` was given "
                            "(give RUNTIME_CONFIG commands and check that init succeeded)")
 
@@ -318,7 +353,7 @@ class Job:
         sink.attach(self.init)
         self.rlog.say(f"{source}: running {path}")
         try:
-            result = self.init.run(["/bin/sh", str(path)], env, sink.child_fds, sources=[sink],
+            result = self.init.run([shell(), str(path)], env, sink.child_fds, sources=[sink],
                                    close_after_spawn=sink.write_ends(), leave_running=leave_running)
         except pid1.SpawnError as exc:
             sink.close()
