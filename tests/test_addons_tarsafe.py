@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from pai_runtime.addons import tarsafe
 from pai_runtime.addons.tarsafe import Limits, TarProblem, extract, hash_file, scan
 from pai_runtime.errors import ConfigError
 from tests.rigs.addons_tars import cli, member, write_meta, write_tar
