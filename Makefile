@@ -23,6 +23,7 @@ system-deps:
 
 lint: install
 	@$(VENV)/bin/ruff check pai_runtime tests bench plugins scripts bin/pai-runtime
+	@$(VENV)/bin/lint-imports --no-cache --config setup.cfg
 
 test: install system-deps lint
 	@$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -20,7 +20,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "run": "pai_runtime.supervisor.cli:run",
     "up": "pai_runtime.init.cli:up",
     "config": "pai_runtime.config.cli:config",
-    "plugins": "pai_runtime.runtimeplugins.cli:plugins",
+    "plugins": "pai_runtime.init.cli:plugins",
     "check-image": "pai_runtime.registry.cli:check_image",
     "classify": "pai_runtime.exitspec.cli:classify",
     "spec": "pai_runtime.exitspec.cli:spec",

@@ -27,7 +27,8 @@ SUCCESS_MESSAGE = b"exitCode: 0\nphrase: Succeeded\n"
 
 
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log: Path,
-           forced: tuple[int, str] | None = None, attempt: Any = None, report: Any = None) -> int:
+           forced: tuple[int, str] | None = None, attempt: Any = None, report: Any = None,
+           say: Any = None) -> int:
     """Classify ``exit_code`` (user log = ``layout.log_dir/"user-all"``, platform log =
     ``runtime_log``), write the termination message (``layout.termination_log`` and a copy
     in the log dir) and return the container's exit code. ``forced=(code, reason)`` skips
@@ -37,7 +38,7 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log
         from pai_runtime.exitspec.jobexit import finish as _finish
 
         return _finish(exit_code, layout=layout, settings=settings, runtime_log=runtime_log, forced=forced,
-                       attempt=attempt, report=report)
+                       attempt=attempt, report=report, say=say)
     except BaseException:  # noqa: BLE001 - even an import failure must not mask the user's code
         try:
             code = int(exit_code)

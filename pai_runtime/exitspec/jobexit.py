@@ -29,7 +29,13 @@ FORCED_BEHAVIORS = {236: "UNKNOWN", 247: "PERMANENT", 33: "PERMANENT", 248: "UNK
 
 class Notes:
     """Lines for runtime.log; collected first so our own lines never enter the
-    platform log we are about to search."""
+    platform log we are about to search.
+
+    Why a sink and not the file: runtime.log belongs to the supervisor (its format, its
+    file descriptor, what happens when the disk is full); the exit-spec code only says
+    what it has to say, through the ``say`` callable the supervisor hands to
+    :func:`finish`. Without one (a caller outside the job container) lines go to stderr.
+    """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -37,23 +43,19 @@ class Notes:
     def add(self, text: str) -> None:
         self.lines.append(text)
 
-    def flush(self, runtime_log: Path | None) -> None:
-        if runtime_log is None or not self.lines:
-            return
+    def flush(self, say: Callable[[str], None] | None) -> None:
         from pai_runtime import redact
-        from pai_runtime.units import timestamp
 
-        stamp = timestamp()  # the format of every other runtime.log line
-        body = redact.scrub("".join(f"{stamp} [pai-runtime] exit-spec: {line}\n" for line in self.lines))
-        try:
-            runtime_log.parent.mkdir(parents=True, exist_ok=True)
-            with open(runtime_log, "a", encoding="utf-8", errors="replace") as f:
-                f.write(body)
-        except OSError:
+        for line in self.lines:
+            text = redact.scrub(f"exit-spec: {line}")
             try:
-                os.write(2, body.encode("utf-8", "replace"))
-            except OSError:
+                if say is not None:
+                    say(text)
+                else:
+                    os.write(2, f"pai-runtime: {text}\n".encode("utf-8", "replace"))
+            except Exception:  # noqa: BLE001 - a note must never cost the job its exit code
                 pass
+        self.lines = []
 
 
 def spec_candidates(layout: Any, settings: dict[str, Any]) -> list[Path]:
@@ -124,9 +126,12 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
 
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: Path | None,
            forced: tuple[int, str] | None = None, attempt: Any = None,
-           report: Callable[[list[str]], None] | None = None) -> int:
+           report: Callable[[list[str]], None] | None = None,
+           say: Callable[[str], None] | None = None) -> int:
     """``attempt``: this run's :class:`~pai_runtime.exitspec.attempt.Attempt` (only its
-    output is classified); ``report``: gets the summary block of a failed run (stderr)."""
+    output is classified); ``report``: gets the summary block of a failed run (stderr);
+    ``say``: the supervisor's runtime.log sink for our notes; ``runtime_log`` is only read
+    (it is the platform log the spec searches)."""
     notes = Notes()
     settings = settings if isinstance(settings, dict) else {}
     try:
@@ -146,7 +151,7 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
             forced = None
     if code == 0 and forced is None:
         write_message(SUCCESS_MESSAGE, layout, notes)
-        notes.flush(runtime_log)
+        notes.flush(say)
         return 0
     result = code
     try:
@@ -165,7 +170,7 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
             pass
     if result == 0 and code != 0:  # never report a failure as success
         result = code
-    notes.flush(runtime_log)
+    notes.flush(say)
     return result
 
 

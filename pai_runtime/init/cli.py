@@ -1,4 +1,7 @@
-"""``pai-runtime init`` and ``pai-runtime up``: click commands only.
+"""``pai-runtime init``, ``up`` and ``plugins``: click commands only.
+
+Why ``plugins`` here: it lists both the built-in init plugins and the runtime plugins,
+and only the init side sits above both (the layer contracts in setup.cfg).
 
 Each command parses its options and calls one function; the init sequence lives in
 :mod:`pai_runtime.init.run`, the job container's in :mod:`pai_runtime.supervisor`.
@@ -10,6 +13,8 @@ import os
 import sys
 
 import click
+
+from pai_runtime.errors import PaiError, fail
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,3 +48,53 @@ def up(cmd: tuple[str, ...]) -> None:
     if code != 0:
         sys.exit(code)
     sys.exit(supervisor.main(["--", *cmd] if cmd else [], local=True))
+
+
+def _summary(doc: str) -> str:
+    """The first sentence of a module docstring, without its "Built-in ``x``:" lead and
+    reStructuredText quotes, for one line of the listing."""
+    para = " ".join(doc.strip().split("\n\n")[0].split())
+    head, sep, rest = para.partition(": ")
+    if sep and head.startswith("Built-in"):
+        para = rest
+    para = para.replace("``", "")
+    end = para.find(". ")
+    return para if end < 0 else para[: end + 1]
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--local", is_flag=True, help="Resolve paths as `up` does.")
+def plugins(local: bool) -> None:
+    """List init plugins (built-in, spec commands, init.d scripts) and runtime
+    plugins (plugins/ and PAI_PLUGIN_PATH), each with its source."""
+    import importlib
+
+    from pai_runtime.config import sources
+    from pai_runtime.initplugins import BUILTINS
+    from pai_runtime.layout import Layout
+
+    layout = Layout.from_env(local=local)
+    click.echo("init plugins (built-in):")
+    for name, module in BUILTINS.items():
+        try:
+            doc = _summary(importlib.import_module(module).__doc__ or "")
+        except ImportError:
+            doc = "(not available in this build)"
+        click.echo(f"  {name:<16} {doc}  [{module}]")
+    try:
+        spec = sources.load_init_spec(layout)
+    except PaiError as exc:
+        fail(exc)
+        return
+    click.echo(f"init plugin spec ({spec.source}):")
+    for p in spec.plugins:
+        what = f"builtin {p.builtin}" if p.builtin else f"command {p.command}"
+        click.echo(f"  {p.name:<16} {what}  failurePolicy={p.failure_policy}")
+    d = layout.init_dir
+    scripts = sorted(e.name for e in d.iterdir() if e.is_file()) if d.is_dir() else []
+    click.echo(f"init.d scripts ({d}): {', '.join(scripts) if scripts else 'none'}")
+    from pai_runtime.runtimeplugins.discover import describe_all
+
+    click.echo("runtime plugins:")
+    for line in describe_all(layout):
+        click.echo(f"  {line}")

@@ -427,7 +427,8 @@ class Job:
                 self.rlog.say(line)
         try:
             return finish(code, layout=self.layout, settings=self.settings, runtime_log=self.rlog.path,
-                          forced=forced, attempt=self.attempt, report=self._report)
+                          forced=forced, attempt=self.attempt, report=self._report,
+                          say=lambda text: self.rlog.line("pai-runtime", text, echo=False))
         except Exception as exc:  # noqa: BLE001 - finish never raises by contract; be safe anyway
             self._internal_error(exc)
             return forced[0] if forced else code
