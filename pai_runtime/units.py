@@ -34,7 +34,7 @@ class UnitError(ValueError):
 
 
 #: kept for callers written against the first release's ``timespec`` module
-TimespecError = UnitError
+UnitError = UnitError
 
 _SIZE_UNITS = {"": 1}
 for _i, _p in enumerate("kmgtpe", start=1):

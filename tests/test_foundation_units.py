@@ -12,7 +12,7 @@ from pai_runtime import envfile, redact
 from pai_runtime.config.secrets import Secrets
 from pai_runtime.errors import ConfigError
 from pai_runtime.openpai.roles import RoleMap, platform_name
-from pai_runtime.units import TimespecError, parse_duration
+from pai_runtime.units import UnitError, parse_duration
 
 
 @pytest.mark.parametrize("text,seconds", [
@@ -36,7 +36,7 @@ def test_infinite_durations_mean_no_limit(text):
 @pytest.mark.parametrize("text", ["-5", "-2m", "abc", "5 parsecs", "m", "1h x", True, "1h-30m",
                                   float("nan"), "nan", "-inf", -10 ** 400])
 def test_bad_durations(text):
-    with pytest.raises(TimespecError):
+    with pytest.raises(UnitError):
         parse_duration(text)
 
 

@@ -16,7 +16,7 @@ from pai_runtime.config import schema, yamlsource
 from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
 from pai_runtime.layout import Layout
-from pai_runtime.units import TimespecError, parse_duration
+from pai_runtime.units import UnitError, parse_duration
 
 
 @dataclass
@@ -75,7 +75,7 @@ def load_init_spec(layout: Layout, env: Mapping[str, str] | None = None) -> Init
         seen[name] = where
         try:
             timeout = parse_duration(item.get("timeout"))
-        except TimespecError as exc:
+        except UnitError as exc:
             raise ConfigError(f"invalid timeout: {exc}", where=doc.where(("initPlugins", i, "timeout"))) from None
         if timeout == 0:
             raise ConfigError("invalid timeout: 0 would stop the plugin at once",
@@ -104,12 +104,12 @@ def load_runtime_config(layout: Layout, env: Mapping[str, str] | None = None) ->
     if "running" in thresholds:
         try:
             parse_duration(thresholds["running"])
-        except TimespecError as exc:
+        except UnitError as exc:
             raise ConfigError(f"invalid running threshold: {exc}",
                               where=doc.where(("thresholds", "running"))) from None
     if "killGrace" in doc.data:
         try:
             parse_duration(doc.data["killGrace"])
-        except TimespecError as exc:
+        except UnitError as exc:
             raise ConfigError(f"invalid killGrace: {exc}", where=doc.where(("killGrace",))) from None
     return doc

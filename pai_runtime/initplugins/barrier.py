@@ -36,7 +36,7 @@ from pai_runtime.errors import (
 from pai_runtime.kube import pods as podsmod
 from pai_runtime.kube.connection import DEFAULT_SA_DIR, Connection, ConnectionSetupError, resolve
 from pai_runtime.openpai import framework as fwstatus
-from pai_runtime.units import TimespecError, format_duration, parse_duration
+from pai_runtime.units import UnitError, format_duration, parse_duration
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _seconds(params: Mapping[str, Any], key: str, environ: Mapping[str, str], en
         return default
     try:
         seconds = parse_duration(value)
-    except TimespecError as exc:
+    except UnitError as exc:
         raise ConfigError(str(exc), where=f"barrier {where}") from None
     if seconds is not None and seconds <= 0:
         raise ConfigError(f"{value!r} must be positive", where=f"barrier {where}",

@@ -65,14 +65,14 @@ def _path(value: str | None, ctx: InitContext) -> str | None:
 def run(ctx: InitContext, params: dict[str, Any]) -> str:
     from pai_runtime.registry.check import FAIL, UNKNOWN, check
     from pai_runtime.registry.client import Options, check_mirror
-    from pai_runtime.units import TimespecError, parse_duration
+    from pai_runtime.units import UnitError, parse_duration
 
     image = params.get("image") or (ctx.runtime_config.data or {}).get("image") or ctx.environ.get("PAI_JOB_IMAGE")
     if not image:
         raise Skip("no image to check (set parameters.image, RUNTIME_CONFIG 'image' or PAI_JOB_IMAGE)")
     try:
         deadline = parse_duration(params.get("deadline", DEFAULT_DEADLINE))
-    except TimespecError as exc:
+    except UnitError as exc:
         raise ConfigError(f"invalid image_check deadline: {exc}", hint="e.g. deadline: 60s") from None
     if deadline is None or deadline <= 0:
         raise ConfigError("invalid image_check deadline: it must be a positive duration",

@@ -64,11 +64,11 @@ def check_image(image: str, username: str | None, password: str | None, password
     from pai_runtime.registry.check import FAIL, UNKNOWN, check
     from pai_runtime.registry.client import Options, check_mirror
     from pai_runtime.registry.credentials import Credentials
-    from pai_runtime.units import TimespecError, parse_duration
+    from pai_runtime.units import UnitError, parse_duration
 
     try:
         seconds = parse_duration(deadline)
-    except TimespecError as exc:
+    except UnitError as exc:
         _bad(f"--deadline: {exc}")
     if seconds is None or seconds <= 0:
         _bad("--deadline: give a positive duration (a check must end)")

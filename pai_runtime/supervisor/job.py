@@ -98,11 +98,11 @@ def _seconds(value: Any, what: str) -> float:
         if value < 0:
             raise ValueError(f"{what}: {value} is negative")
         return float(value)
-    from pai_runtime.units import TimespecError, parse_duration
+    from pai_runtime.units import UnitError, parse_duration
 
     try:
         parsed = parse_duration(value)
-    except TimespecError as exc:
+    except UnitError as exc:
         raise ValueError(f"{what}: {exc}") from None
     if parsed is None:
         raise ValueError(f"{what}: {value!r} is not a finite duration")

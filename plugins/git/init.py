@@ -51,11 +51,11 @@ def clone_options(options: list[str]) -> list[str]:
 
 
 def seconds(value) -> int:
-    from pai_runtime.timespec import TimespecError, parse_duration
+    from pai_runtime.units import UnitError, parse_duration
 
     try:
         s = parse_duration(value)
-    except TimespecError as exc:
+    except UnitError as exc:
         plugin_api.fail(f"parameter deadline: {exc}", hint="use e.g. 10m, 1h or a number of seconds")
     if s is None or s <= 0:
         plugin_api.fail("parameter deadline: must be a positive duration", hint="use e.g. 10m")
