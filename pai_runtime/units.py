@@ -32,10 +32,6 @@ class UnitError(ValueError):
     """A size or duration that does not parse, or falls outside its bounds. The message
     is one line: what was given and what to write instead."""
 
-
-#: kept for callers written against the first release's ``timespec`` module
-UnitError = UnitError
-
 _SIZE_UNITS = {"": 1}
 for _i, _p in enumerate("kmgtpe", start=1):
     _SIZE_UNITS[_p] = 1000 ** _i
