@@ -20,6 +20,17 @@ from pai_runtime.layout import Layout
 DATA = Path(__file__).resolve().parent / "data" / "exitspec"
 
 
+
+def _sink(path):
+    """The supervisor's runtime.log sink, as ``finish(say=...)`` receives it in a job."""
+    from pai_runtime.units import timestamp
+
+    def say(text):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{timestamp()} [pai-runtime] {text}\n")
+    return say
+
 def fake_smi(tmp_path: Path, body: str) -> str:
     d = tmp_path / "bin"
     d.mkdir(exist_ok=True)
@@ -83,13 +94,13 @@ def test_fact_drives_code_128_through_finish(tmp_path, monkeypatch):
     (layout.log_dir / "user-all" / "current").write_text("Segmentation fault (core dumped)\n")
     rlog = layout.log_dir / "runtime.log"
     monkeypatch.setenv("PATH", printing(tmp_path, "nvidia-smi-double-bit.xml"))
-    assert jobexit.finish(139, layout=layout, settings={}, runtime_log=rlog) == 128
+    assert jobexit.finish(139, layout=layout, settings={}, runtime_log=rlog, say=_sink(rlog)) == 128
     text = (tmp_path / "term").read_text()
     assert "nvidiaDoubleEccError: true" in text and "ContainerMayFailDueToGpuDeviceEccError" in text
     monkeypatch.setenv("PATH", printing(tmp_path, "nvidia-smi-zero.xml"))
-    assert jobexit.finish(139, layout=layout, settings={}, runtime_log=rlog) == 139
+    assert jobexit.finish(139, layout=layout, settings={}, runtime_log=rlog, say=_sink(rlog)) == 139
     assert "nvidiaDoubleEccError: false" in (tmp_path / "term").read_text()
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    assert jobexit.finish(139, layout=layout, settings={}, runtime_log=rlog) == 139
+    assert jobexit.finish(139, layout=layout, settings={}, runtime_log=rlog, say=_sink(rlog)) == 139
     assert "matchedGpuInfo" not in (tmp_path / "term").read_text()
     assert "GPU ECC fact: unknown (nvidia-smi not found" in rlog.read_text()

@@ -18,6 +18,22 @@ from pai_runtime.layout import Layout
 REPO = Path(__file__).resolve().parent.parent
 
 
+
+def _sink(path):
+    """The supervisor's runtime.log sink, as ``finish(say=...)`` receives it in a job."""
+    from pai_runtime.units import timestamp
+
+    def say(text):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{timestamp()} [pai-runtime] {text}\n")
+    return say
+
+
+def _logs(job):
+    """runtime.log as the platform log finish() reads, and the sink it writes notes to."""
+    return {"runtime_log": job.log_dir / "runtime.log", "say": _sink(job.log_dir / "runtime.log")}
+
 def parse(framed: bytes) -> dict:
     text = framed.decode("utf-8")
     assert text.startswith(message.START + "\n") and text.endswith("\n" + message.END)
@@ -120,7 +136,7 @@ def test_finish_classifies_and_writes_both_copies(job):
     write_user(job, "Traceback (most recent call last):\nModuleNotFoundError: No module named 'apex'\n")
     rlog = job.log_dir / "runtime.log"
     rlog.write_text("2024 [pai-runtime] starting user command\n")
-    code = jobexit.finish(1, layout=job, settings={}, runtime_log=rlog)
+    code = jobexit.finish(1, layout=job, settings={}, runtime_log=rlog, say=_sink(rlog))
     assert code == 232
     msg = job.termination_log.read_bytes()
     assert (job.log_dir / "termination-log").read_bytes() == msg
@@ -134,13 +150,13 @@ def test_finish_classifies_and_writes_both_copies(job):
 
 
 def test_finish_success_writes_short_message(job):
-    assert jobexit.finish(0, layout=job, settings={}, runtime_log=job.log_dir / "runtime.log") == 0
+    assert jobexit.finish(0, layout=job, settings={}, **_logs(job)) == 0
     assert job.termination_log.read_bytes() == b"exitCode: 0\nphrase: Succeeded\n"
 
 
 def test_finish_forced_running_threshold(job):
     write_user(job, "step 99\n")
-    code = jobexit.finish(-15, layout=job, settings={}, runtime_log=job.log_dir / "runtime.log",
+    code = jobexit.finish(-15, layout=job, settings={}, **_logs(job),
                          forced=(236, "running threshold 1h exceeded"))
     assert code == 236
     info = parse(job.termination_log.read_bytes())
@@ -152,17 +168,17 @@ def test_finish_uses_installed_spec_and_search_window(job):
     (job.runtime_dir / "runtime-exit-spec.yaml").write_text(
         "- containerExitCode: 240\n  patterns: [{exitCode: 5, userLogRegex: 'needle'}]\n")
     write_user(job, "needle\n" + "x" * 5000 + "\n")
-    assert jobexit.finish(5, layout=job, settings={}, runtime_log=job.log_dir / "runtime.log") == 240
+    assert jobexit.finish(5, layout=job, settings={}, **_logs(job)) == 240
     narrow = {"logs": {"searchWindow": "1Ki"}}
-    assert jobexit.finish(5, layout=job, settings=narrow, runtime_log=job.log_dir / "runtime.log") == 255
+    assert jobexit.finish(5, layout=job, settings=narrow, **_logs(job)) == 255
     bad = {"logs": {"searchWindow": "lots"}}
-    assert jobexit.finish(5, layout=job, settings=bad, runtime_log=job.log_dir / "runtime.log") == 240
+    assert jobexit.finish(5, layout=job, settings=bad, **_logs(job)) == 240
     assert "logs.searchWindow" in (job.log_dir / "runtime.log").read_text()
 
 
 def test_finish_falls_back_when_installed_spec_is_broken(job):
     (job.runtime_dir / "runtime-exit-spec.yaml").write_text("not: [a list\n")
-    assert jobexit.finish(137, layout=job, settings={}, runtime_log=job.log_dir / "runtime.log") == 137
+    assert jobexit.finish(137, layout=job, settings={}, **_logs(job)) == 137
     assert "exit spec unusable" in (job.log_dir / "runtime.log").read_text()
 
 
@@ -174,7 +190,7 @@ def test_finish_keeps_user_code_when_classification_crashes(job, monkeypatch):
 
     monkeypatch.setattr(classify_mod, "classify", boom)
     rlog = job.log_dir / "runtime.log"
-    assert jobexit.finish(3, layout=job, settings={}, runtime_log=rlog) == 3
+    assert jobexit.finish(3, layout=job, settings={}, runtime_log=rlog, say=_sink(rlog)) == 3
     text = rlog.read_text()
     assert "classification failed (RuntimeError: simulated bug); keeping the user's exit code 3" in text
     info = parse(job.termination_log.read_bytes())
@@ -244,7 +260,7 @@ def test_termination_message_masks_secrets_within_the_bound(job, secret, before,
         line = f"token={secret} ModuleNotFoundError: No module named 'x' {secret}\n".encode()
         write_user(job, (before + line * repeat + after).decode("utf-8", "replace"))
         (job.log_dir / "runtime.log").write_text(f"2024 [pai-runtime] plugin got {secret}\n")
-        jobexit.finish(code, layout=job, settings={}, runtime_log=job.log_dir / "runtime.log")
+        jobexit.finish(code, layout=job, settings={}, **_logs(job))
         out = job.termination_log.read_bytes()
     finally:
         redact.clear()
@@ -272,7 +288,7 @@ def test_secret_straddling_the_matched_string_cap_leaves_no_fragment(job):
     redact.clear()
     try:
         redact.register(secret)
-        assert jobexit.finish(1, layout=job, settings={}, runtime_log=job.log_dir / "runtime.log") == 231
+        assert jobexit.finish(1, layout=job, settings={}, **_logs(job)) == 231
     finally:
         redact.clear()
     info = parse(job.termination_log.read_bytes())
