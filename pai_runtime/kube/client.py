@@ -146,7 +146,7 @@ class Client:
         return d / 2 + random.uniform(0, d / 2)
 
     def _request(self, path: str, params: dict[str, Any] | None, *, verb: str, stream: bool = False,
-                 read_timeout: float | None = None) -> Any:
+                 read_timeout: float | None = None, method: str = "GET", body: Any = None) -> Any:
         import requests
 
         url = self.conn.server + path
@@ -161,8 +161,9 @@ class Client:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             timeout = (min(self.connect_timeout, left), max(0.1, min(read_timeout or self.read_timeout, left)))
             try:
-                resp = self.session.get(url, params=params, headers=headers, timeout=timeout, stream=stream,
-                                        verify=self.conn.verify, cert=self.conn.client_cert)
+                resp = self.session.request(method, url, params=params, headers=headers, timeout=timeout,
+                                            stream=stream, verify=self.conn.verify, cert=self.conn.client_cert,
+                                            json=body)
             except requests.exceptions.SSLError as exc:
                 raise TLSFailure(describe_exception(exc)) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
@@ -199,6 +200,22 @@ class Client:
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, verb: str = "get") -> dict[str, Any]:
         resp = self._request(path, params, verb=verb)
+        try:
+            return resp.json()
+        except ValueError:
+            raise KubeError(f"the API server answered {path} with something that is not JSON") from None
+
+    def create(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """POST ``obj`` to the collection ``path``; 409 AlreadyExists raises :class:`StatusError`."""
+        return self._json(self._request(path, None, verb="create", method="POST", body=obj), path)
+
+    def replace(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """PUT ``obj`` to the object ``path`` (conditional when it carries
+        ``metadata.resourceVersion``: a stale one is 409 Conflict)."""
+        return self._json(self._request(path, None, verb="update", method="PUT", body=obj), path)
+
+    @staticmethod
+    def _json(resp: Any, path: str) -> dict[str, Any]:
         try:
             return resp.json()
         except ValueError:

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pai_runtime.kube import framework as fwstatus
+from pai_runtime.openpai import framework as fwstatus
 
 PAYLOAD = "gang.json.gz"
 FORMAT = 1
