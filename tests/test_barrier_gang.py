@@ -70,7 +70,7 @@ def test_followers_read_only_the_configmap_and_pass_with_the_leader(rig, tmp_pat
         assert out["end"] - last_ip < 2.0
         assert ctx.runtime_env["FB_WORKER_IPS"] == "10.7.1.0,10.7.1.1,10.7.1.2"
         assert ctx.runtime_env["FB_MASTER_IPS"] == "10.7.0.0"
-    roles = {(r, i): ctx.shared["barrier_stats"]["role"] for r, i, _, ctx, _, _ in runs}
+    roles = {(r, i): ctx.barrier_stats["role"] for r, i, _, ctx, _, _ in runs}
     assert roles == {("master", 0): "leader", ("worker", 0): "follower", ("worker", 1): "follower",
                      ("worker", 2): "follower"}
     per = rig.per_client()
@@ -127,7 +127,7 @@ def test_killing_the_leader_mid_barrier_falls_back_without_a_herd(rig, tmp_path)
         t.join(30)
     for _, index, _, ctx, _, out in runs[1:]:
         assert "error" not in out, (index, out.get("error"))
-        assert ctx.shared["barrier_stats"]["role"] == "fallback"
+        assert ctx.barrier_stats["role"] == "fallback"
         assert ctx.runtime_env["FB_WORKER_IPS"].count(",") == n - 1
     # the request timeline: each follower's first direct read of the Framework
     firsts = []
@@ -150,7 +150,7 @@ def test_a_follower_that_may_not_read_configmaps_waits_directly(rig, tmp_path):
     sa, ctx = _task(rig, tmp_path, "worker", 1, cm_verbs="", account="no-configmaps")
     out = barrier.run(ctx, _params(sa))
     assert out.startswith("2/2 tasks ready")
-    assert ctx.shared["barrier_stats"]["role"] == "fallback"
+    assert ctx.barrier_stats["role"] == "fallback"
     assert any("may not read the gang ConfigMap" in m for m in ctx.log.messages())
 
 
@@ -175,7 +175,7 @@ def test_count_only(rig, tmp_path):
     cm = rig.get("configmaps", "job1-gang")
     assert "binaryData" not in cm and cm["data"]["mode"] == "count" and cm["data"]["roles"] == "worker=3"
     follower = runs[1][3]
-    assert follower.shared["framework"]["spec"]["taskRoles"] == [{"name": "worker", "taskNumber": 3}]
+    assert follower.framework["spec"]["taskRoles"] == [{"name": "worker", "taskNumber": 3}]
 
 
 def test_pods_source_with_a_gang_key(rig, tmp_path):
@@ -201,7 +201,7 @@ def test_pods_source_with_a_gang_key(rig, tmp_path):
         t.join(20)
     for i, sa, ctx, _, out in runs:
         assert "error" not in out, out.get("error")
-        assert ctx.shared["barrier_stats"]["role"] == ("leader" if i == 0 else "follower")
+        assert ctx.barrier_stats["role"] == ("leader" if i == 0 else "follower")
         assert ctx.runtime_env["FB_TASK_IPS"] == "10.5.0.0,10.5.0.1,10.5.0.2"
         if i:
             assert all("/pods" not in r.path for r in rig.timeline(sa.token))
@@ -214,4 +214,4 @@ def test_share_needs_a_key_and_a_leader_rule(rig, tmp_path):
         barrier.run(ctx, _params(sa, share="addresses"))
     # without share, no key means the direct path, as before
     assert barrier.run(ctx, _params(sa)).startswith("1/1 tasks ready")
-    assert ctx.shared["barrier_stats"]["role"] == "direct"
+    assert ctx.barrier_stats["role"] == "direct"
