@@ -351,7 +351,7 @@ def _wait(client: Any, view: Any, *, interval: float, report: Any, log: Any, loa
         except WatchBroken as exc:
             broken += 1
             log.info("watch stream broke; resuming", error=str(exc))
-            client.sleep(client._backoff(broken - 1))
+            client.sleep(client.backoff(broken - 1))
             continue
         broken = 0
         if events == 0 and time.monotonic() - started < 1.0 and client.left() > 0:
@@ -669,7 +669,7 @@ def _follow(client: Any, share: _Share, *, interval: float, report: Any, log: An
             raise
         except WatchBroken:
             broken += 1
-            client.sleep(client._backoff(broken - 1))
+            client.sleep(client.backoff(broken - 1))
             continue
         broken = 0
         if events == 0 and time.monotonic() - started < 1.0:
