@@ -111,9 +111,13 @@ def test_wiring_mistakes_are_found() -> None:
 def test_rbac_grants_read_only_access_to_pods_and_frameworks() -> None:
     docs = V.load_documents(K8S / "rbac.yaml")
     assert V.rbac_errors(docs) == []
-    (role,) = [d for d in docs if d["kind"] == "Role"]
+    roles = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Role"}
+    role = roles["pai-runtime-barrier"]
     verbs = {v for rule in role["rules"] for v in rule["verbs"]}
     assert verbs == {"get", "list", "watch"}  # nothing that writes
+    # the gang leader's Role writes configmaps, and nothing else
+    leader = roles["pai-runtime-barrier-leader"]["rules"]
+    assert leader == [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["create", "update"]}]
     role["rules"][0]["verbs"] = ["get", "list"]
     assert any("pods" in e for e in V.rbac_errors(docs))
     # every workload uses the service account the Role is bound to

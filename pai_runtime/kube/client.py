@@ -11,14 +11,13 @@ connect and a read timeout, and nothing waits past the overall ``deadline``.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pai_runtime import http
 from pai_runtime.kube.connection import Connection
 
 
@@ -60,24 +59,6 @@ class WatchBroken(KubeError):
     """A watch stream broke mid-way (connection reset, read timeout): resume it."""
 
 
-def _retry_after(headers: Any, body: dict[str, Any]) -> float | None:
-    value = headers.get("Retry-After") if headers is not None else None
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            when = None
-        if when is not None:
-            return max(0.0, when.timestamp() - time.time())
-    seconds = (body.get("details") or {}).get("retryAfterSeconds") if isinstance(body, dict) else None
-    if isinstance(seconds, (int, float)) and seconds >= 0:
-        return float(seconds)
-    return None
-
-
 def _status_of(resp: Any) -> dict[str, Any]:
     try:
         body = resp.json()
@@ -90,21 +71,15 @@ def _status_of(resp: Any) -> dict[str, Any]:
 
 
 def describe_exception(exc: BaseException) -> str:
-    """A one-line cause for a connection-level failure (no URL noise, no traceback)."""
-    text = str(exc)
-    for marker in ("Caused by ", "Failed to establish a new connection: "):
-        if marker in text:
-            text = text.split(marker, 1)[1]
-    text = text.strip("()' ")
-    if "Connection refused" in text:
-        return "connection refused"
-    if "timed out" in text.lower():
-        return "timed out"
-    if "RemoteDisconnected" in text or "closed connection without response" in text:
-        return "the server closed the connection without answering"
-    if "Name or service not known" in text or "Temporary failure in name resolution" in text:
-        return "the host name does not resolve"
-    return f"{type(exc).__name__}: {text[:200]}"
+    """A one-line cause for a connection-level failure (pai_runtime.http's describer)."""
+    return http.describe_error(exc, peer="the API server", tls_fix="check the CA and the server address")
+
+
+class _Again:
+    """An answer worth another try: wait ``delay`` (None = backoff) first."""
+
+    def __init__(self, delay: float | None) -> None:
+        self.delay = delay
 
 
 class Client:
@@ -141,17 +116,17 @@ class Client:
         if seconds > 0 and self.cancelled.wait(seconds):
             raise Cancelled("cancelled")
 
-    def _backoff(self, attempt: int) -> float:
-        d = min(self.backoff_cap, self.backoff_base * (2 ** min(attempt, 16)))
-        return d / 2 + random.uniform(0, d / 2)
+    def backoff(self, attempt: int) -> float:
+        """The shared full-jitter backoff with this client's base and cap."""
+        return http.backoff(attempt, base=self.backoff_base, cap=self.backoff_cap)
 
     def _request(self, path: str, params: dict[str, Any] | None, *, verb: str, stream: bool = False,
-                 read_timeout: float | None = None) -> Any:
+                 read_timeout: float | None = None, method: str = "GET", body: Any = None) -> Any:
         import requests
 
         url = self.conn.server + path
-        attempt = 0
-        while True:
+
+        def attempt() -> Any:
             if self.cancelled.is_set():
                 raise Cancelled("cancelled")
             left = self.left()
@@ -161,44 +136,59 @@ class Client:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             timeout = (min(self.connect_timeout, left), max(0.1, min(read_timeout or self.read_timeout, left)))
             try:
-                resp = self.session.get(url, params=params, headers=headers, timeout=timeout, stream=stream,
-                                        verify=self.conn.verify, cert=self.conn.client_cert)
+                resp = self.session.request(method, url, params=params, headers=headers, timeout=timeout,
+                                            stream=stream, verify=self.conn.verify, cert=self.conn.client_cert,
+                                            json=body)
             except requests.exceptions.SSLError as exc:
                 raise TLSFailure(describe_exception(exc)) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 self.requests_made += 1
                 self.last_error = describe_exception(exc)
-                delay = self._backoff(attempt)
-                attempt += 1
-                self._wait(delay)
-                continue
+                return _Again(None)
             self.requests_made += 1
             if resp.status_code < 300:
                 return resp
             status = _status_of(resp)
             resp.close()
             code = resp.status_code
-            if code == 401 and self.conn.token_file is not None:
-                fresh = self.conn.token()
-                if fresh != token:
-                    attempt += 1
-                    continue
+            if code == 401 and self.conn.token_file is not None and self.conn.token() != token:
+                return _Again(0.0)  # the kubelet rotated the token: at once with the new one
             if code == 429 or code >= 500:
                 self.last_error = f"HTTP {code} {status.get('reason') or ''}: {status.get('message') or ''}".strip()
-                ra = _retry_after(resp.headers, status)
-                delay = ra if ra is not None else self._backoff(attempt)
-                attempt += 1
-                self._wait(delay)
-                continue
+                return _Again(http.retry_after(resp.headers, status))
             raise StatusError(code, status, verb=verb, path=path)
 
-    def _wait(self, delay: float) -> None:
-        if self.on_wait is not None:
-            self.on_wait(self.last_error, delay)
-        self.sleep(delay)
+        def wait(r: _Again, attempt_number: int) -> float:
+            return r.delay if r.delay is not None else self.backoff(attempt_number - 1)
+
+        def before_sleep(r: _Again, attempt_number: int, delay: float) -> None:
+            if delay > 0 and self.on_wait is not None:
+                self.on_wait(self.last_error, delay)
+
+        # no attempt cap: the API server asked us to come back; the deadline ends it (Unreachable)
+        retrying = http.retrying(deadline=self.deadline, cancelled=self.cancelled,
+                                 retry_if=lambda r: isinstance(r, _Again), wait=wait, before_sleep=before_sleep,
+                                 cancelled_error=lambda: Cancelled("cancelled"))
+        return retrying(attempt)
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, verb: str = "get") -> dict[str, Any]:
         resp = self._request(path, params, verb=verb)
+        try:
+            return resp.json()
+        except ValueError:
+            raise KubeError(f"the API server answered {path} with something that is not JSON") from None
+
+    def create(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """POST ``obj`` to the collection ``path``; 409 AlreadyExists raises :class:`StatusError`."""
+        return self._json(self._request(path, None, verb="create", method="POST", body=obj), path)
+
+    def replace(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """PUT ``obj`` to the object ``path`` (conditional when it carries
+        ``metadata.resourceVersion``: a stale one is 409 Conflict)."""
+        return self._json(self._request(path, None, verb="update", method="PUT", body=obj), path)
+
+    @staticmethod
+    def _json(resp: Any, path: str) -> dict[str, Any]:
         try:
             return resp.json()
         except ValueError:

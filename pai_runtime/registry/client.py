@@ -11,7 +11,6 @@ counted, because "requests per check" is what a rate-limited registry cares abou
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import random
 import threading
@@ -20,6 +19,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+
+from pai_runtime import http
+from pai_runtime.http import parse_retry_after
+
+__all__ = ["parse_retry_after", "describe_error"]  # parse_retry_after: importable from here as before
 
 #: Statuses worth another try: the registry (or a proxy) is busy or briefly broken.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -74,59 +78,11 @@ class Cancelled(Exception):
     """The check's deadline passed or its caller asked it to stop."""
 
 
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date);
-    ``None`` if absent or unparsable; a date in the past is 0."""
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(text)
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        import datetime as _dt
-
-        when = when.replace(tzinfo=_dt.timezone.utc)
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
 def describe_error(exc: BaseException) -> str:
-    """A short, secret-free reason for a failed request: the fact an operator acts on,
-    not urllib3's nested repr of its connection pool."""
-    import requests
-
-    text = str(exc)
-    low = text.lower()
-    if isinstance(exc, requests.exceptions.SSLError):
-        return _tls_reason(text)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "connect timeout"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "read timeout"
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return _proxy_reason(exc, text)
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        if "name or service not known" in low or "nameresolution" in low or "temporary failure in name" in low:
-            return _dns_reason(exc, text)
-        if "refused" in low:
-            return "connection refused"
-        if "reset" in low:
-            return "connection reset"
-        return "connection error: " + _short(text)
-    return f"{type(exc).__name__}: {_short(text)}"
+    """A short, secret-free reason for a failed request (pai_runtime.http's describer,
+    in the registry's words)."""
+    return http.describe_error(exc, peer="the registry", proxy_of=proxy_for,
+                               tls_fix="give a CA bundle, or list the registry as insecure")
 
 
 def check_mirror(url: str) -> str:
@@ -165,53 +121,6 @@ def proxy_for(url: str) -> str | None:
     host = parts.hostname or ""
     host = f"[{host}]" if ":" in host else host
     return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
-
-
-def _tls_reason(text: str) -> str:
-    """Name the TLS failure; all of them are configuration (CA bundle, insecure list)."""
-    import re
-
-    verify = re.search(r"certificate verify failed: ([^(')\"]+)", text)
-    if verify or "CERTIFICATE_VERIFY_FAILED" in text:
-        detail = f" ({verify.group(1).strip()})" if verify else ""
-        return (f"TLS error: certificate not trusted{detail}; a configuration problem: give a CA bundle, "
-                "or list the registry as insecure")
-    ssl = re.search(r"\[SSL: (\w+)\] ([^(')\"]+)", text)
-    if ssl and ssl.group(1) == "WRONG_VERSION_NUMBER":
-        return "TLS error: the server does not speak TLS (plain http? then list it as insecure)"
-    return "TLS error (a configuration problem): " + (f"{ssl.group(2).strip()}" if ssl else _short(text))
-
-
-def _proxy_reason(exc: BaseException, text: str) -> str:
-    """"proxy error via http://proxy:port: what the proxy (or reaching it) said"."""
-    import re
-
-    request = getattr(exc, "request", None)
-    via = proxy_for(getattr(request, "url", "") or "") if request is not None else None
-    tunnel = re.search(r"Tunnel connection failed: ([^'\")]+)", text)
-    if tunnel:
-        why = f"the proxy could not open a tunnel to the registry ({tunnel.group(1).strip()})"
-    elif "Unable to connect to proxy" in text:
-        why = "cannot connect to the proxy" + (" (connection refused)" if "refused" in text.lower() else "")
-    else:
-        why = _short(text)
-    return f"proxy error{f' via {via}' if via else ''}: {why}"
-
-
-def _dns_reason(exc: BaseException, text: str) -> str:
-    """"DNS error: cannot resolve HOST (resolver's words)" instead of urllib3's nested
-    repr of the connection pool, which buries the one fact an operator needs."""
-    import re
-
-    request = getattr(exc, "request", None)
-    host = urlsplit(getattr(request, "url", "") or "").hostname or "the registry host"
-    why = re.search(r"\[Errno -?\d+\] ([^)'\"]+)", text)
-    return f"DNS error: cannot resolve {host}" + (f" ({why.group(1).strip()})" if why else "")
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def host_matches(host: str, entries: Iterable[str]) -> bool:
@@ -328,7 +237,6 @@ class Transport:
     def step(self, name: str, method: str, url: str, **kw: Any) -> Attempted:
         """``once`` retried while the answer is transient, within the deadline."""
         import requests
-        import tenacity
 
         result = Attempted()
 
@@ -354,32 +262,21 @@ class Transport:
                                                 rq.exceptions.TooManyRedirects))
             return r.status in RETRY_STATUSES
 
-        def wait(state: tenacity.RetryCallState) -> float:
-            r: Attempted = state.outcome.result()  # type: ignore[union-attr]
-            return self.wait_for(r, state.attempt_number)
-
-        def stop(state: tenacity.RetryCallState) -> bool:
-            r: Attempted = state.outcome.result()  # type: ignore[union-attr]
+        def stop(r: Attempted, attempt_number: int, upcoming_sleep: float) -> bool:
             limit = self.options.throttled_attempts if r.status == 429 else self.options.transient_attempts
-            if r.out_of_time or state.attempt_number >= limit:
+            if r.out_of_time or attempt_number >= limit:
                 return True
-            return state.upcoming_sleep + 0.05 >= self.deadline.remaining()
+            return upcoming_sleep + 0.05 >= self.deadline.remaining()
 
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            r: Attempted = state.outcome.result()  # type: ignore[union-attr]
+        def before_sleep(r: Attempted, attempt_number: int, upcoming_sleep: float) -> None:
             with self._lock:
                 self.retries += 1
             self.log.info("registry request retried", step=name, reason=self.reason(r),
-                          wait=round(state.upcoming_sleep, 2), attempt=state.attempt_number)
+                          wait=round(upcoming_sleep, 2), attempt=attempt_number)
 
-        def sleep(seconds: float) -> None:
-            if self.cancelled.wait(min(seconds, self.deadline.remaining())):
-                raise Cancelled("cancelled")
-
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_result(transient), wait=wait, stop=stop, sleep=sleep,
-            before_sleep=before_sleep, retry_error_callback=lambda state: state.outcome.result(),
-            reraise=True)
+        retrying = http.retrying(deadline=self.deadline.end, cancelled=self.cancelled, retry_if=transient,
+                                 wait=self.wait_for, stop=stop, before_sleep=before_sleep,
+                                 cancelled_error=lambda: Cancelled("cancelled"))
         return retrying(attempt)
 
     def wait_for(self, r: Attempted, attempt: int) -> float:
@@ -395,8 +292,7 @@ class Transport:
             ra = min(ra, self.options.retry_after_cap)
             spread = min(self.options.backoff_cap, max(0.25, ra * 0.5) * 2 ** max(0, attempt - 1))
             return ra + self._rng.uniform(0.0, spread)
-        ceiling = min(self.options.backoff_cap, self.options.backoff_base * (2 ** attempt))
-        return self._rng.uniform(0.0, ceiling)
+        return http.backoff(attempt, base=self.options.backoff_base, cap=self.options.backoff_cap, rng=self._rng)
 
     @staticmethod
     def reason(r: Attempted) -> str:

@@ -59,7 +59,10 @@ RESOURCES: dict[str, tuple[str, str, str, list[str]]] = {
     "frameworks": (FC_GROUP, FC_VERSION, "Framework", ["fw"]),
     "jobs": ("batch", "v1", "Job", []),
     "jobsets": ("jobset.x-k8s.io", "v1alpha2", "JobSet", []),
+    "configmaps": ("", "v1", "ConfigMap", ["cm"]),
 }
+#: resources a client may create and replace (POST to the collection, PUT to the object)
+WRITABLE = {"configmaps"}
 KIND_TO_RESOURCE = {v[2]: k for k, v in RESOURCES.items()}
 
 
@@ -207,8 +210,18 @@ class RequestRecord:
     watch: bool = False
     token: str = ""  # the bearer token sent: tells one test's requests from a stray one's
     events: int = 0
+    bytes: int = 0  # what the server wrote for it: status line, headers, body, watch events (uncompressed)
     start: float = field(default_factory=time.monotonic)
     end: float = 0.0
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    watches: int = 0
+    events: int = 0
+    bytes: int = 0
+    writes: int = 0
 
 
 def now_iso() -> str:
@@ -489,6 +502,24 @@ class KubeApiServer:
         return sum(1 for r in list(self.requests)
                    if (watch is None or r.watch == watch) and match in r.path)
 
+    def per_client(self, key: str = "token") -> dict[str, ClientStats]:
+        """Requests, watch events and bytes served, per client: ``key`` is ``token`` (one
+        bearer token = one pod's barrier, when each pod has its own token) or ``user``."""
+        out: dict[str, ClientStats] = {}
+        for r in list(self.requests):
+            who = str(getattr(r, key) or "")
+            st = out.setdefault(who, ClientStats())
+            st.requests += 1
+            st.watches += int(r.watch)
+            st.events += r.events
+            st.bytes += r.bytes
+            st.writes += int(r.method in ("POST", "PUT"))
+        return out
+
+    def timeline(self, token: str | None = None) -> list[RequestRecord]:
+        """The requests in arrival order (of one client when ``token`` is given)."""
+        return sorted((r for r in list(self.requests) if token is None or r.token == token), key=lambda r: r.start)
+
 
 def _age(ts: str) -> str:
     try:
@@ -507,6 +538,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     # -- plumbing -------------------------------------------------------------------------
+    def _count(self, n: int) -> None:
+        rec = getattr(self, "_rec", None)
+        if rec is not None:
+            rec.bytes += n
+
+    def flush_headers(self) -> None:
+        self._count(sum(len(b) for b in getattr(self, "_headers_buffer", [])))
+        super().flush_headers()
+
     def _send_json(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
         if self._rec is not None:  # before the answer leaves: the client may read the records at once
@@ -521,6 +561,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        self._count(len(data))
         self.wfile.write(data)
 
     def _status(self, code: int, message: str, details: dict[str, Any] | None = None,
@@ -528,13 +569,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(code, status_body(code, reason or REASONS.get(code, "Unknown"), message, details), headers)
 
     def _chunk(self, data: bytes) -> None:
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        frame = f"{len(data):x}\r\n".encode() + data + b"\r\n"
+        self._count(len(frame))
+        self.wfile.write(frame)
         self.wfile.flush()
 
     # -- dispatch -----------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self._serve("GET")
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server API
+        self._serve("POST")
+
+    def do_PUT(self) -> None:  # noqa: N802 - http.server API
+        self._serve("PUT")
+
+    def _serve(self, method: str) -> None:
         rig = self.server_rig
         self._rec: RequestRecord | None = None
+        body = b""
+        if method != "GET":
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length > 0 else b""
         url = urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
@@ -549,11 +605,14 @@ class _Handler(BaseHTTPRequestHandler):
         # like kube-apiserver's bearer token authenticator: the scheme is case-insensitive
         scheme, _, token = (self.headers.get("Authorization") or "").strip().partition(" ")
         user = rig.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
-        rec = RequestRecord("GET", path, query, user, watch=is_watch, token=token.strip())
+        rec = RequestRecord(method, path, query, user, watch=is_watch and method == "GET", token=token.strip())
         rig.requests.append(rec)
         self._rec = rec
         try:
-            self._dispatch(path, query, is_watch, user)
+            if method == "GET":
+                self._dispatch(path, query, is_watch, user)
+            else:
+                self._write(method, path, body, user)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             self.close_connection = True
         finally:
@@ -600,7 +659,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
             return
         if path == "/api/v1":
-            self._send_json(200, self._resource_list("v1", ["pods"]))
+            self._send_json(200, self._resource_list("v1", ["pods", "configmaps"]))
             return
         gv_path = tuple(path.strip("/").split("/")[1:])
         if path.startswith("/apis/") and gv_path in served:
@@ -633,12 +692,93 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._list(resource, ns, query)
 
+    def _write(self, method: str, path: str, body: bytes, user: str | None) -> None:
+        """POST (create) to a collection and PUT (replace) of an object, for WRITABLE
+        resources: 201/200 with the stored object, 409 AlreadyExists / Conflict (a stale
+        ``metadata.resourceVersion``), 404, 400 for a body that does not fit the URL. A
+        PUT that changes nothing is answered without a new resourceVersion or event, as
+        kube-apiserver skips no-op updates."""
+        rig = self.server_rig
+        fault = rig._take_fault(path, False, ("status", "drop"))
+        if fault is not None:
+            if fault.kind == "drop":
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+            self._status(fault.status, fault.message or "injected", None, headers)
+            return
+        if user is None:
+            self._status(401, "Unauthorized")
+            return
+        route = self._route(path)
+        if route is None or route[0] not in WRITABLE or route[1] is None or (method == "POST") != (route[2] is None):
+            self._status(405, f"the server does not allow this method on the requested resource ({method} {path})")
+            return
+        resource, ns, name = route
+        verb = "create" if method == "POST" else "update"
+        if not rig.allowed(user, verb, resource):
+            self._forbidden(user, verb, resource, RESOURCES[resource][0], ns, name)
+            return
+        try:
+            obj = json.loads(body or b"null")
+        except ValueError as exc:
+            self._status(400, f"the body of the request was in an unknown format: {exc}")
+            return
+        kind = RESOURCES[resource][2]
+        if not isinstance(obj, dict) or obj.get("kind", kind) != kind or not isinstance(obj.get("metadata"), dict):
+            self._status(400, f"the body is not a {kind}")
+            return
+        meta = obj["metadata"]
+        obj_name = str(meta.get("name") or "")
+        if not obj_name:
+            self._status(422, f'{kind} "" is invalid: metadata.name: Required value: name or generateName is required',
+                         reason="Invalid")
+            return
+        if name is not None and obj_name != name:
+            self._status(400, f"the name of the object ({obj_name}) does not match the name on the URL ({name})")
+            return
+        if meta.get("namespace", ns) != ns:
+            self._status(400, "the namespace of the provided object does not match the namespace sent on the request")
+            return
+        obj["kind"], obj["apiVersion"] = kind, RESOURCES[resource][1]
+        meta["namespace"] = ns
+        details = {"name": obj_name, "kind": resource}
+        with rig._lock:
+            old = rig._objects.get((resource, ns, obj_name))
+            if method == "POST" and old is not None:
+                self._status(409, f'{resource} "{obj_name}" already exists', details, reason="AlreadyExists")
+                return
+            if method == "PUT":
+                if old is None:
+                    self._status(404, f'{resource} "{obj_name}" not found', details)
+                    return
+                want = str(meta.get("resourceVersion") or "")
+                if want and want != old["metadata"]["resourceVersion"]:
+                    self._status(409, f'Operation cannot be fulfilled on {resource} "{obj_name}": the object has '
+                                      "been modified; please apply your changes to the latest version and try again",
+                                 details, reason="Conflict")
+                    return
+                unchanged = ({k: v for k, v in obj.items() if k != "metadata"}
+                             == {k: v for k, v in old.items() if k != "metadata"}
+                             and all(meta.get(k) == old["metadata"].get(k) for k in ("labels", "annotations",
+                                                                                      "ownerReferences")))
+                if unchanged:
+                    self._send_json(200, copy.deepcopy(old))
+                    return
+            meta.pop("resourceVersion", None)
+            if old is None:
+                meta.pop("uid", None)  # the server assigns it
+            stored = rig.put(obj)
+        self._send_json(201 if method == "POST" else 200, stored)
+
     def _resource_list(self, gv: str, names: list[str]) -> dict[str, Any]:
         res = []
         for n in names:
             _, _, kind, short = RESOURCES[n]
             res.append({"name": n, "singularName": kind.lower(), "namespaced": True, "kind": kind,
-                        "verbs": ["get", "list", "watch"], "shortNames": short,
+                        "verbs": ["get", "list", "watch"] + (["create", "update"] if n in WRITABLE else []),
+                        "shortNames": short,
                         "storageVersionHash": "rigrig00000="})
         return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": res}
 
