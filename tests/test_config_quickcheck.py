@@ -149,3 +149,36 @@ def test_what_json_equality_decides_differently_from_python_goes_to_jsonschema()
                             {"x": "y"})
     assert not quickcheck.valid({"$defs": {"a": {"type": "string"}}, "properties": {"x": {"$ref": "#/$defs/a"}}},
                                 {"x": 1})
+
+
+SCHEMAS_IN_USE = [(name, schema) for name, schema, _ in DOCS]
+
+
+@pytest.mark.parametrize("name,schema", SCHEMAS_IN_USE, ids=[s[0] for s in SCHEMAS_IN_USE])
+def test_every_schema_we_ship_is_checked_without_jsonschema(name, schema):
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert quickcheck.schema_ok(schema), f"{name}: its schema check fell back to jsonschema"
+
+
+def _schema_ok_by_jsonschema(schema: object) -> bool:
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name,schema", SCHEMAS_IN_USE, ids=[s[0] for s in SCHEMAS_IN_USE])
+def test_the_schema_check_never_accepts_a_schema_jsonschema_refuses(name, schema):
+    rng = random.Random(f"schema_ok {name}")
+    refused = 0
+    for _ in range(600):
+        broken = _mutate(rng, schema)
+        if quickcheck.schema_ok(broken):
+            assert _schema_ok_by_jsonschema(broken), f"{name}: accepted the broken schema {broken!r}"
+        elif not _schema_ok_by_jsonschema(broken):
+            refused += 1
+    assert refused > 0
+    for bad in ({"type": "strin"}, {"minLength": -1}, {"pattern": "("}, {"required": ["a", "a"]},
+                {"properties": {"a": 1}}, {"anyOf": []}):
+        assert not quickcheck.schema_ok(bad) and not _schema_ok_by_jsonschema(bad)

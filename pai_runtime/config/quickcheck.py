@@ -220,3 +220,88 @@ def _array(key: str, arg: Any, schema: dict[str, Any], v: list[Any], root: Any, 
             return False
         seen.append(item)
     return True
+
+
+_SIMPLE_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
+_SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema_ok(schema: Any) -> bool:
+    """True only if ``schema`` is certainly a valid draft 2020-12 schema (what
+    ``Draft202012Validator.check_schema`` checks), built from the keywords :func:`valid`
+    implements; False means: ask jsonschema."""
+    try:
+        return _schema_ok(schema, 0)
+    except (_Unsure, RecursionError, TypeError, ValueError):
+        return False
+
+
+def _nonneg(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _regex_ok(pattern: Any) -> bool:
+    if not isinstance(pattern, str):
+        return False
+    import re
+
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _schemas_ok(items: Any, depth: int, *, nonempty: bool = True) -> bool:
+    return isinstance(items, list) and (bool(items) or not nonempty) and all(_schema_ok(s, depth) for s in items)
+
+
+def _schema_ok(schema: Any, depth: int) -> bool:
+    if isinstance(schema, bool):
+        return True
+    if not isinstance(schema, dict) or depth > 64:
+        return False
+    depth += 1
+    for key, arg in schema.items():
+        if key in ("description", "title", "$comment", "format"):
+            ok = isinstance(arg, str)
+        elif key in ("default", "const"):
+            ok = True
+        elif key == "examples":
+            ok = isinstance(arg, list)
+        elif key in ("deprecated", "readOnly", "writeOnly", "uniqueItems"):
+            ok = isinstance(arg, bool)
+        elif key == "$schema":
+            ok = arg == _SCHEMA_URI
+        elif key == "$ref":
+            ok = isinstance(arg, str) and (arg == "#" or arg.startswith("#/")) and \
+                all(c.isalnum() or c in "#/_-.~$" for c in arg)
+        elif key == "type":
+            names = arg if isinstance(arg, list) else [arg]
+            ok = bool(names) and all(isinstance(n, str) and n in _SIMPLE_TYPES for n in names) and \
+                len(set(names)) == len(names)
+        elif key == "enum":
+            ok = isinstance(arg, list)
+        elif key == "required":
+            ok = isinstance(arg, list) and all(isinstance(n, str) for n in arg) and len(set(arg)) == len(arg)
+        elif key in ("properties", "$defs"):
+            ok = isinstance(arg, dict) and all(_schema_ok(s, depth) for s in arg.values())
+        elif key == "patternProperties":
+            ok = isinstance(arg, dict) and all(_regex_ok(k) and _schema_ok(s, depth) for k, s in arg.items())
+        elif key in ("additionalProperties", "items", "not", "if", "then", "else", "propertyNames"):
+            ok = _schema_ok(arg, depth)
+        elif key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            ok = _schemas_ok(arg, depth)
+        elif key in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
+            ok = _nonneg(arg)
+        elif key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            ok = _is_number(arg)
+        elif key == "multipleOf":
+            ok = _is_number(arg) and arg > 0
+        elif key == "pattern":
+            ok = _regex_ok(arg)
+        else:
+            return False  # a keyword we do not implement: jsonschema checks it
+        if not ok:
+            return False
+    return True
