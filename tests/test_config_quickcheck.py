@@ -123,7 +123,7 @@ def test_the_fast_path_never_accepts_what_jsonschema_refuses(name, schema, doc):
     judge = jsonschema.Draft202012Validator(schema)
     accepted = refused = 0
     current = doc
-    for _ in range(1500):
+    for _ in range(500):
         current = _mutate(rng, current if rng.random() < 0.6 else doc)
         fast = quickcheck.valid(schema, current)
         slow = judge.is_valid(current)
@@ -172,7 +172,7 @@ def _schema_ok_by_jsonschema(schema: object) -> bool:
 def test_the_schema_check_never_accepts_a_schema_jsonschema_refuses(name, schema):
     rng = random.Random(f"schema_ok {name}")
     refused = 0
-    for _ in range(600):
+    for _ in range(150):
         broken = _mutate(rng, schema)
         if quickcheck.schema_ok(broken):
             assert _schema_ok_by_jsonschema(broken), f"{name}: accepted the broken schema {broken!r}"
