@@ -20,7 +20,13 @@ export PAI_WORK_DIR="$DEMO/work" PAI_CONFIG_DIR="$DEMO/config" PAI_TERMINATION_L
 export PAI_LOG_FORMAT=console PAI_KILL_GRACE=2
 unset INIT_CONFIG RUNTIME_CONFIG KUBERNETES_SERVICE_HOST
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings only on a terminal, and never when NO_COLOR is set (no-color.org): piped
+# into a file or CI's log, escape codes are noise.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-dumb}" != dumb ]; then
+  step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n== %s\n' "$*"; }
+fi
 
 step "pai-runtime init  (init container: default init plugins, Framework from a file, no cluster)"
 "$BIN" init
