@@ -17,7 +17,7 @@ sed "s|^  builtin: barrier$|  builtin: barrier\\n  parameters: {source: file, fi
 export FC_FRAMEWORK_NAME=0f1e2d3c4b5a69788796a5b4c3d2e1f0 FC_FRAMEWORK_NAMESPACE=default
 export FC_TASKROLE_NAME=worker FC_TASK_INDEX=1 FC_POD_UID=2320bc0d-db98-4969-965f-077953c6aee9
 export PAI_WORK_DIR="$DEMO/work" PAI_CONFIG_DIR="$DEMO/config" PAI_TERMINATION_LOG="$DEMO/termination-log"
-export PAI_LOG_FORMAT=console PAI_KILL_GRACE=2
+export PAI_LOG_FORMAT=text PAI_KILL_GRACE=2
 unset INIT_CONFIG RUNTIME_CONFIG KUBERNETES_SERVICE_HOST
 
 # Bold headings only on a terminal, and never when NO_COLOR is set (no-color.org): piped
