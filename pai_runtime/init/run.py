@@ -192,9 +192,9 @@ def _summary(pipe: Any, code: int, seconds: float, log: Any) -> None:
         lines.append(f"  {o.name:<{width}}  {o.verdict:<7}  {o.seconds:7.2f}s{detail}")
     lines.append(f"  {'result':<{width}}  {'ok' if code == 0 else 'FAILED':<7}  {seconds:7.2f}s"
                  + ("" if code == 0 else f"  exit {code}"))
-    if logmod.use_json():
-        log.info("\n".join(lines), summary=[
-            {"plugin": o.name, "verdict": o.verdict, "seconds": round(o.seconds, 3)} for o in rows],
-            exit_code=code)
+    if logmod.use_json():  # collectors get fields; the table would arrive as one string full of \n
+        log.info("init summary", summary=[
+            {"plugin": o.name, "verdict": o.verdict, "seconds": round(o.seconds, 3), "detail": o.detail or ""}
+            for o in rows], result="ok" if code == 0 else "failed", seconds=round(seconds, 3), exit_code=code)
     else:  # the table already says it all; key=value pairs would repeat it on one long line
         log.info("\n".join(lines))
