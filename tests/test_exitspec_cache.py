@@ -13,14 +13,15 @@ from pai_runtime.exitspec.spec import dump_installed, load_file
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = [REPO / "specs" / "runtime-exit-spec.yaml",
-         REPO / "tests" / "data" / "exitspec" / "operator-runtime-exit-spec.yaml"]
+         REPO / "tests" / "data" / "exitspec" / "operator-runtime-exit-spec.yaml",
+         *sorted((REPO / "tests" / "data").rglob("*exit-spec*.yaml"))]
 
 
 def _install(tmp_path: Path, source: Path) -> Path:
     spec = load_file(source)
     installed = tmp_path / "runtime-exit-spec.yaml"
     installed.write_text(dump_installed(spec), encoding="utf-8")
-    cache.write(load_file(installed), installed)
+    cache.write(spec, installed)
     return installed
 
 
@@ -28,6 +29,29 @@ def _install(tmp_path: Path, source: Path) -> Path:
 def test_the_cache_gives_the_spec_the_file_gives(tmp_path, source):
     installed = _install(tmp_path, source)
     assert cache.load(installed) == load_file(installed)
+
+
+TRICKY = """defaultExitCode: 241
+defaultPhrase: Unrecognised
+entries:
+- containerExitCode: 220
+  phrase: %s
+  patterns:
+  - {exitCode: 1, userLogRegex: "caf\u00e9 \u2028 (?i)oom"}
+  - {platformLogRegex: "killed by the runtime", gpuInfo: {nvidiaDoubleEccError: true}}
+- containerExitCode: 137
+  patterns: [{exitCode: 137}]
+""" % ("P" * 300)
+
+
+def test_the_cache_gives_the_spec_the_file_gives_for_every_field(tmp_path):
+    source = tmp_path / "tricky.yaml"
+    source.write_text(TRICKY, encoding="utf-8")
+    (tmp_path / "inst").mkdir()
+    installed = _install(tmp_path / "inst", source)
+    loaded = load_file(installed)
+    assert loaded.default_code == 241 and len(loaded.entries) == 2
+    assert cache.load(installed) == loaded
 
 
 def test_a_stale_cache_is_not_used(tmp_path):

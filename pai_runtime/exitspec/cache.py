@@ -35,32 +35,35 @@ MAX_BYTES = 8 << 20
 
 
 def dumps(spec: ExitSpec, installed: bytes) -> bytes:
-    """The cache of ``spec``, valid for the installed spec file whose bytes are ``installed``."""
+    """The cache of ``spec`` (as loaded from any source), valid for the installed spec file
+    whose bytes are ``installed``. Loading the installed file names that file as the source
+    and as the place of every entry and pattern; :func:`loads` does the same, so the
+    places are not stored."""
     entries = tuple(
-        (e.index, e.code, e.phrase, e.where,
-         tuple((p.index, p.exit_code, p.user_log_regex, p.platform_log_regex, p.gpu_ecc, p.where)
-               for p in e.patterns))
+        (e.index, e.code, e.phrase,
+         tuple((p.index, p.exit_code, p.user_log_regex, p.platform_log_regex, p.gpu_ecc) for p in e.patterns))
         for e in spec.entries)
-    body = (entries, spec.source, spec.default_code, dict(spec.phrases), spec.format)
+    body = (entries, spec.default_code, dict(spec.phrases), spec.format)
     return marshal.dumps((_TAG, installed, body))
 
 
-def loads(data: bytes, installed: bytes) -> ExitSpec | None:
-    """The spec from a cache written for ``installed``; None if it does not fit."""
+def loads(data: bytes, installed: bytes, source: str) -> ExitSpec | None:
+    """The spec from a cache written for ``installed``, as loading the installed file at
+    ``source`` gives it; None if the cache does not fit."""
     if len(data) > MAX_BYTES:
         return None
     try:
         tag, source_bytes, body = marshal.loads(data)
         if tag != _TAG or source_bytes != installed:
             return None
-        raw_entries, source, default_code, phrases, fmt = body
+        raw_entries, default_code, phrases, fmt = body
         from pai_runtime.exitspec.spec import Entry, ExitSpec, Pattern
 
-        entries = [Entry(index=i, code=code, phrase=phrase, where=where,
+        entries = [Entry(index=i, code=code, phrase=phrase, where=source,
                          patterns=tuple(Pattern(index=pi, exit_code=ec, user_log_regex=ur, platform_log_regex=pr,
-                                                gpu_ecc=gpu, where=pw)
-                                        for pi, ec, ur, pr, gpu, pw in patterns))
-                   for i, code, phrase, where, patterns in raw_entries]
+                                                gpu_ecc=gpu, where=source)
+                                        for pi, ec, ur, pr, gpu in patterns))
+                   for i, code, phrase, patterns in raw_entries]
         return ExitSpec(entries=entries, source=source, default_code=default_code, phrases=dict(phrases),
                         format=fmt)
     except (ValueError, TypeError, EOFError, KeyError, IndexError):
@@ -68,7 +71,8 @@ def loads(data: bytes, installed: bytes) -> ExitSpec | None:
 
 
 def write(spec: ExitSpec, installed_path: Any) -> None:
-    """Write the cache beside the installed spec (``installed_path`` as just written)."""
+    """Write the cache beside the installed spec (``installed_path``, just written from
+    ``spec`` with :func:`~pai_runtime.exitspec.spec.dump_installed`)."""
     from pathlib import Path
 
     installed = Path(installed_path)
@@ -89,4 +93,4 @@ def load(installed_path: Any) -> ExitSpec | None:
             installed = f.read(MAX_BYTES + 1)
     except OSError:
         return None
-    return loads(data, installed)
+    return loads(data, installed, path)
