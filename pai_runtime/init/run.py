@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -150,6 +149,8 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         code = exc.code
         failure = exc.line()
     except Exception as exc:  # noqa: BLE001 - our bug: one line out, details in init.log
+        import traceback
+
         code = errors.UNKNOWN_INIT_ERROR
         failure = f"internal error (a bug): {type(exc).__name__}: {exc}"
         log.error("init failed: internal error (a bug)", error=redact.scrub(f"{type(exc).__name__}: {exc}"),

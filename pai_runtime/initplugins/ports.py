@@ -13,7 +13,6 @@ Ports come from the ``framework`` plugin (``ctx.current_ports``) or from
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 from pai_runtime.errors import PortConflictError, Skip
@@ -90,6 +89,8 @@ def bound_sockets(ports: set[int]) -> dict[int, list[str]]:
     """Listening TCP and bound UDP sockets on ``ports``, on any address and family."""
     if ports_in_use(ports) == set():
         return {}
+    import socket
+
     import psutil
 
     found: dict[int, list[str]] = {}
