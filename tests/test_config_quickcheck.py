@@ -40,9 +40,9 @@ def _plugin_schemas() -> list[tuple[str, dict]]:
         schema = (yaml.safe_load(desc.read_text()) or {}).get("parameters")
         if isinstance(schema, dict):
             out.append((f"plugin {desc.parent.name}", schema))
-    from pai_runtime import runtime_plugins
+    from pai_runtime.runtimeplugins import request
 
-    out.append(("runtime plugin entry", runtime_plugins._ENTRY_SCHEMA))
+    out.append(("runtime plugin entry", request._ENTRY_SCHEMA))
     return out
 
 
