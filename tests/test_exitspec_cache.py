@@ -40,6 +40,8 @@ entries:
   - {exitCode: 1, userLogRegex: "caf\u00e9 \u2028 (?i)oom"}
   - {platformLogRegex: "killed by the runtime", gpuInfo: {nvidiaDoubleEccError: true}}
 - containerExitCode: 137
+  behavior: TRANSIENT
+  reason: "killed, often by the node"
   patterns: [{exitCode: 137}]
 """ % ("P" * 300)
 
@@ -51,6 +53,7 @@ def test_the_cache_gives_the_spec_the_file_gives_for_every_field(tmp_path):
     installed = _install(tmp_path / "inst", source)
     loaded = load_file(installed)
     assert loaded.default_code == 241 and len(loaded.entries) == 2
+    assert loaded.entries[1].behavior == "TRANSIENT"
     assert cache.load(installed) == loaded
 
 

@@ -28,22 +28,25 @@ if TYPE_CHECKING:
 
 CACHE_FILE = "runtime-exit-spec.cache"
 #: bumped when the stored layout changes; the Python version guards marshal's own format
-FORMAT = 1
+FORMAT = 2
 _TAG = ("pai-runtime exit spec cache", FORMAT, tuple(sys.version_info[:2]), marshal.version)
 #: stored values are bounded like the spec they come from
 MAX_BYTES = 8 << 20
+
+
+def _fields(obj: object, skip: tuple[str, ...]) -> dict[str, object]:
+    return {n: getattr(obj, n) for n in type(obj).__slots__ if n not in skip}
 
 
 def dumps(spec: ExitSpec, installed: bytes) -> bytes:
     """The cache of ``spec`` (as loaded from any source), valid for the installed spec file
     whose bytes are ``installed``. Loading the installed file names that file as the source
     and as the place of every entry and pattern; :func:`loads` does the same, so the
-    places are not stored."""
-    entries = tuple(
-        (e.index, e.code, e.phrase,
-         tuple((p.index, p.exit_code, p.user_log_regex, p.platform_log_regex, p.gpu_ecc) for p in e.patterns))
-        for e in spec.entries)
-    body = (entries, spec.default_code, dict(spec.phrases), spec.format)
+    places are not stored. Every other field of the spec, its entries and patterns is
+    stored by name (a field the exit spec grows travels without a change here)."""
+    entries = [dict(_fields(e, ("where", "patterns")), patterns=[_fields(p, ("where",)) for p in e.patterns])
+               for e in spec.entries]
+    body = dict(_fields(spec, ("entries", "source")), entries=entries)
     return marshal.dumps((_TAG, installed, body))
 
 
@@ -56,17 +59,12 @@ def loads(data: bytes, installed: bytes, source: str) -> ExitSpec | None:
         tag, source_bytes, body = marshal.loads(data)
         if tag != _TAG or source_bytes != installed:
             return None
-        raw_entries, default_code, phrases, fmt = body
         from pai_runtime.exitspec.spec import Entry, ExitSpec, Pattern
 
-        entries = [Entry(index=i, code=code, phrase=phrase, where=source,
-                         patterns=tuple(Pattern(index=pi, exit_code=ec, user_log_regex=ur, platform_log_regex=pr,
-                                                gpu_ecc=gpu, where=source)
-                                        for pi, ec, ur, pr, gpu in patterns))
-                   for i, code, phrase, patterns in raw_entries]
-        return ExitSpec(entries=entries, source=source, default_code=default_code, phrases=dict(phrases),
-                        format=fmt)
-    except (ValueError, TypeError, EOFError, KeyError, IndexError):
+        entries = [Entry(**dict(e, where=source, patterns=tuple(Pattern(**p, where=source) for p in e["patterns"])))
+                   for e in body.pop("entries")]
+        return ExitSpec(entries=entries, source=source, **body)
+    except (ValueError, TypeError, EOFError, KeyError, IndexError, AttributeError):
         return None
 
 
