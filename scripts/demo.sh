@@ -17,10 +17,16 @@ sed "s|^  builtin: barrier$|  builtin: barrier\\n  parameters: {source: file, fi
 export FC_FRAMEWORK_NAME=0f1e2d3c4b5a69788796a5b4c3d2e1f0 FC_FRAMEWORK_NAMESPACE=default
 export FC_TASKROLE_NAME=worker FC_TASK_INDEX=1 FC_POD_UID=2320bc0d-db98-4969-965f-077953c6aee9
 export PAI_WORK_DIR="$DEMO/work" PAI_CONFIG_DIR="$DEMO/config" PAI_TERMINATION_LOG="$DEMO/termination-log"
-export PAI_LOG_FORMAT=console PAI_KILL_GRACE=2
+export PAI_LOG_FORMAT=text PAI_KILL_GRACE=2
 unset INIT_CONFIG RUNTIME_CONFIG KUBERNETES_SERVICE_HOST
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings only on a terminal, and never when NO_COLOR is set (no-color.org): piped
+# into a file or CI's log, escape codes are noise.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-dumb}" != dumb ]; then
+  step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n== %s\n' "$*"; }
+fi
 
 step "pai-runtime init  (init container: default init plugins, Framework from a file, no cluster)"
 "$BIN" init

@@ -188,7 +188,8 @@ def test_init_d_script_failure_fails_init(pai):
 def test_sigterm_stops_running_plugin_and_exits_143(pai, tmp_path):
     pidfile = tmp_path / "plugin.pid"
     # the plugin ignores SIGTERM (so does its child): init must kill its group after the grace
-    env = dict(pai.env, INIT_CONFIG=spec(cmd("sleeper", f"trap '' TERM; echo $$ > {pidfile}; sleep 60; sleep 60")))
+    env = dict(pai.env, PAI_LOG_FORMAT="text",  # the summary table
+               INIT_CONFIG=spec(cmd("sleeper", f"trap '' TERM; echo $$ > {pidfile}; sleep 60; sleep 60")))
     proc = subprocess.Popen([str(BIN), "init"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 15

@@ -117,3 +117,20 @@ def test_free_ports_pass_and_no_ports_skip(tmp_path):
 def test_parse_port_list():
     assert ports.parse_port_list("http:1,2;ssh:3;") == {"http": [1, 2], "ssh": [3]}
     assert ports.parse_port_list("") == {}
+
+
+def test_the_kernel_tables_agree_with_psutil_on_real_sockets():
+    tcp = listener("127.0.0.1")
+    udp = listener("::", socket.AF_INET6, socket.SOCK_DGRAM)
+    client = socket.create_connection(("127.0.0.1", tcp.getsockname()[1]))
+    try:
+        held = {tcp.getsockname()[1], udp.getsockname()[1]}
+        free = {client.getsockname()[1]}  # a connected client socket holds no port
+        assert ports.ports_in_use(held | free) == held
+        assert set(ports.bound_sockets(held | free)) == held
+        # tables that cannot be read: psutil decides alone
+        assert ports.ports_in_use(held, ("/nonexistent/tcp",)) is None
+    finally:
+        client.close()
+        tcp.close()
+        udp.close()

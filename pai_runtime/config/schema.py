@@ -3,11 +3,15 @@
 Why jsonschema and our own message: operators read the error, not the schema. We report
 the first error by document order as one line: source, YAML line, field, what was
 expected, and for an unknown key a did-you-mean hint.
+
+Why :mod:`~pai_runtime.config.quickcheck` first: importing jsonschema costs the init
+container most of its start, and almost every document is valid. The quick check proves
+validity without it; jsonschema is imported only to decide what the quick check does not
+(and to explain an invalid document).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cache
 from pathlib import Path
@@ -60,6 +64,8 @@ def describe(error: Any) -> tuple[str, str | None, tuple[Any, ...]]:
         allowed = sorted(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in error.schema.get("properties", {})]
         key = extra[0] if extra else "?"
+        import difflib
+
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
         return f"unknown key {key!r}", hint, path + (key,)
@@ -94,6 +100,10 @@ def describe(error: Any) -> tuple[str, str | None, tuple[Any, ...]]:
 def problem(schema: dict[str, Any], data: Any) -> tuple[str, str | None, tuple[Any, ...]] | None:
     """``(what, hint, path)`` of the most relevant violation of ``data`` against a schema
     given as a mapping (plugin parameters, runtime plugin entries), or None when valid."""
+    from pai_runtime.config import quickcheck
+
+    if quickcheck.valid(schema, data):
+        return None
     import jsonschema
 
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
@@ -104,9 +114,13 @@ def problem(schema: dict[str, Any], data: Any) -> tuple[str, str | None, tuple[A
 
 def validate(doc: Document, schema_path: Path, *, what: str) -> None:
     """Raise ConfigError (247) for the first schema violation of ``doc``."""
-    import jsonschema
+    from pai_runtime.config import quickcheck
 
     schema = load_schema(str(schema_path))
+    if quickcheck.valid(schema, doc.data):
+        return
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = list(validator.iter_errors(doc.data))
     if not errors:

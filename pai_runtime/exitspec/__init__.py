@@ -77,7 +77,11 @@ def install_spec(ctx: InitContext) -> None:
 
     path, origin = resolve_spec_path(ctx)
     spec = load_file(path)
-    (ctx.staging / SPEC_FILE).write_text(dump_installed(spec), encoding="utf-8")
+    installed = ctx.staging / SPEC_FILE
+    installed.write_text(dump_installed(spec), encoding="utf-8")
+    from pai_runtime.exitspec import cache
+
+    cache.write(spec, installed)  # run loads it instead of validating the installed copy again
     log = getattr(ctx, "log", None)
     if log is not None:
         log.info("exit spec installed", source=str(path), origin=origin, format=spec.format,

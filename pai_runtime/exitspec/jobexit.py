@@ -73,11 +73,17 @@ def spec_candidates(layout: Any, settings: dict[str, Any]) -> list[Path]:
 
 def load_spec(layout: Any, settings: dict[str, Any], notes: Notes) -> Any:
     from pai_runtime.errors import PaiError
-    from pai_runtime.exitspec.spec import ExitSpec, load_file
+    from pai_runtime.exitspec.spec import SPEC_FILE, ExitSpec, load_file
 
     for path in spec_candidates(layout, settings):
         if not path.is_file():
             continue
+        if path.name == SPEC_FILE and path.parent == Path(layout.runtime_dir):
+            from pai_runtime.exitspec import cache
+
+            cached = cache.load(path)  # init's validated copy: no second validation
+            if cached is not None:
+                return cached
         try:
             return load_file(path)
         except PaiError as exc:

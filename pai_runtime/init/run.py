@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -150,6 +149,8 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         code = exc.code
         failure = exc.line()
     except Exception as exc:  # noqa: BLE001 - our bug: one line out, details in init.log
+        import traceback
+
         code = errors.UNKNOWN_INIT_ERROR
         failure = f"internal error (a bug): {type(exc).__name__}: {exc}"
         log.error("init failed: internal error (a bug)", error=redact.scrub(f"{type(exc).__name__}: {exc}"),
@@ -192,9 +193,9 @@ def _summary(pipe: Any, code: int, seconds: float, log: Any) -> None:
         lines.append(f"  {o.name:<{width}}  {o.verdict:<7}  {o.seconds:7.2f}s{detail}")
     lines.append(f"  {'result':<{width}}  {'ok' if code == 0 else 'FAILED':<7}  {seconds:7.2f}s"
                  + ("" if code == 0 else f"  exit {code}"))
-    if logmod.use_json():
-        log.info("\n".join(lines), summary=[
-            {"plugin": o.name, "verdict": o.verdict, "seconds": round(o.seconds, 3)} for o in rows],
-            exit_code=code)
+    if logmod.use_json():  # collectors get fields; the table would arrive as one string full of \n
+        log.info("init summary", summary=[
+            {"plugin": o.name, "verdict": o.verdict, "seconds": round(o.seconds, 3), "detail": o.detail or ""}
+            for o in rows], result="ok" if code == 0 else "failed", seconds=round(seconds, 3), exit_code=code)
     else:  # the table already says it all; key=value pairs would repeat it on one long line
         log.info("\n".join(lines))

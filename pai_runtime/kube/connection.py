@@ -20,7 +20,6 @@ import atexit
 import base64
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +147,8 @@ _tmpdirs: list[str] = []
 def _data_file(data_b64: str, name: str) -> str:
     """Write a ``*-data`` field of a kubeconfig to a private temp file (requests needs paths)."""
     if not _tmpdirs:
+        import tempfile
+
         _tmpdirs.append(tempfile.mkdtemp(prefix="pai-kube-"))
         atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _tmpdirs])
     path = Path(_tmpdirs[0]) / name

@@ -19,7 +19,6 @@ docs/env.md lists every variable with an example.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -51,6 +50,8 @@ def hashed_ports(pod_uid: str, port_name: str, count: int, start: int, end: int)
         raise ValueError(f"schedulePortEnd ({end}) must be greater than schedulePortStart ({start})")
     ports = []
     for i in range(count):
+        import hashlib
+
         digest = hashlib.md5(f"[{pod_uid}][{port_name}][{i}]".encode(), usedforsecurity=False).hexdigest()
         total = int(digest[:12], 16) + int(digest[12:24], 16) + int(digest[24:], 16)
         ports.append(total % span + start)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -37,6 +36,8 @@ def decompress(fw: dict[str, Any]) -> dict[str, Any]:
     packed = att.get("taskRoleStatusesCompressed")
     if att.get("taskRoleStatuses") is None and packed:
         try:
+            import gzip
+
             att["taskRoleStatuses"] = json.loads(gzip.decompress(base64.b64decode(packed)))
         except (binascii.Error, OSError, EOFError, zlib.error, ValueError) as exc:
             raise FrameworkFormatError(f"taskRoleStatusesCompressed cannot be decompressed: {exc}") from None

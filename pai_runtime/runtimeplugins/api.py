@@ -13,10 +13,12 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # every plugin process starts with this module: typing and dataclasses cost it ms
+    from collections.abc import Iterable
+    from typing import Any, NoReturn
 
 #: exit code for a parameter or config problem (the init container exits 247)
 CONFIG_INVALID = 247
@@ -29,8 +31,13 @@ def q(value: Any) -> str:
     return shlex.quote(str(value))
 
 
-@dataclass
 class PluginInput:
+    """What the runtime hands one plugin run (keyword construction, equality on all fields,
+    like the dataclass it was; a plain class because a plugin process should not pay for
+    importing ``dataclasses``)."""
+
+    __slots__ = ("name", "instance", "parameters", "failure_policy", "task_role", "task_index", "job_config",
+                 "pre_path", "post_path", "out_dir", "runtime_out_dir", "plugin_dir", "local", "env")
     name: str
     instance: str
     parameters: dict[str, Any]
@@ -45,6 +52,22 @@ class PluginInput:
     plugin_dir: Path
     local: bool
     env: dict[str, str]
+
+    def __init__(self, **fields: Any) -> None:
+        missing = [n for n in self.__slots__ if n not in fields]
+        unknown = [n for n in fields if n not in self.__slots__]
+        if missing or unknown:
+            raise TypeError(f"PluginInput: missing {missing}, unexpected {unknown}")
+        for name in self.__slots__:
+            setattr(self, name, fields[name])
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment] - mutable, like the dataclass
+
+    def __repr__(self) -> str:
+        return "PluginInput(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
 
     def getenv(self, key: str, default: str | None = None) -> str | None:
         """A runtime env variable (exported by earlier init plugins), else the process env."""

@@ -15,13 +15,13 @@ from pai_runtime.runtimeplugins.request import Request
 
 def resolve(requests: list[Request], plugins: dict[str, PluginDesc]) -> None:
     """Attach each request's plugin and validate its parameters (ConfigError 247)."""
-    import difflib
-
     named = by_name(plugins)
     for n, req in enumerate(requests, 1):
         desc = named.get(req.plugin)
         if desc is None:
             known = sorted(k for k in plugins if not k.startswith("_"))
+            import difflib
+
             close = difflib.get_close_matches(req.plugin, known, n=1)
             hint = (f"did you mean {close[0]!r}? " if close else "") + f"known plugins: {', '.join(known) or 'none'}"
             raise ConfigError(f"unknown runtime plugin {req.plugin!r}", where=req.where,

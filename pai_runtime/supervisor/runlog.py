@@ -3,7 +3,10 @@ line each, with every registered secret masked.
 
 Why not structlog or logging: this is on the PID-1 path (stdlib only, light), and the
 file is the "platform log" the exit classification matches against, so its lines must be
-plain text: ``2024-05-01T12:00:00.123Z [source] message``.
+plain text: ``2024-05-01T12:00:00.123Z [source] message``. The same lines go to our stderr
+(``kubectl logs``); with ``PAI_LOG_FORMAT=json`` they go there as JSON objects with the
+keys init's JSON lines use (``event``, ``level``, ``timestamp``, ``phase``; plus
+``source``), so a collector reads one format from every command (the file stays text).
 """
 
 from __future__ import annotations
@@ -26,22 +29,30 @@ MAX_LINE = 65536
 class RuntimeLog:
     """Appends lines to ``runtime.log`` and echoes them to a console (our stderr)."""
 
-    def __init__(self, path: Path | None, console: Any = None) -> None:
+    def __init__(self, path: Path | None, console: Any = None, *, fmt: str | None = None) -> None:
         self.path = path
         self.console = console
         self.fd = -1
+        value = fmt if fmt is not None else os.environ.get("PAI_LOG_FORMAT", "")
+        self.json = value.strip().lower() == "json"
         if path is not None:
             self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
 
     def line(self, source: str, text: str, *, echo: bool = True) -> None:
         text = redact.scrub(text)
-        data = f"{timestamp()} [{source}] {text}\n".encode("utf-8", "surrogateescape")
+        ts = timestamp()
+        data = f"{ts} [{source}] {text}\n".encode("utf-8", "surrogateescape")
         if self.fd >= 0:
             try:
                 os.write(self.fd, data)
             except OSError:
                 pass
         if echo and self.console is not None:
+            if self.json:
+                import json
+
+                data = (json.dumps({"event": text, "source": source, "phase": "run", "level": "info",
+                                    "timestamp": ts}) + "\n").encode("utf-8", "surrogateescape")
             self.console.write(data)
 
     def say(self, text: str) -> None:

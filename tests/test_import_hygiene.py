@@ -1,0 +1,47 @@
+"""Init and run import only what the given spec uses (issue 19): a valid config never
+imports jsonschema, init never imports asyncio or an HTTP client unless a network plugin
+runs, psutil only to name the owner of a port in use; ``run`` (PID 1) none of the
+init side's libraries. Read from the interpreter's own ``-X importtime`` report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import BIN, REPO
+
+FRAMEWORK = REPO / "tests" / "data" / "framework" / "openpai_taskrole1.json"
+INIT = f"""initPlugins:
+- {{name: barrier, builtin: barrier, parameters: {{file: {json.dumps(str(FRAMEWORK))}}}}}
+- {{name: framework, builtin: framework, parameters: {{file: {json.dumps(str(FRAMEWORK))}}}}}
+- {{name: ports, builtin: ports}}
+- {{name: runtime-plugins, builtin: runtimeplugins}}
+- {{name: render, builtin: render}}
+"""
+RUNTIME = '{commands: ["python train.py"], runtimePlugin: [{plugin: cmd, parameters: {preCommands: ["true"]}}]}'
+OWN = {"FC_TASKROLE_NAME": "taskrole", "FC_TASK_INDEX": "0", "FC_POD_UID": "2320bc0d-db98-4969-965f-077953c6aee9"}
+
+
+def _imported(pai, *args: str, env: dict[str, str]) -> set[str]:
+    full = {**pai.env, **env}
+    r = subprocess.run([sys.executable, "-X", "importtime", str(BIN), *args], env=full, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return {line.rsplit("|", 1)[1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_init_of_a_framework_with_ports_and_a_runtime_plugin(pai):
+    mods = _imported(pai, "init", env={"INIT_CONFIG": INIT, "RUNTIME_CONFIG": RUNTIME, **OWN})
+    assert "structlog" in mods, sorted(m for m in mods if m.startswith("pai_runtime"))  # it did the work
+    for heavy in ("jsonschema", "asyncio", "urllib.request", "http.client", "requests", "ssl", "psutil",
+                  "structlog.stdlib"):
+        assert heavy not in mods, f"init imported {heavy}"
+
+
+def test_run_imports_none_of_the_init_side(pai):
+    assert pai.run("init", env={"INIT_CONFIG": INIT, "RUNTIME_CONFIG": '{env: {A: b}}', **OWN}).returncode == 0
+    mods = _imported(pai, "run", "--", "true", env=OWN)
+    for heavy in ("yaml", "re2", "structlog", "click", "jsonschema", "psutil", "typing", "asyncio", "subprocess",
+                  "dataclasses", "logging"):
+        assert heavy not in mods, f"run -- true imported {heavy}"
