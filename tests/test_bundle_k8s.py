@@ -112,12 +112,18 @@ def test_rbac_grants_read_only_access_to_pods_and_frameworks() -> None:
     docs = V.load_documents(K8S / "rbac.yaml")
     assert V.rbac_errors(docs) == []
     roles = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Role"}
+    assert set(roles) == {"pai-runtime-barrier", "pai-runtime-barrier-leader", "pai-runtime-events"}
     role = roles["pai-runtime-barrier"]
     verbs = {v for rule in role["rules"] for v in rule["verbs"]}
-    assert verbs == {"get", "list", "watch"}  # nothing that writes
+    assert verbs == {"get", "list", "watch"}  # the barrier itself writes nothing
     # the gang leader's Role writes configmaps, and nothing else
     leader = roles["pai-runtime-barrier-leader"]["rules"]
     assert leader == [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["create", "update"]}]
+    # Events: create, patch for repeats, in events.k8s.io, nothing else
+    assert roles["pai-runtime-events"]["rules"] == [
+        {"apiGroups": ["events.k8s.io"], "resources": ["events"], "verbs": ["create", "patch"]}]
+    bound = {b["roleRef"]["name"] for b in docs if b["kind"] == "RoleBinding"}
+    assert {"pai-runtime-barrier", "pai-runtime-events"} <= bound
     role["rules"][0]["verbs"] = ["get", "list"]
     assert any("pods" in e for e in V.rbac_errors(docs))
     # every workload uses the service account the Role is bound to
