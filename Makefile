@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps test demo bench bundle lint clean
+.PHONY: install system-deps test demo bench bundle lint clean k8s
 
 $(STAMP): setup.cfg pyproject.toml requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,5 +37,10 @@ bench: install system-deps
 bundle: install
 	@bash build/bundle.sh
 
+# Regenerate what build/k8s/ derives from specs/ (failure policies, the kustomize base's
+# spec copies); `make test` fails while they are stale.
+k8s: install
+	@$(PY) build/k8s/generate.py
+
 clean:
-	rm -rf .pai build/bundle dist *.egg-info
+	rm -rf .pai build/bundle dist *.egg-info .setuptools-build

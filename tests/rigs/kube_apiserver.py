@@ -24,6 +24,7 @@ and ``kubectl`` (client-go) accept it (``tests/test_barrier_rig.py`` proves that
   410 Status (what the watch cache does) or, when asked, an HTTP 410.
 * discovery (``/api``, ``/apis``, ``/api/v1``, ``/apis/<group>/<version>``, ``/version``)
   and server-side ``Table`` output for ``kubectl get``.
+* events.k8s.io/v1 Events are also created and patched (``tests/rigs/kube_events.py``).
 
 Tests drive the store through Python (:meth:`KubeApiServer.put`, :meth:`delete`,
 :meth:`compact`) and inject faults with :meth:`KubeApiServer.inject`. The server runs in
@@ -60,6 +61,7 @@ RESOURCES: dict[str, tuple[str, str, str, list[str]]] = {
     "jobs": ("batch", "v1", "Job", []),
     "jobsets": ("jobset.x-k8s.io", "v1alpha2", "JobSet", []),
     "configmaps": ("", "v1", "ConfigMap", ["cm"]),
+    "events": ("events.k8s.io", "v1", "Event", ["ev"]),  # created and patched: tests/rigs/kube_events.py
 }
 #: resources a client may create and replace (POST to the collection, PUT to the object)
 WRITABLE = {"configmaps"}
@@ -575,10 +577,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     # -- dispatch -----------------------------------------------------------------------
+    def do_PATCH(self) -> None:  # noqa: N802 - http.server API
+        from tests.rigs.kube_events import serve_write
+
+        serve_write(self, "PATCH")
+
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         self._serve("GET")
 
     def do_POST(self) -> None:  # noqa: N802 - http.server API
+        if self.path.startswith("/apis/events.k8s.io/"):  # Events: tests/rigs/kube_events.py
+            from tests.rigs.kube_events import serve_write
+
+            serve_write(self, "POST")
+            return
         self._serve("POST")
 
     def do_PUT(self) -> None:  # noqa: N802 - http.server API
