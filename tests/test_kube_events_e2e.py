@@ -1,0 +1,119 @@
+"""A failed init and a failed job each leave an Event on their pod in the test API server
+(`kubectl describe pod` shows it); a slow barrier leaves a counted BarrierWaiting Event;
+without the RBAC permission both still end with their own exit code, one warning line
+and no hang."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.rigs.kube_apiserver import KubeApiServer
+from tests.rigs.kube_events import events as stored_events
+
+pytestmark = pytest.mark.timeout(180)
+POD = "pai-job-0-x7k2q"
+NS = "team-b"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeApiServer]:
+    rig = KubeApiServer(tmp_path_factory.mktemp("events-e2e")).start()
+    try:
+        yield rig
+    finally:
+        rig.stop()
+
+
+@pytest.fixture()
+def rig(server: KubeApiServer) -> KubeApiServer:
+    server.clear_faults()
+    with server._lock:
+        server._objects.clear()
+    return server
+
+
+def _env(rig: KubeApiServer, tmp: Path, *, may_post: bool = True) -> dict[str, str]:
+    user = f"system:serviceaccount:{NS}:pai-runtime-{tmp.name}"
+    rig.grant(user, "get,list,watch", "pods")
+    if may_post:
+        rig.grant(user, "create,patch", "events")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAI_", "FC_", "KUBE"))
+           and k not in ("INIT_CONFIG", "RUNTIME_CONFIG")}
+    (tmp / "config").mkdir(exist_ok=True)
+    env.update({"KUBECONFIG": str(rig.kubeconfig(tmp / "kubeconfig", token=rig.issue_token(user), namespace=NS)),
+                "PAI_POD_NAME": POD, "PAI_POD_NAMESPACE": NS, "FC_POD_UID": "5f0c3f7e-aaaa-4bbb-8ccc-000000000001",
+                "PAI_WORK_DIR": str(tmp / "work"), "PAI_CONFIG_DIR": str(tmp / "config"),
+                "PAI_TERMINATION_LOG": str(tmp / "termination-log")})
+    return env
+
+
+def _pai(env: dict[str, str], *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pai_runtime", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _barrier_spec(timeout: str) -> str:
+    return yaml.safe_dump({"initPlugins": [{"name": "barrier", "builtin": "barrier", "parameters": {
+        "source": "pods", "selector": "batch.kubernetes.io/job-name=pai-job", "expected": 2, "timeout": timeout,
+        "namespace": NS, "interval": "1s"}}]})
+
+
+def test_a_failed_init_leaves_an_event_on_its_pod(rig: KubeApiServer, tmp_path: Path) -> None:
+    env = _env(rig, tmp_path)
+    env.update({"INIT_CONFIG": _barrier_spec("4s"), "PAI_SLOW_EVENT_AFTER": "1"})
+    t0 = time.monotonic()
+    res = _pai(env, "init")
+    assert res.returncode == 251, res.stderr
+    evs = stored_events(rig, NS, regarding=POD)
+    failed = [e for e in evs if e["type"] == "Warning"]
+    assert len(failed) == 1, evs
+    (ev,) = failed
+    assert ev["reason"] == "JobGangAllocationTimeout" and ev["action"] == "Init"
+    assert ev["regarding"]["uid"] == env["FC_POD_UID"]
+    assert ev["reportingInstance"] == f"{POD}/pai-init"
+    assert "0 of 2" in ev["note"] or "0/2" in ev["note"], ev["note"]
+    waiting = [e for e in evs if e["reason"] == "BarrierWaiting"]
+    assert len(waiting) == 1 and waiting[0]["type"] == "Normal"  # repeats are one Event's series
+    assert waiting[0].get("series", {}).get("count", 1) >= 1
+    assert time.monotonic() - t0 < 60
+
+
+def test_a_failed_job_leaves_an_event_with_its_diagnosis(rig: KubeApiServer, tmp_path: Path) -> None:
+    env = _env(rig, tmp_path)
+    res = _pai(env, "run", "--", "sh", "-c", "echo 'sh: 1: trainx: not found' >&2; exit 127")
+    assert res.returncode not in (0, 247, 248), res.stderr
+    (ev,) = stored_events(rig, NS, regarding=POD)
+    message = (tmp_path / "termination-log").read_text()
+    phrase = yaml.safe_load(message.split("[PAI_RUNTIME_ERROR_START]")[1].split("[PAI_RUNTIME_ERROR_END]")[0])
+    assert ev["reason"] == phrase["phrase"] and ev["type"] == "Warning" and ev["action"] == "Run"
+    assert ev["regarding"]["fieldPath"] == "spec.containers{job}"
+    assert ev["note"] and "\n" not in ev["note"]
+
+
+def test_a_successful_job_posts_nothing(rig: KubeApiServer, tmp_path: Path) -> None:
+    res = _pai(_env(rig, tmp_path), "run", "--", "true")
+    assert res.returncode == 0, res.stderr
+    assert stored_events(rig, NS) == []
+
+
+def test_without_the_permission_the_codes_stay_and_one_warning_is_logged(rig: KubeApiServer,
+                                                                         tmp_path: Path) -> None:
+    env = _env(rig, tmp_path, may_post=False)
+    env["INIT_CONFIG"] = _barrier_spec("2s")
+    res = _pai(env, "init")
+    assert res.returncode == 251, res.stderr
+    lines = [ln for ln in (res.stdout + res.stderr).splitlines() if "events.events.k8s.io is forbidden" in ln]
+    assert len(lines) == 1, res.stdout + res.stderr
+    res = _pai(env, "run", "--", "sh", "-c", "exit 3")
+    assert res.returncode not in (0, 247, 248)
+    lines = [ln for ln in (res.stdout + res.stderr).splitlines() if "events.events.k8s.io is forbidden" in ln]
+    assert len(lines) == 1, res.stdout + res.stderr
+    assert stored_events(rig, NS) == []
