@@ -226,3 +226,69 @@ def recorder(container: str, action: str, *, environ: Mapping[str, str] | None =
     uid = (env.get("PAI_POD_UID") or env.get("FC_POD_UID") or "").strip() or None
     return EventRecorder(conn, pod=pod, namespace=namespace, uid=uid, container=container, action=action,
                          warn=warn, deadline=deadline)
+
+
+# -- what the two containers post ---------------------------------------------------------
+def _unquote(text: str) -> str:
+    """A YAML double-quoted scalar as the termination message writes it (JSON escapes
+    plus ``\\xNN``)."""
+    import re
+
+    body = re.sub(r"\\x([0-9a-fA-F]{2})", r"\\u00\1", text)
+    body = re.sub(r"\\U([0-9a-fA-F]{8})", lambda m: chr(int(m.group(1), 16)), body)  # only >= U+10000
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return text.strip('"')
+    return value if isinstance(value, str) else text
+
+
+def diagnosis(message: bytes) -> tuple[str | None, str | None]:
+    """(phrase, reason) from a termination message (exit info between the markers)."""
+    text = message.decode("utf-8", "replace")
+    fields: dict[str, str] = {}
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith((" ", "[")) or ": " not in line:
+            continue
+        key, _, value = line.partition(": ")
+        if key not in ("phrase", "reason") or key in fields:
+            continue
+        if value.startswith("|"):
+            block = []
+            for nxt in lines[i + 1:]:
+                if nxt and not nxt.startswith(" "):
+                    break
+                block.append(nxt.strip())
+            value = " ".join(b for b in block if b)
+        elif value.startswith('"'):
+            value = _unquote(value)
+        fields[key] = value
+    return fields.get("phrase"), fields.get("reason")
+
+
+def post_init_failure(code: int, phrase: str, failure: str, *, environ: Mapping[str, str] | None = None,
+                      warn: Callable[[str], None] | None = None) -> None:
+    """The Event of a failed init: reason = the init code's phrase, note = the one-line
+    reason (already scrubbed of secrets by the caller)."""
+    rec = recorder("pai-init", "Init", environ=environ, warn=warn)
+    if rec is not None:
+        rec.post(phrase, f"init exited {code}: {failure}")
+
+
+def post_job_diagnosis(code: int, message_file: Any, *, environ: Mapping[str, str] | None = None,
+                       warn: Callable[[str], None] | None = None) -> None:
+    """The Event of a failed job container: the phrase and reason of the termination
+    message just written (so the Event says exactly what the message says)."""
+    if code == 0:
+        return
+    rec = recorder("job", "Run", environ=environ, warn=warn)
+    if rec is None:
+        return
+    try:
+        with open(message_file, "rb") as f:
+            phrase, reason = diagnosis(f.read(8192))
+    except OSError:
+        phrase, reason = None, None
+    note = f"exited {code}" + (f": {reason}" if reason else "")
+    rec.post(phrase or f"ExitCode{code}", note)
