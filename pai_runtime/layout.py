@@ -30,7 +30,18 @@ def resource_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+    pkg = Path(__file__).resolve().parent
+    shipped = pkg / "_home"  # a wheel: setup.py copies specs/ and plugins/ there
+    if shipped.is_dir():
+        return shipped
+    return pkg.parent
+
+
+def in_container(env: Mapping[str, str]) -> bool:
+    """Whether we run in a container (Docker, Podman, a pod): ``up`` on a host must not
+    create ``/usr/local/pai`` or write ``/dev/termination-log`` there."""
+    return bool(env.get("KUBERNETES_SERVICE_HOST") or env.get("container")) or any(
+        os.path.exists(p) for p in ("/.dockerenv", "/run/.containerenv"))
 
 
 def _writable_dir(path: str) -> bool:
@@ -69,11 +80,14 @@ class Layout:
         when the default work dir is not writable."""
         env = os.environ if env is None else env
         work = env.get("PAI_WORK_DIR")
+        on_host = local and not in_container(env)
         if not work:
             work = DEFAULT_WORK_DIR
-            if not _writable_dir(work) and (local or not Path(work).exists()):
+            if on_host or (not _writable_dir(work) and (local or not Path(work).exists())):
                 work = str(Path.cwd() / LOCAL_WORK_DIR)
         work_dir = Path(work)
+        termination = env.get("PAI_TERMINATION_LOG") or (
+            str(work_dir / "termination-log") if on_host else DEFAULT_TERMINATION_LOG)
         pod_uid = env.get("FC_POD_UID") or "local"
         res = resource_dir()
         return cls(
@@ -82,7 +96,7 @@ class Layout:
             init_dir=Path(env.get("PAI_INIT_DIR") or work_dir / "init.d"),
             runtime_dir=Path(env.get("PAI_RUNTIME_DIR") or work_dir / "runtime.d"),
             log_dir=Path(env.get("PAI_LOG_DIR") or work_dir / "logs" / pod_uid),
-            termination_log=Path(env.get("PAI_TERMINATION_LOG") or DEFAULT_TERMINATION_LOG),
+            termination_log=Path(termination),
             specs_dir=Path(env.get("PAI_SPECS_DIR") or res / "specs"),
             plugins_dir=Path(env.get("PAI_PLUGINS_DIR") or res / "plugins"),
         )

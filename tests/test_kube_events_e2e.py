@@ -1,7 +1,6 @@
-"""A failed init and a failed job each leave an Event on their pod in the test API server
-(`kubectl describe pod` shows it); a slow barrier leaves a counted BarrierWaiting Event;
-without the RBAC permission both still end with their own exit code, one warning line
-and no hang."""
+"""A failed init leaves an Event on its pod in the test API server (`kubectl describe pod`
+shows it); without the RBAC permission init still ends with its own exit code, one
+warning line and no hang."""
 
 from __future__ import annotations
 
@@ -68,7 +67,7 @@ def _barrier_spec(timeout: str) -> str:
 
 def test_a_failed_init_leaves_an_event_on_its_pod(rig: KubeApiServer, tmp_path: Path) -> None:
     env = _env(rig, tmp_path)
-    env.update({"INIT_CONFIG": _barrier_spec("4s"), "PAI_SLOW_EVENT_AFTER": "1"})
+    env["INIT_CONFIG"] = _barrier_spec("4s")
     t0 = time.monotonic()
     res = _pai(env, "init")
     assert res.returncode == 251, res.stderr
@@ -80,22 +79,7 @@ def test_a_failed_init_leaves_an_event_on_its_pod(rig: KubeApiServer, tmp_path: 
     assert ev["regarding"]["uid"] == env["FC_POD_UID"]
     assert ev["reportingInstance"] == f"{POD}/pai-init"
     assert "0 of 2" in ev["note"] or "0/2" in ev["note"], ev["note"]
-    waiting = [e for e in evs if e["reason"] == "BarrierWaiting"]
-    assert len(waiting) == 1 and waiting[0]["type"] == "Normal"  # repeats are one Event's series
-    assert waiting[0].get("series", {}).get("count", 1) >= 1
     assert time.monotonic() - t0 < 60
-
-
-def test_a_failed_job_leaves_an_event_with_its_diagnosis(rig: KubeApiServer, tmp_path: Path) -> None:
-    env = _env(rig, tmp_path)
-    res = _pai(env, "run", "--", "sh", "-c", "echo 'sh: 1: trainx: not found' >&2; exit 127")
-    assert res.returncode not in (0, 247, 248), res.stderr
-    (ev,) = stored_events(rig, NS, regarding=POD)
-    message = (tmp_path / "termination-log").read_text()
-    phrase = yaml.safe_load(message.split("[PAI_RUNTIME_ERROR_START]")[1].split("[PAI_RUNTIME_ERROR_END]")[0])
-    assert ev["reason"] == phrase["phrase"] and ev["type"] == "Warning" and ev["action"] == "Run"
-    assert ev["regarding"]["fieldPath"] == "spec.containers{job}"
-    assert ev["note"] and "\n" not in ev["note"]
 
 
 def test_a_successful_job_posts_nothing(rig: KubeApiServer, tmp_path: Path) -> None:
@@ -110,10 +94,6 @@ def test_without_the_permission_the_codes_stay_and_one_warning_is_logged(rig: Ku
     env["INIT_CONFIG"] = _barrier_spec("2s")
     res = _pai(env, "init")
     assert res.returncode == 251, res.stderr
-    lines = [ln for ln in (res.stdout + res.stderr).splitlines() if "events.events.k8s.io is forbidden" in ln]
-    assert len(lines) == 1, res.stdout + res.stderr
-    res = _pai(env, "run", "--", "sh", "-c", "exit 3")
-    assert res.returncode not in (0, 247, 248)
     lines = [ln for ln in (res.stdout + res.stderr).splitlines() if "events.events.k8s.io is forbidden" in ln]
     assert len(lines) == 1, res.stdout + res.stderr
     assert stored_events(rig, NS) == []

@@ -141,3 +141,8 @@ def show_cmd(file: str) -> None:
     from pai_runtime.exitspec.spec import dump
 
     click.echo(dump(_load_spec(file)), nl=False)
+
+
+from pai_runtime.exitspec.k8scli import k8s_policy  # noqa: E402 - one command per module, registered here
+
+spec.add_command(k8s_policy)

@@ -162,9 +162,22 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
             shutil.rmtree(staging, ignore_errors=True)
     if code != errors.OK:
         _termination_message(layout, code, failure, log)
+        _failure_event(environ, code, failure, log)
     _summary(pipe, code, time.monotonic() - started, log)
     logmod.close_files()
     return code
+
+
+def _failure_event(environ: Mapping[str, str], code: int, failure: str, log: Any) -> None:
+    """A Warning Event on our pod for `kubectl describe pod` (best effort, bounded:
+    pai_runtime.kube.events); never changes the exit code."""
+    try:
+        from pai_runtime.kube import events
+
+        events.post_init_failure(code, errors.INIT_PHRASES.get(code, "PAIRuntimeInitFailed"), redact.scrub(failure),
+                                 environ=environ, warn=lambda line: log.warning(line))
+    except Exception as exc:  # noqa: BLE001 - an Event must never fail init
+        log.warning("cannot post the init failure Event", error=f"{type(exc).__name__}: {exc}")
 
 
 def _termination_message(layout: Layout, code: int, failure: str, log: Any) -> None:
