@@ -92,11 +92,12 @@ def test_the_wheel_alone_runs_up_plugins_classify_and_spec_lint(installed: tuple
         "pai_runtime" / "_home" / "specs" / "runtime-exit-spec.yaml"
     res = _run(venv, empty, "spec", "lint", str(spec))
     assert res.returncode == 0, res.stdout + res.stderr
-    res = _run(venv, empty, "up", "--", "sh", "-c", "echo hello-from-the-wheel")
+    # this test machine may itself be a container (then `up` would use /usr/local/pai): keep off the host
+    where = {"PAI_WORK_DIR": str(empty / "work"), "PAI_TERMINATION_LOG": str(empty / "termination-log")}
+    res = _run(venv, empty, "up", "--", "sh", "-c", "echo hello-from-the-wheel", env=where)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "hello-from-the-wheel" in res.stdout + res.stderr
-    assert (empty / ".pai" / "runtime.d").is_dir()  # off a container: ./.pai, never /usr/local/pai
-    res = _run(venv, empty, "up", env={"INIT_CONFIG": "initPlugins: [{name: render, builtin: render}]",
+    res = _run(venv, empty, "up", env={**where, "INIT_CONFIG": "initPlugins: [{name: render, builtin: render}]",
                                        "RUNTIME_CONFIG": "commands: ['echo with-init-config']"})
     assert res.returncode == 0, res.stdout + res.stderr
     assert "with-init-config" in res.stdout + res.stderr

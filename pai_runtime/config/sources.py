@@ -58,6 +58,10 @@ def load_init_spec(layout: Layout, env: Mapping[str, str] | None = None) -> Init
     doc = _env_or_file(env, "INIT_CONFIG", layout, "init_plugins.yaml", "init plugin spec")
     if doc is None:
         path = layout.specs_dir / "init_plugins_default.yaml"
+        if not path.is_file():
+            raise ConfigError("the shipped default init plugin spec is missing", where=str(path),
+                              hint="reinstall pai-runtime, or set PAI_HOME to a directory holding its specs/ "
+                                   "and plugins/ (or give INIT_CONFIG)")
         doc = yamlsource.parse(yamlsource.read_file(path, "default init plugin spec"), str(path))
     if doc.data is None:
         raise ConfigError("the init plugin spec is empty", where=doc.source,
