@@ -49,7 +49,33 @@ def _fast_run(argv: list[str]) -> int | None:
         return None
     from pai_runtime import supervisor
 
-    return supervisor.main(argv)
+    code = supervisor.main(argv)
+    if code != 0:
+        post_job_event(code)
+    return code
+
+
+def post_job_event(code: int, *, local: bool = False) -> None:
+    """The failed job container's Event on its pod (``kubectl describe pod``): the phrase
+    and reason of the termination message just written.
+
+    Why here and not in the supervisor: PID 1 and the exit-spec code never import the
+    network clients (the layer contracts in setup.cfg); this layer sits above both. Only a
+    failed run in a pod that names itself (``PAI_POD_NAME``) pays for it, and it never
+    changes the exit code: a missing permission is one warning line, every call has a
+    deadline.
+    """
+    import os
+
+    if local or not (os.environ.get("PAI_POD_NAME") or os.environ.get("FC_POD_NAME")):
+        return
+    try:
+        from pai_runtime.kube import events
+        from pai_runtime.layout import Layout
+
+        events.post_job_diagnosis(code, Layout.from_env().termination_log)
+    except Exception as exc:  # noqa: BLE001 - an Event must never cost the job its exit code
+        sys.stderr.write(f"pai-runtime: warning: no Kubernetes Event for the job's exit: {exc}\n")
 
 
 def _group() -> Any:

@@ -97,3 +97,21 @@ def test_without_the_permission_the_codes_stay_and_one_warning_is_logged(rig: Ku
     lines = [ln for ln in (res.stdout + res.stderr).splitlines() if "events.events.k8s.io is forbidden" in ln]
     assert len(lines) == 1, res.stdout + res.stderr
     assert stored_events(rig, NS) == []
+
+
+def test_a_failed_job_leaves_its_diagnosis_as_an_event(rig: KubeApiServer, tmp_path: Path) -> None:
+    env = _env(rig, tmp_path)
+    oom = "echo 'RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB' >&2; exit 1"
+    res = _pai(env, "run", "--", "sh", "-c", oom)
+    assert res.returncode == 226, res.stderr
+    (ev,) = [e for e in stored_events(rig, NS, regarding=POD) if e["type"] == "Warning"]
+    assert ev["reason"] == "ContainerCudaOOMKilled" and ev["action"] == "Run"
+    assert ev["reportingInstance"] == f"{POD}/job"
+    assert ev["note"].startswith("exited 226"), ev["note"]
+
+
+def test_a_failed_job_without_the_permission_keeps_its_code(rig: KubeApiServer, tmp_path: Path) -> None:
+    res = _pai(_env(rig, tmp_path, may_post=False), "run", "--", "sh", "-c", "exit 3")
+    assert res.returncode == 255, res.stderr
+    assert [ln for ln in res.stderr.splitlines() if "forbidden" in ln], res.stderr
+    assert stored_events(rig, NS) == []
