@@ -46,7 +46,9 @@ def _fast_run(argv: list[str]) -> int | None:
     if any(a in ("-h", "--help") for a in head):
         return None
     if argv and argv[0] != "--":
-        return None
+        if argv[0].startswith("-"):  # an option before `--`: click says what to write instead
+            return None
+        argv = ["--", *argv]  # `run python train.py` means `run -- python train.py`
     from pai_runtime import supervisor
 
     code = supervisor.main(argv)

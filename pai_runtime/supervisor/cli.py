@@ -26,9 +26,4 @@ def run(cmd: tuple[str, ...]) -> None:
                                f"pai-runtime run -- {' '.join(cmd)})")
     from pai_runtime import supervisor
 
-    code = supervisor.main(["--", *cmd] if cmd else [])
-    if code != 0:
-        from pai_runtime.cli import post_job_event  # the CLI layer may talk to the API server
-
-        post_job_event(code)
-    sys.exit(code)
+    sys.exit(supervisor.main(["--", *cmd] if cmd else []))
