@@ -1,4 +1,4 @@
-"""WWW-Authenticate challenges and the registry token protocol (no network here).
+"""WWW-Authenticate challenges, the registry token protocol, and the token exchange.
 
 Why a real parser: one header may carry several challenges (``Negotiate, Bearer
 realm=...``), quoted values contain commas (``scope="repository:x:pull,push"``) and
@@ -9,6 +9,11 @@ The grammar is RFC 7235 section 4.1: ``challenge = auth-scheme [ 1*SP ( token68 
 
 Tokens follow the distribution token spec: the answer carries ``token`` and/or
 ``access_token``; ``expires_in`` defaults to 60 s; a token is reused until it expires.
+
+:class:`TokenSession` answers a registry's 401 (Basic, a Bearer token fetched from the
+realm, or a registry token given as such) over the check's transport. It decides only
+what authentication alone can decide, raising :class:`Decided`; what a manifest answer
+means is the image check's business (registry/check.py).
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from pai_runtime.registry.client import Attempted, Transport
+    from pai_runtime.registry.credentials import Credentials
 
 _TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TOKEN68 = _TCHAR | frozenset("/=")
@@ -214,3 +225,191 @@ class TokenCache:
     def drop(self, key: tuple[str, str, str, str]) -> None:
         with self._lock:
             self._tokens.pop(key, None)
+
+
+#: Verdict outcomes the exchange can reach (the image check adds ``pass``).
+FAIL, UNKNOWN = "fail", "unknown"
+
+
+class Decided(Exception):
+    """A verdict reached before the manifest answered: ``outcome`` is FAIL or UNKNOWN."""
+
+    def __init__(self, outcome: str, reason: str) -> None:
+        super().__init__(reason)
+        self.outcome = outcome
+        self.reason = reason
+
+
+def unknown(reason: str) -> Decided:
+    return Decided(UNKNOWN, reason)
+
+
+def fail(reason: str) -> Decided:
+    return Decided(FAIL, reason)
+
+
+class TokenSession:
+    """The credentials one endpoint sends, and how they change when it answers 401.
+
+    Why a class of its own: the exchange (pick a challenge, Basic or Bearer, reuse or
+    fetch a token, drop a stale cached one once, never send secrets over plain http to
+    a foreign host) is state that outlives one request but is not the verdict; the image
+    check only asks for ``header`` and calls :meth:`answer` on a 401.
+
+    ``settle(attempt, step)`` is the check's rule for a step that never got a usable
+    answer, so token requests and manifest requests end "unknown" the same way.
+    """
+
+    def __init__(self, transport: Transport, creds: Credentials | None, cache: TokenCache, *,
+                 base: str, host: str, repository: str, insecure: Iterable[str],
+                 settle: Callable[[Attempted, str], Any], log: Any) -> None:
+        self.transport = transport
+        self.creds = creds
+        self.cache = cache
+        self.base = base
+        self.host = host
+        self.repository = repository
+        self.insecure = tuple(insecure)
+        self.settle = settle
+        self.log = log
+        #: The ``Authorization`` value to send, None while anonymous.
+        self.header: str | None = None
+        #: How we authenticate, as the verdict reports it.
+        self.kind = "anonymous"
+        self.token_key: tuple[str, str, str, str] | None = None
+        self.token_fresh = False
+
+    def answer(self, resp: Any) -> None:
+        """Set up credentials for the 401 ``resp``; raises :class:`Decided` when none will do."""
+        from pai_runtime.registry.client import challenge_headers
+
+        challenges = parse_challenges(challenge_headers(resp))
+        chosen = pick(challenges)
+        if self.header is not None:
+            self._refused(chosen)
+            return
+        if chosen is None:
+            schemes = ", ".join(sorted({c.scheme for c in challenges})) or "none"
+            raise unknown(f"the registry asks for authentication we cannot answer (schemes: {schemes})")
+        if chosen.scheme == "basic":
+            if not self.creds or self.creds.username is None or self.creds.password is None:
+                raise unknown("the registry needs credentials (Basic) and none were given")
+            self._guard_plain_http(self.base)
+            self.header = basic_header(self.creds.username, self.creds.password)
+            self.kind = f"basic ({self.creds.describe()})"
+        else:
+            self._bearer(chosen)
+        self.log.info("authenticating", host=self.host, auth=self.kind)
+
+    def _refused(self, chosen: Challenge | None) -> None:
+        """401 although we sent credentials or a token."""
+        if self.kind.startswith("basic"):
+            raise fail(f"the registry refused the credentials ({self.creds.describe() if self.creds else ''})")
+        error = (chosen.get("error") if chosen is not None else None) or ""
+        anonymous = self.creds is None or self.kind.startswith("bearer (anonymous")
+        if error == "insufficient_scope":
+            if anonymous:
+                raise fail("not found, or private and needs credentials (the registry refused an "
+                           "anonymous pull: insufficient_scope)")
+            raise fail(f"not found, or {self.creds.describe() if self.creds else 'these credentials'} "
+                       "may not pull it (insufficient_scope)")
+        if error == "invalid_token" and not self.token_fresh and self.token_key is not None:
+            # A cached token went stale: fetch a new one once.
+            self.cache.drop(self.token_key)
+            self.header = None
+            self._answer_fresh(chosen)
+            return
+        raise unknown(f"the registry refused a fresh token ({error or 'no error code'}); "
+                      "clock skew or a proxy may be at fault")
+
+    def _answer_fresh(self, chosen: Challenge | None) -> None:
+        if chosen is None or chosen.scheme != "bearer":
+            raise unknown("the registry refused the token")
+        self._bearer(chosen)
+
+    def _guard_plain_http(self, url: str) -> None:
+        """Never send credentials in clear text to a host other than the registry's
+        (the token realm may live elsewhere) unless that host is listed as insecure."""
+        from pai_runtime.registry.client import host_matches, split_hostport
+
+        parts = urlsplit(url)
+        if parts.scheme == "https":
+            return
+        reg_host, _ = split_hostport(self.host)
+        target_host, _ = split_hostport(parts.netloc)
+        if target_host == reg_host or host_matches(parts.netloc, self.insecure):
+            return
+        raise unknown(f"not sending credentials over plain http to {parts.netloc} "
+                      "(a host other than the registry); list it as insecure or use https")
+
+    def _bearer(self, ch: Challenge) -> None:
+        realm = ch.get("realm")
+        if not realm or urlsplit(realm).scheme not in ("http", "https"):
+            raise unknown(f"the registry's Bearer challenge has no usable realm ({realm!r})")
+        service = ch.get("service") or ""
+        scope = pull_scope(self.repository)
+        creds = self.creds
+        if creds is not None and creds.kind == "registrytoken":
+            self.header = f"Bearer {creds.registry_token}"
+            self.kind = f"bearer ({creds.describe()})"
+            self.token_fresh = True
+            return
+        if creds is not None:
+            self._guard_plain_http(realm)
+        identity = creds.source if creds is not None else "anonymous"
+        who = (creds.username or "") if creds is not None else ""
+        key = (realm, service, scope, f"{identity}|{who}")
+        cached = self.cache.get(key)
+        self.token_key = key
+        self.kind = ("bearer (anonymous token)" if creds is None
+                     else f"bearer token for {creds.describe()}")
+        if cached is not None:
+            self.token_fresh = False
+            token = cached
+        else:
+            token = self._fetch_token(realm, service, scope, creds)
+            self.cache.put(key, token)
+            self.token_fresh = True
+        self.header = f"Bearer {token.value}"
+
+    def _fetch_token(self, realm: str, service: str, scope: str, creds: Credentials | None) -> Token:
+        params: dict[str, str] = {"scope": scope}
+        if service:
+            params["service"] = service
+        r: Attempted
+        if creds is not None and creds.kind == "identitytoken":
+            form = {"grant_type": "refresh_token", "refresh_token": creds.identity_token or "",
+                    "client_id": "pai-runtime", **params}
+            r = self.transport.step("token", "POST", realm, data=form)
+            if r.response is not None and r.status in (404, 405):
+                # registries without the OAuth2 endpoint: plain GET (as go-containerregistry)
+                r = self._token_get(realm, params, creds)
+        else:
+            r = self._token_get(realm, params, creds)
+        resp = self.settle(r, "token")
+        status = resp.status_code
+        if status == 200:
+            try:
+                body = resp.json()
+            except ValueError:
+                raise unknown("the token endpoint answered 200 without JSON") from None
+            try:
+                token = token_from_response(body)
+            except TokenError as exc:
+                raise unknown(str(exc)) from None
+            from pai_runtime import redact
+
+            redact.register(token.value)
+            return token
+        if status == 401:
+            if creds is not None:
+                raise fail(f"the token server refused the credentials ({creds.describe()})")
+            raise unknown("the token server refused an anonymous token (401); the registry needs credentials")
+        raise unknown(f"the token endpoint answered HTTP {status}")
+
+    def _token_get(self, realm: str, params: dict[str, str], creds: Credentials | None) -> Attempted:
+        headers: dict[str, str] = {}
+        if creds is not None and creds.username is not None and creds.password is not None:
+            params = {**params, "account": creds.username}
+            headers["Authorization"] = basic_header(creds.username, creds.password)
+        return self.transport.step("token", "GET", realm, params=params, headers=headers)

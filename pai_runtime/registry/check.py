@@ -41,13 +41,12 @@ from pai_runtime.registry.client import (
     Deadline,
     Options,
     Transport,
-    challenge_headers,
     host_matches,
     proxy_for,
-    split_hostport,
 )
 
-PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+PASS = "pass"
+FAIL, UNKNOWN = authmod.FAIL, authmod.UNKNOWN
 #: The job's image was not found: what to tell the user.
 NOT_FOUND_HINT = "check the image name and tag, and that the job's credentials can pull it"
 
@@ -85,19 +84,11 @@ class Verdict:
                                hint=NOT_FOUND_HINT)
 
 
-class _Decided(Exception):
-    def __init__(self, outcome: str, reason: str) -> None:
-        super().__init__(reason)
-        self.outcome = outcome
-        self.reason = reason
-
-
-def _unknown(reason: str) -> _Decided:
-    return _Decided(UNKNOWN, reason)
-
-
-def _fail(reason: str) -> _Decided:
-    return _Decided(FAIL, reason)
+# The verdict exception and its two makers live beside the token exchange, which
+# decides some verdicts itself (refused credentials, insufficient_scope).
+_Decided = authmod.Decided
+_unknown = authmod.unknown
+_fail = authmod.fail
 
 
 class _NullLog:
@@ -118,29 +109,29 @@ class _Endpoint:
     """Checks one repository on one base URL (the registry, or a Docker Hub mirror)."""
 
     def __init__(self, checker: _Checker, base: str, host: str, creds: credmod.Credentials | None) -> None:
-        self.c = checker
+        self.transport: Transport = checker.transport
+        self.ref = checker.ref
         self.base = base.rstrip("/")
         self.host = host
         self.creds = creds
-        self.auth_header: str | None = None
-        self.auth_kind = "anonymous"
-        self.token_key: tuple[str, str, str, str] | None = None
-        self.token_fresh = False
+        self.session = authmod.TokenSession(
+            self.transport, creds, checker.tokens, base=self.base, host=host,
+            repository=self.ref.path, insecure=checker.options.insecure_registries,
+            settle=self._settle, log=checker.log)
         self.probed = False
 
     @property
-    def t(self) -> Transport:
-        return self.c.transport
+    def auth_kind(self) -> str:
+        return self.session.kind
 
     def manifest_url(self) -> str:
-        ref = self.c.ref
-        return f"{self.base}/v2/{ref.path}/manifests/{ref.reference}"
+        return f"{self.base}/v2/{self.ref.path}/manifests/{self.ref.reference}"
 
     def head(self) -> Attempted:
         headers = {"Accept": ACCEPT}
-        if self.auth_header:
-            headers["Authorization"] = self.auth_header
-        return self.t.step("manifest", "HEAD", self.manifest_url(), headers=headers)
+        if self.session.header:
+            headers["Authorization"] = self.session.header
+        return self.transport.step("manifest", "HEAD", self.manifest_url(), headers=headers)
 
     def run(self) -> str | None:
         """The manifest's digest when it exists; raises :class:`_Decided` otherwise."""
@@ -151,7 +142,7 @@ class _Endpoint:
             if status == 200:
                 return self._digest_ok(resp)
             if status == 401:
-                self._answer_challenge(resp)
+                self.session.answer(resp)
             elif status == 404:
                 self._not_found(resp)
             elif status == 403:
@@ -164,149 +155,17 @@ class _Endpoint:
     def _settle(self, r: Attempted, step: str) -> Any:
         """The response, or "unknown" for a step that never got a usable answer."""
         if r.error is not None:
-            raise _unknown(f"{step}: {self.t.reason(r)} (after {r.attempts} attempt(s))")
+            raise _unknown(f"{step}: {self.transport.reason(r)} (after {r.attempts} attempt(s))")
         if r.status in (408, 429, 500, 502, 503, 504):
             raise _unknown(f"{step}: still HTTP {r.status} after {r.attempts} attempt(s)")
         return r.response
 
     def _digest_ok(self, resp: Any) -> str | None:
         got = resp.headers.get("Docker-Content-Digest")
-        want = self.c.ref.digest
+        want = self.ref.digest
         if want and got and got != want:
             raise _fail(f"the registry reports digest {got} for {want}")
         return got or want
-
-    # -- 401 --------------------------------------------------------------------------
-    def _answer_challenge(self, resp: Any) -> None:
-        challenges = authmod.parse_challenges(challenge_headers(resp))
-        chosen = authmod.pick(challenges)
-        if self.auth_header is not None:
-            self._refused(chosen)
-            return
-        if chosen is None:
-            schemes = ", ".join(sorted({c.scheme for c in challenges})) or "none"
-            raise _unknown(f"the registry asks for authentication we cannot answer (schemes: {schemes})")
-        if chosen.scheme == "basic":
-            if not self.creds or self.creds.username is None or self.creds.password is None:
-                raise _unknown("the registry needs credentials (Basic) and none were given")
-            self._guard_plain_http(self.base)
-            self.auth_header = authmod.basic_header(self.creds.username, self.creds.password)
-            self.auth_kind = f"basic ({self.creds.describe()})"
-        else:
-            self._bearer(chosen)
-        self.c.log.info("authenticating", host=self.host, auth=self.auth_kind)
-
-    def _refused(self, chosen: authmod.Challenge | None) -> None:
-        """401 although we sent credentials or a token."""
-        if self.auth_kind.startswith("basic"):
-            raise _fail(f"the registry refused the credentials ({self.creds.describe() if self.creds else ''})")
-        error = (chosen.get("error") if chosen is not None else None) or ""
-        anonymous = self.creds is None or self.auth_kind.startswith("bearer (anonymous")
-        if error == "insufficient_scope":
-            if anonymous:
-                raise _fail("not found, or private and needs credentials (the registry refused an "
-                            "anonymous pull: insufficient_scope)")
-            raise _fail(f"not found, or {self.creds.describe() if self.creds else 'these credentials'} "
-                        "may not pull it (insufficient_scope)")
-        if error == "invalid_token" and not self.token_fresh and self.token_key is not None:
-            # A cached token went stale: fetch a new one once.
-            self.c.tokens.drop(self.token_key)
-            self.auth_header = None
-            self._answer_challenge_fresh(chosen)
-            return
-        raise _unknown(f"the registry refused a fresh token ({error or 'no error code'}); "
-                       "clock skew or a proxy may be at fault")
-
-    def _answer_challenge_fresh(self, chosen: authmod.Challenge | None) -> None:
-        if chosen is None or chosen.scheme != "bearer":
-            raise _unknown("the registry refused the token")
-        self._bearer(chosen)
-
-    def _guard_plain_http(self, url: str) -> None:
-        """Never send credentials in clear text to a host other than the registry's
-        (the token realm may live elsewhere) unless that host is listed as insecure."""
-        parts = urlsplit(url)
-        if parts.scheme == "https":
-            return
-        reg_host, _ = split_hostport(self.host)
-        target_host, _ = split_hostport(parts.netloc)
-        if target_host == reg_host or host_matches(parts.netloc, self.c.options.insecure_registries):
-            return
-        raise _unknown(f"not sending credentials over plain http to {parts.netloc} "
-                       "(a host other than the registry); list it as insecure or use https")
-
-    def _bearer(self, ch: authmod.Challenge) -> None:
-        realm = ch.get("realm")
-        if not realm or urlsplit(realm).scheme not in ("http", "https"):
-            raise _unknown(f"the registry's Bearer challenge has no usable realm ({realm!r})")
-        service = ch.get("service") or ""
-        scope = authmod.pull_scope(self.c.ref.path)
-        creds = self.creds
-        if creds is not None and creds.kind == "registrytoken":
-            self.auth_header = f"Bearer {creds.registry_token}"
-            self.auth_kind = f"bearer ({creds.describe()})"
-            self.token_fresh = True
-            return
-        if creds is not None:
-            self._guard_plain_http(realm)
-        identity = creds.source if creds is not None else "anonymous"
-        who = (creds.username or "") if creds is not None else ""
-        key = (realm, service, scope, f"{identity}|{who}")
-        cached = self.c.tokens.get(key)
-        self.token_key = key
-        self.auth_kind = ("bearer (anonymous token)" if creds is None
-                          else f"bearer token for {creds.describe()}")
-        if cached is not None:
-            self.token_fresh = False
-            token = cached
-        else:
-            token = self._fetch_token(realm, service, scope, creds)
-            self.c.tokens.put(key, token)
-            self.token_fresh = True
-        self.auth_header = f"Bearer {token.value}"
-
-    def _fetch_token(self, realm: str, service: str, scope: str,
-                     creds: credmod.Credentials | None) -> authmod.Token:
-        params: dict[str, str] = {"scope": scope}
-        if service:
-            params["service"] = service
-        r: Attempted
-        if creds is not None and creds.kind == "identitytoken":
-            form = {"grant_type": "refresh_token", "refresh_token": creds.identity_token or "",
-                    "client_id": "pai-runtime", **params}
-            r = self.t.step("token", "POST", realm, data=form)
-            if r.response is not None and r.status in (404, 405):
-                # registries without the OAuth2 endpoint: plain GET (as go-containerregistry)
-                r = self._token_get(realm, params, creds)
-        else:
-            r = self._token_get(realm, params, creds)
-        resp = self._settle(r, "token")
-        status = resp.status_code
-        if status == 200:
-            try:
-                body = resp.json()
-            except ValueError:
-                raise _unknown("the token endpoint answered 200 without JSON") from None
-            try:
-                token = authmod.token_from_response(body)
-            except authmod.TokenError as exc:
-                raise _unknown(str(exc)) from None
-            from pai_runtime import redact
-
-            redact.register(token.value)
-            return token
-        if status == 401:
-            if creds is not None:
-                raise _fail(f"the token server refused the credentials ({creds.describe()})")
-            raise _unknown("the token server refused an anonymous token (401); the registry needs credentials")
-        raise _unknown(f"the token endpoint answered HTTP {status}")
-
-    def _token_get(self, realm: str, params: dict[str, str], creds: credmod.Credentials | None) -> Attempted:
-        headers: dict[str, str] = {}
-        if creds is not None and creds.username is not None and creds.password is not None:
-            params = {**params, "account": creds.username}
-            headers["Authorization"] = authmod.basic_header(creds.username, creds.password)
-        return self.t.step("token", "GET", realm, params=params, headers=headers)
 
     # -- 404 --------------------------------------------------------------------------
     def _not_found(self, resp: Any) -> None:
@@ -314,19 +173,19 @@ class _Endpoint:
             ctype = resp.headers.get("Content-Type") or "no content type"
             raise _unknown(f"HTTP 404 that does not come from a registry API ({ctype}); "
                            "a proxy or a wrong registry path?")
-        if self.auth_header is None and self.creds is not None and not self.probed:
+        if self.session.header is None and self.creds is not None and not self.probed:
             # Some registries hide private repositories from anonymous clients with a
             # 404: ask /v2/ for a challenge and retry with the credentials.
             self.probed = True
-            r = self.t.step("ping", "GET", f"{self.base}/v2/", headers={})
+            r = self.transport.step("ping", "GET", f"{self.base}/v2/", headers={})
             ping = self._settle(r, "ping")
             if ping.status_code == 401:
-                self._answer_challenge(ping)
+                self.session.answer(ping)
                 return
             if ping.status_code != 200:
                 raise _unknown(f"HTTP 404 anonymously and HTTP {ping.status_code} from /v2/")
-        sep = "@" if self.c.ref.digest else ":"
-        raise _fail(f"manifest unknown: {self.c.ref.path}{sep}{self.c.ref.reference} "
+        sep = "@" if self.ref.digest else ":"
+        raise _fail(f"manifest unknown: {self.ref.path}{sep}{self.ref.reference} "
                     f"is not on {self.host} (HTTP 404)")
 
 
