@@ -259,6 +259,62 @@ class Result:
         return describe_status(self.status)
 
 
+#: The phases of :meth:`Init.run` (plain strings: no enum import on the PID-1 path).
+RUNNING, TERMINATING, KILLING, DRAINING = "running", "terminating", "killing", "draining"
+
+
+class _Shutdown:
+    """Where one :meth:`Init.run` is on its way out, and when it must next wake up.
+
+    RUNNING: the command runs, nothing asked to stop. TERMINATING: SIGTERM went to the
+    processes (a signal, the deadline, or leftovers after the command exited); KILL at
+    ``kill_at``. KILLING: SIGKILL went out; look again at ``give_up_at``. DRAINING: the
+    command exited and left nothing running; read its pipes to EOF, at most until
+    ``drain_until``. RUNNING goes to DRAINING (the command exited alone) or TERMINATING;
+    DRAINING can still go to TERMINATING (a SIGTERM); TERMINATING goes to KILLING, and
+    KILLING repeats itself while the main process survives SIGKILL.
+    """
+
+    __slots__ = ("grace", "phase", "kill_at", "give_up_at", "drain_until")
+
+    def __init__(self, grace: float) -> None:
+        self.grace = grace
+        self.phase = RUNNING
+        self.kill_at = self.give_up_at = self.drain_until = 0.0
+
+    def stopping(self) -> bool:
+        """TERM or KILL has gone out (the grace runs or is over)."""
+        return self.phase is TERMINATING or self.phase is KILLING
+
+    def main_exited(self, now: float) -> None:
+        if self.phase is RUNNING:
+            self.phase = DRAINING
+            self.drain_until = now + self.grace  # bound on pipes held open by strangers
+
+    def terminate(self, now: float) -> None:
+        self.phase = TERMINATING
+        self.kill_at = now + self.grace
+
+    def kill(self, now: float) -> None:
+        self.phase = KILLING
+        self.give_up_at = now + KILL_SETTLE
+
+    def next_wake(self, tick: float, deadline: float | None) -> float:
+        """The earliest of the tick, the deadline (None once it passed) and the phase's own time."""
+        wake = tick
+        if deadline is not None and deadline < wake:
+            wake = deadline
+        if self.phase is TERMINATING:
+            if self.kill_at < wake:
+                wake = self.kill_at
+        elif self.phase is KILLING:
+            if self.give_up_at < wake:
+                wake = self.give_up_at
+        elif self.phase is DRAINING and self.drain_until < wake:
+            wake = self.drain_until
+        return wake
+
+
 class Init:
     """One per ``run``: the signal wake-up pipe, the selector shared with the log readers,
     the single reaper, and the shutdown sequence."""
@@ -479,48 +535,42 @@ class Init:
             on_start(pid)
         pgid = pid
         status: int | None = None
-        exited_at: float | None = None
-        kill_at: float | None = None
-        give_up_at: float | None = None
+        phase = _Shutdown(self.grace)
         stopped_by: int | None = None
         timed_out = False
         killed = survivors = 0
 
         def shutdown(reason: str) -> None:
-            nonlocal kill_at
-            if kill_at is not None or give_up_at is not None:
-                return
+            if phase.stopping():
+                return  # one grace per command: a second TERM or a late deadline changes nothing
             self.say(f"{reason}; sending SIGTERM to the user's processes, SIGKILL after a grace of "
                      f"{self.grace:g}s")
             self.signal_all(pgid, signal.SIGTERM)
-            kill_at = time.monotonic() + self.grace
+            phase.terminate(time.monotonic())
 
         next_tick = time.monotonic() + TICK
         while True:
             # Steady state (the command runs and writes): one select, the callbacks, and a
             # few comparisons; the reaper runs on SIGCHLD and on the tick.
-            wake = next_tick
-            if deadline is not None and not timed_out and deadline < wake:
-                wake = deadline
-            if kill_at is not None and kill_at < wake:
-                wake = kill_at
-            if give_up_at is not None and give_up_at < wake:
-                wake = give_up_at
-            if exited_at is not None and kill_at is None and give_up_at is None and exited_at + self.grace < wake:
-                wake = exited_at + self.grace  # bound on draining pipes held open by strangers
-            self.poll(wake - time.monotonic())
+            self.poll(phase.next_wake(next_tick, None if timed_out else deadline) - time.monotonic())
             reap = False
             if self.pending:
                 for sig in self.take_signals():
                     if sig == signal.SIGCHLD:
                         reap = True
                     elif sig == signal.SIGTERM:
+                        # SIGTERM is how Kubernetes (and docker stop) ask the container to
+                        # end: it starts our grace, so everything gets TERM now and KILL
+                        # when the grace is over, before the kubelet's own KILL hits us.
                         if self.stop_signal is None:
                             self.stop_signal = sig
                         if stopped_by is None:
                             stopped_by = sig
                         shutdown("received SIGTERM")
                     else:
+                        # INT, HUP, QUIT, USR1/2, WINCH...: meant for the job, not for us
+                        # (a Ctrl-C, a reload); pass them to the command's process group
+                        # as a shell would, and let the command decide whether to exit.
                         self._killpg(pgid, sig)
             now = time.monotonic()
             if reap or now >= next_tick:
@@ -529,38 +579,47 @@ class Init:
                 if status is None and pid in self._statuses:
                     status = self._statuses.pop(pid)
                     self._watch.discard(pid)
-                    exited_at = now
+                    phase.main_exited(now)
             if status is None:
                 if deadline is not None and not timed_out and now >= deadline:
                     timed_out = True
                     shutdown(deadline_reason)
-            elif leave_running and kill_at is None and give_up_at is None:
+            elif leave_running and not phase.stopping():
+                # A pre-command's background processes are services for the job: keep them.
                 self._drain_ready(sources)
                 return Result(status, timed_out=False, stopped_by=stopped_by, killed=0, survivors=0,
                               seconds=time.monotonic() - started)
             else:
                 children = self.has_children()
-                if children and kill_at is None and give_up_at is None:
+                if children and not phase.stopping():
+                    # The main process is the job: once it exited, what it left behind
+                    # (daemons, a forgotten `&`) is stopped as if the job were asked to.
                     shutdown("the command exited while other processes are still running")
                 open_sources = any(s.is_open() for s in sources)
                 if not children and not open_sources:
                     break
-                if not children and kill_at is None and give_up_at is None and now >= exited_at + self.grace:
+                if not children and phase.phase is DRAINING and now >= phase.drain_until:
+                    # A stranger (a process outside our tree) holds the pipes open: the
+                    # output we wait for will never end, so stop reading after the grace.
                     self.say("the command's output pipes are still held open after the grace; closing them")
                     break
-            if kill_at is not None and now >= kill_at:
-                kill_at = None
+            if phase.phase is TERMINATING and now >= phase.kill_at:
+                # The grace is over: KILL everything, then give the kernel a moment.
                 killed = self._count_descendants()
                 if killed:
                     self.say(f"{killed} process(es) still running after the grace; sending SIGKILL")
                 self.signal_all(pgid, signal.SIGKILL)
-                give_up_at = now + KILL_SETTLE
-            elif give_up_at is not None and now >= give_up_at:
+                phase.kill(now)
+            elif phase.phase is KILLING and now >= phase.give_up_at:
                 if status is None:
-                    # The main process survived SIGKILL (uninterruptible sleep); keep trying.
+                    # The main process survived SIGKILL (uninterruptible sleep, a stuck NFS
+                    # or GPU driver call): its exit status is the job's result, and a PID 1
+                    # that returns now would lose it and make the kernel kill the rest
+                    # without reaping; so KILL again and keep looping until it dies.
                     self.signal_all(pgid, signal.SIGKILL)
-                    give_up_at = now + KILL_SETTLE
+                    phase.kill(now)
                     continue
+                # Other survivors cannot hold the result: report them and leave.
                 survivors = self._count_descendants()
                 if survivors:
                     self.say(f"{survivors} process(es) survived SIGKILL; leaving them")
