@@ -4,7 +4,8 @@ Why a command as well as the init plugin: an operator debugging ImagePullBackOff
 job submitter, can run the very same check (same retries, same verdicts) by hand.
 Exit 0 for pass and for unknown (the check could not be sure, so it does not fail),
 254 when the image is surely missing or the credentials are refused, 247 for bad
-option values; click usage errors (unknown option, missing IMAGE) exit 2 like every command. The last line (stdout, or stderr for a failure) is the verdict.
+option values; click usage errors (unknown option, missing IMAGE) exit 2 like every
+command. The last line (stdout, or stderr for a failure) is the verdict.
 """
 
 from __future__ import annotations
