@@ -41,3 +41,23 @@ def test_version_json_says_bundle_under_the_bundle_launcher_option() -> None:
     r = subprocess.run([sys.executable, "-X", "pai_python=/opt/pai/pai-runtime", "-m", "pai_runtime",
                         "--version", "--json"], capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=30)
     assert r.returncode == 0 and json.loads(r.stdout)["bundle"] is True, r.stderr
+
+
+def test_plugins_json_lists_what_the_text_listing_lists(tmp_path: Path) -> None:
+    r = pai("plugins", "--local", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    names = [b["name"] for b in doc["builtins"]]
+    assert {"barrier", "image_check"} <= set(names)
+    assert doc["spec"]["plugins"] and all("failurePolicy" in p for p in doc["spec"]["plugins"])
+    assert set(doc) == {"builtins", "spec", "initScripts", "runtimePlugins"}
+    text = pai("plugins", "--local").stdout
+    assert all(f"  {n} " in text for n in names)
+
+
+def test_config_json_is_the_yaml_content_as_json() -> None:
+    import yaml
+
+    j, y = pai("config", "--local", "--json"), pai("config", "--local")
+    assert j.returncode == 0 and y.returncode == 0, j.stderr + y.stderr
+    assert json.loads(j.stdout) == yaml.safe_load(y.stdout)
