@@ -80,6 +80,29 @@ def post_job_event(code: int, *, local: bool = False) -> None:
         sys.stderr.write(f"pai-runtime: warning: no Kubernetes Event for the job's exit: {exc}\n")
 
 
+def version_json() -> str:
+    """``--version --json``: what a bug report or an image audit needs in one parseable
+    line, i.e. the version, the interpreter, the platform and whether this is the
+    ``make bundle`` build (its launcher passes ``-X pai_python=<bundle>/pai-runtime``,
+    docs/deploy.md) or a wheel/source install."""
+    import json
+    import platform
+
+    from pai_runtime import __version__
+
+    launcher = sys._xoptions.get("pai_python")
+    bundle = isinstance(launcher, str) or bool(getattr(sys, "frozen", False))
+    return json.dumps({
+        "version": __version__,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": f"{sys.platform}-{platform.machine()}",
+        "libc": "-".join(platform.libc_ver()) or None,
+        "bundle": bundle,
+        "executable": sys.executable,
+    })
+
+
 def _group() -> Any:
     import click
 
@@ -140,6 +163,9 @@ def main(argv: list[str] | None = None) -> None:
             # PID 1 is done: tearing the interpreter down (yaml, re2 and the classifier
             # are loaded after a failure) would only delay the pod's end by ~10 ms.
             os._exit(code)
+    if sorted(args) == ["--json", "--version"]:
+        sys.stdout.write(version_json() + "\n")
+        sys.exit(0)
     if args == ["init"]:  # the init container's whole command line: no need for click
         from pai_runtime.init.run import run_init
 

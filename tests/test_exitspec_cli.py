@@ -97,6 +97,24 @@ def test_spec_lint(tmp_path):
     assert r.returncode == 247 and "must be a list" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_spec_lint_json_has_the_findings_and_the_same_exit_codes(tmp_path):
+    (tmp_path / "s.yaml").write_text("- containerExitCode: 137\n  patterns: [{exitCode: 137}]\n"
+                                     "- containerExitCode: 234\n  patterns: [{exitCode: 137}]\n")
+    r = cli("spec", "lint", "--json", "s.yaml", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["file"] == "s.yaml" and doc["entries"] == 2
+    assert [f["kind"] for f in doc["findings"]] == ["shadowed"]
+    assert "entry 1 (code 234)" in doc["findings"][0]["where"] + doc["findings"][0]["subject"]
+    text = cli("spec", "lint", "s.yaml", cwd=tmp_path).stdout.splitlines()
+    assert len(text) == len(doc["findings"])
+    r = cli("spec", "lint", "--json", str(REPO / "specs" / "runtime-exit-spec.yaml"), cwd=tmp_path)
+    assert r.returncode == 0 and json.loads(r.stdout)["findings"] == []
+    (tmp_path / "bad.yaml").write_text("{a: 1}\n")
+    r = cli("spec", "lint", "--json", "bad.yaml", cwd=tmp_path)
+    assert r.returncode == 247 and "must be a list" in r.stderr and r.stdout == ""
+
+
 def test_spec_show_derives_runtime_entries(tmp_path):
     r = cli("spec", "show", str(OPENPAI_JOB_SPEC), cwd=tmp_path)
     assert r.returncode == 0, r.stderr

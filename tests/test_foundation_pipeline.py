@@ -171,6 +171,11 @@ def test_init_d_scripts_run_in_run_parts_order(pai):
     assert out == ["script 10-first", "script 20-second", "script 40_third"]
     started = [e["plugin"] for e in log_events(pai) if e["event"] == "plugin starting"]
     assert started == ["render", "10-first", "20-second", "40_third"]
+    skipped = [(e["file"].rsplit("/", 1)[-1], e["level"], e["reason"]) for e in log_events(pai)
+               if e["event"].startswith("init.d script skipped")]
+    assert skipped == [("30-not-executable", "warning", "no execute bit"),
+                       ("README.md", "warning", "name is not run-parts style")]
+    assert "README.md" in r.stderr and "skipped" in r.stderr.split("init summary:")[-1]
 
 
 def test_init_d_script_failure_fails_init(pai):

@@ -92,7 +92,6 @@ def test_check_image_through_an_https_proxy_from_the_environment(registry_rig: R
 @pytest.mark.parametrize("args,message", [
     (["img", "--deadline", "soon"], "--deadline"),
     (["img", "--username", "u"], "go together"),
-    (["img", "--bogus"], "No such option"),
     (["img", "--ca-bundle", "/no/such/ca.pem"], "--ca-bundle"),
     (["img", "--docker-config", "/no/such/config.json"], "does not exist"),
     (["img", "--mirror", "ftp://mirror.example.com"], "registry mirror 'ftp://mirror.example.com'"),
@@ -102,6 +101,14 @@ def test_check_image_bad_options_exit_247(args: list[str], message: str) -> None
     r = pai("check-image", *args)
     assert r.returncode == 247, (r.returncode, r.stderr)
     assert message in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("args,message", [(["img", "--bogus"], "No such option"),
+                                          ([], "Missing argument 'IMAGE'")])
+def test_check_image_usage_errors_exit_2_like_every_command(args: list[str], message: str) -> None:
+    r = pai("check-image", *args)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert message in r.stderr and "Usage: pai-runtime check-image" in r.stderr
 
 
 def test_check_image_empty_password_from_stdin_is_247() -> None:

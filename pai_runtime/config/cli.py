@@ -13,7 +13,8 @@ _URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+@")
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--local", is_flag=True, help="Resolve paths as `up` does.")
-def config(local: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of YAML (same content).")
+def config(local: bool, as_json: bool) -> None:
     """Print the effective merged config (paths, init plugin spec and its source,
     runtime spec and its source), with every secret value redacted."""
     import yaml
@@ -36,7 +37,12 @@ def config(local: bool) -> None:
         "initConfig": {"source": spec.source, **(spec.document.data if spec.document else {})},
         "runtimeConfig": {"source": runtime.source, **(runtime.data or {})},
     }
-    text = yaml.safe_dump(redact.scrub_tree(out), sort_keys=False, allow_unicode=True)
+    if as_json:
+        import json
+
+        text = json.dumps(redact.scrub_tree(out), ensure_ascii=False, default=str) + "\n"
+    else:
+        text = yaml.safe_dump(redact.scrub_tree(out), sort_keys=False, allow_unicode=True)
     # a password written straight into a URL (https://user:pw@host) is not in secrets.yaml
     text = _URL_PASSWORD.sub(r"\1***@", text)
     click.echo(text, nl=False)

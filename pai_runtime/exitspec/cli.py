@@ -120,13 +120,20 @@ def spec() -> None:
 
 @spec.command(name="lint")
 @click.argument("file", type=click.Path(dir_okay=False))
-def lint_cmd(file: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON document: file, entries, format, findings.")
+def lint_cmd(file: str, as_json: bool) -> None:
     """Report patterns that look like unescaped literals, patterns that fire on any failure,
     and entries shadowed by earlier ones. Exit 0 clean, 1 findings, 247 invalid spec."""
     from pai_runtime.exitspec import lint
 
     loaded = _load_spec(file)
     findings = lint.lint(loaded)
+    if as_json:  # same exit codes; the summary line is in the document, not on stderr
+        import dataclasses
+
+        click.echo(_json({"file": file, "entries": len(loaded.entries), "format": loaded.format,
+                          "findings": [dataclasses.asdict(f) for f in findings]}))
+        sys.exit(1 if findings else 0)
     for f in findings:
         click.echo(f"{f.kind}: {f.line()}")
     click.echo(f"{file}: {len(loaded.entries)} entries ({loaded.format} format), "

@@ -64,7 +64,8 @@ def _summary(doc: str) -> str:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--local", is_flag=True, help="Resolve paths as `up` does.")
-def plugins(local: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of the listing.")
+def plugins(local: bool, as_json: bool) -> None:
     """List init plugins (built-in, spec commands, init.d scripts) and runtime
     plugins (plugins/ and PAI_PLUGIN_PATH), each with its source."""
     import importlib
@@ -74,27 +75,43 @@ def plugins(local: bool) -> None:
     from pai_runtime.layout import Layout
 
     layout = Layout.from_env(local=local)
-    click.echo("init plugins (built-in):")
+    builtins = []
     for name, module in BUILTINS.items():
         try:
             doc = _summary(importlib.import_module(module).__doc__ or "")
         except ImportError:
             doc = "(not available in this build)"
-        click.echo(f"  {name:<16} {doc}  [{module}]")
+        builtins.append({"name": name, "summary": doc, "module": module})
     try:
         spec = sources.load_init_spec(layout)
     except PaiError as exc:
         fail(exc)
         return
+    d = layout.init_dir
+    scripts = sorted(e.name for e in d.iterdir() if e.is_file()) if d.is_dir() else []
+    from pai_runtime.runtimeplugins.discover import describe_all
+
+    runtime = list(describe_all(layout))
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "builtins": builtins,
+            "spec": {"source": str(spec.source), "plugins": [
+                {"name": p.name, "builtin": p.builtin, "command": p.command,
+                 "failurePolicy": p.failure_policy} for p in spec.plugins]},
+            "initScripts": {"dir": str(d), "files": scripts},
+            "runtimePlugins": runtime,
+        }, default=str))
+        return
+    click.echo("init plugins (built-in):")
+    for b in builtins:
+        click.echo(f"  {b['name']:<16} {b['summary']}  [{b['module']}]")
     click.echo(f"init plugin spec ({spec.source}):")
     for p in spec.plugins:
         what = f"builtin {p.builtin}" if p.builtin else f"command {p.command}"
         click.echo(f"  {p.name:<16} {what}  failurePolicy={p.failure_policy}")
-    d = layout.init_dir
-    scripts = sorted(e.name for e in d.iterdir() if e.is_file()) if d.is_dir() else []
     click.echo(f"init.d scripts ({d}): {', '.join(scripts) if scripts else 'none'}")
-    from pai_runtime.runtimeplugins.discover import describe_all
-
     click.echo("runtime plugins:")
-    for line in describe_all(layout):
+    for line in runtime:
         click.echo(f"  {line}")

@@ -138,9 +138,12 @@ class Pipeline:
             if not e.is_file():
                 continue
             if not set(e.name) <= RUN_PARTS_NAME or not os.access(e, os.X_OK):
-                if self.ctx.log is not None and not e.name.startswith("."):
-                    self.ctx.log.info("init.d entry not run (needs a run-parts name and +x)",
-                                      file=str(e))
+                if not e.name.startswith("."):  # a skipped script is a likely mistake: say so, list it
+                    why = "name is not run-parts style" if not set(e.name) <= RUN_PARTS_NAME else "no execute bit"
+                    self.outcomes.append(Outcome(e.name, "init.d", "skipped", 0.0, why))
+                    if self.ctx.log is not None:
+                        self.ctx.log.warning("init.d script skipped (needs a run-parts name and +x)",
+                                             file=str(e), reason=why)
                 continue
             spec = PluginSpec(name=e.name, builtin=None, command=[str(e)], parameters={},
                               failure_policy="fail", timeout=None, where=str(e))

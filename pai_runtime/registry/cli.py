@@ -4,7 +4,8 @@ Why a command as well as the init plugin: an operator debugging ImagePullBackOff
 job submitter, can run the very same check (same retries, same verdicts) by hand.
 Exit 0 for pass and for unknown (the check could not be sure, so it does not fail),
 254 when the image is surely missing or the credentials are refused, 247 for bad
-options. The last line (stdout, or stderr for a failure) is the verdict.
+option values; click usage errors (unknown option, missing IMAGE) exit 2 like every
+command. The last line (stdout, or stderr for a failure) is the verdict.
 """
 
 from __future__ import annotations
@@ -17,23 +18,12 @@ import click
 from pai_runtime.errors import CONFIG_INVALID, IMAGE_CHECK_FAILED
 
 
-class _Command(click.Command):
-    """Bad options exit 247 (the documented "invalid configuration"), not click's 2."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            exc.exit_code = CONFIG_INVALID
-            raise
-
-
 def _bad(message: str) -> None:
     click.echo(f"pai-runtime check-image: error: {message}", err=True)
     sys.exit(CONFIG_INVALID)
 
 
-@click.command("check-image", cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("check-image", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("image")
 @click.option("--username", "-u", help="Registry user name.")
 @click.option("--password", "-p", help="Registry password or token (prefer --password-stdin).")
