@@ -28,11 +28,9 @@ WORK_DIR = "/usr/local/pai"
 CONFIG_DIR = "/usr/local/pai-config"
 BUNDLE_MOUNT = "/opt/pai-runtime"
 
-# The shell that sets the mounts up runs on the host side of the new namespaces, then
-# execs chroot; "$@" is the command run in the container. Mounts vanish with the namespace.
-_SETUP = r"""
-set -e
-root=$1; shift
+#: A container's /dev as runtimes make it (the few device nodes, fd links, the
+#: termination-log bind mount), shared by every rig that builds a container by hand.
+DEV_SETUP = r"""
 mount -t tmpfs -o mode=755,size=1m tmpfs "$root/dev"
 for n in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
   name=${n%% *}; rest=${n#* }
@@ -42,7 +40,14 @@ ln -s /proc/self/fd "$root/dev/fd"; ln -s /proc/self/fd/0 "$root/dev/stdin"
 ln -s /proc/self/fd/1 "$root/dev/stdout"; ln -s /proc/self/fd/2 "$root/dev/stderr"
 : > "$root/dev/termination-log"
 mount --bind "$PAI_RIG_TERMINATION" "$root/dev/termination-log"
-mount -t proc proc "$root/proc"
+"""
+
+# The shell that sets the mounts up runs on the host side of the new namespaces, then
+# execs chroot; "$@" is the command run in the container. Mounts vanish with the namespace.
+_SETUP = r"""
+set -e
+root=$1; shift
+""" + DEV_SETUP + r"""mount -t proc proc "$root/proc"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 mount --bind "$PAI_RIG_WORK" "$root/usr/local/pai"
 if [ -n "$PAI_RIG_CONFIG" ]; then

@@ -25,26 +25,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-WORK_DIR = "/usr/local/pai"
-CONFIG_DIR = "/usr/local/pai-config"
-BUNDLE_MOUNT = "/opt/pai-runtime"
+from tests.rigs.chroot_rootfs import BUNDLE_MOUNT, CONFIG_DIR, CONTAINER_PATH, DEV_SETUP, WORK_DIR  # noqa: F401
 
 _SETUP = r"""
 set -e
 root=$1; shift
 mount --bind "$root" "$root"
 mount -o remount,bind,ro "$root"
-mount -t tmpfs -o mode=755,size=1m tmpfs "$root/dev"
-for n in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
-  name=${n%% *}; rest=${n#* }
-  mknod -m 666 "$root/dev/$name" c ${rest% *} ${rest#* }
-done
-ln -s /proc/self/fd "$root/dev/fd"; ln -s /proc/self/fd/0 "$root/dev/stdin"
-ln -s /proc/self/fd/1 "$root/dev/stdout"; ln -s /proc/self/fd/2 "$root/dev/stderr"
-: > "$root/dev/termination-log"
-mount --bind "$PAI_RIG_TERMINATION" "$root/dev/termination-log"
-mount -o remount,ro "$root/dev"
+""" + DEV_SETUP + r"""mount -o remount,ro "$root/dev"
 mount -t proc proc "$root/proc"
 mount -t tmpfs -o "mode=1777,size=16m${PAI_RIG_TMP_RO:+,ro}" tmpfs "$root/tmp"
 mount --bind "$PAI_RIG_WORK" "$root/usr/local/pai"
