@@ -14,6 +14,12 @@ from pathlib import Path
 
 import pytest
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tests.rigs.kube_apiserver import KubeApiServer
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "pai-runtime"
 
@@ -54,3 +60,23 @@ def pai(tmp_path: Path) -> PaiEnv:
     env.update({"PAI_WORK_DIR": str(work), "PAI_CONFIG_DIR": str(config),
                 "PAI_TERMINATION_LOG": str(tmp_path / "termination-log"), "PAI_LOG_FORMAT": "json"})
     return PaiEnv(tmp_path, work, config, env)
+
+
+# -- the Event tests: one API server per module, emptied before each test ------------
+@pytest.fixture(scope="module")
+def events_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeApiServer]:
+    from tests.rigs.kube_apiserver import KubeApiServer
+
+    rig = KubeApiServer(tmp_path_factory.mktemp("events")).start()
+    try:
+        yield rig
+    finally:
+        rig.stop()
+
+
+@pytest.fixture()
+def events_rig(events_server: KubeApiServer) -> KubeApiServer:
+    events_server.clear_faults()
+    with events_server._lock:
+        events_server._objects.clear()
+    return events_server

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import kubernetes_validate
@@ -21,21 +20,9 @@ pytestmark = pytest.mark.timeout(120)
 POD = "job1-worker-0"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeApiServer]:
-    rig = KubeApiServer(tmp_path_factory.mktemp("events-rig")).start()
-    try:
-        yield rig
-    finally:
-        rig.stop()
-
-
 @pytest.fixture()
-def rig(server: KubeApiServer) -> KubeApiServer:
-    server.clear_faults()
-    with server._lock:
-        server._objects.clear()
-    return server
+def rig(events_rig: KubeApiServer) -> KubeApiServer:
+    return events_rig
 
 
 def _env(rig: KubeApiServer, tmp: Path, *, may_post: bool = True, ns: str = "team-a") -> dict[str, str]:

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,21 +21,9 @@ POD = "pai-job-0-x7k2q"
 NS = "team-b"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeApiServer]:
-    rig = KubeApiServer(tmp_path_factory.mktemp("events-e2e")).start()
-    try:
-        yield rig
-    finally:
-        rig.stop()
-
-
 @pytest.fixture()
-def rig(server: KubeApiServer) -> KubeApiServer:
-    server.clear_faults()
-    with server._lock:
-        server._objects.clear()
-    return server
+def rig(events_rig: KubeApiServer) -> KubeApiServer:
+    return events_rig
 
 
 def _env(rig: KubeApiServer, tmp: Path, *, may_post: bool = True) -> dict[str, str]:
