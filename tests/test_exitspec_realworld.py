@@ -142,6 +142,10 @@ PRINTED = [
      "asynchronously reported at some other API call\n", 226),
     ("driver API OOM", 1, "jax._src.traceback_util.UnfilteredStackTrace: jaxlib.xla_extension.XlaRuntimeError: "
      "RESOURCE_EXHAUSTED: Failed to allocate request for 8.00GiB; CUDA_ERROR_OUT_OF_MEMORY: out of memory\n", 226),
+    ("XLA compile-time OOM, words between", 1, "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: "
+     "XLA:TPU compile permanent error. Ran out of memory in memory space hbm. Used 17.5G of 15.48G hbm.\n", 226),
+    ("EPERM on data", 1, TRACE + "PermissionError: [Errno 1] Operation not permitted: '/mnt/data/ckpt/latest'\n",
+     245),
     ("TF1 OOM", 1, "tensorflow.python.framework.errors_impl.ResourceExhaustedError: OOM when allocating tensor "
      "with shape[32,1024,1024] and type float on /job:localhost/replica:0/task:0/device:GPU:0 by allocator "
      "GPU_0_bfc\n", 221),
