@@ -208,6 +208,25 @@ PRINTED = [
     ("host MemoryError", 1, TRACE + "MemoryError\n", 237),
     ("127 without the text", 127, "something else\n", 255),
     ("exit 3 with an old traceback", 3, TRACE + "ImportError: x\n", 255),
+    # TensorFlow's BFC allocator warns and carries on when an allocation the caller can do
+    # without fails ("The caller indicates that this is not a failure"): a plain exit 1 after
+    # it is the user's own failure, not 221
+    ("TF non-fatal allocator warning", 1, "2024-05-01 12:00:00.1: W tensorflow/core/common_runtime/"
+     "bfc_allocator.cc:290] Allocator (GPU_0_bfc) ran out of memory trying to allocate 2.15GiB with "
+     "freed_by_count=0. The caller indicates that this is not a failure, but may mean that there could be "
+     "performance gains if more memory were available.\n" + TRACE + "ValueError: bad label\n", 255),
+    ("TF allocator status line", 1, "Resource exhausted: Allocator (GPU_0_bfc) ran out of memory trying to "
+     "allocate 1.00GiB (rounded to 1073741824). See logs for memory state.\n", 221),
+    ("XLA RESOURCE_EXHAUSTED with a prefix", 1, "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: "
+     "Error allocating device buffer: Attempting to allocate 8.00G. That was not possible. There are 2.1G free.; "
+     "(0x0x0_HBM0): out of memory\n", 226),
+    ("XLA RESOURCE_EXHAUSTED not memory", 1, TRACE + "ValueError: RESOURCE_EXHAUSTED: too many open handles"
+     " in the queue\n", 255),
+    ("EPERM on data", 1, TRACE + "PermissionError: [Errno 1] Operation not permitted: '/data/train'\n", 245),
+    ("EPERM from os.chown", 1, TRACE + "OSError: [Errno 1] Operation not permitted: '/mnt/out/ckpt'\n", 245),
+    ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
+     "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
+     255),
 ]
 
 
