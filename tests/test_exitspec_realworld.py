@@ -222,7 +222,7 @@ PRINTED = [
      "(0x0x0_HBM0): out of memory\n", 226),
     ("XLA RESOURCE_EXHAUSTED not memory", 1, TRACE + "ValueError: RESOURCE_EXHAUSTED: too many open handles"
      " in the queue\n", 255),
-    ("EPERM on data", 1, TRACE + "PermissionError: [Errno 1] Operation not permitted: '/data/train'\n", 245),
+    ("EPERM on a data dir", 1, TRACE + "PermissionError: [Errno 1] Operation not permitted: '/data/train'\n", 245),
     ("EPERM from os.chown", 1, TRACE + "OSError: [Errno 1] Operation not permitted: '/mnt/out/ckpt'\n", 245),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
