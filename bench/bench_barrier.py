@@ -294,9 +294,9 @@ def main() -> int:
                                       ready=n, total=n, owner=None, job="job", fw=fw10, count_only=True))) + 300
     print(f"extrapolated to 10,000 (rule alone; delay = leader + write + fan-out {fanout:.2f}s as measured at 3,000; "
           f"ready ConfigMap {addr_plain / 1e3:.0f} KB with addresses, {addr / 1e3:.0f} KB with OpenPAI hashed ports "
-          f"(pod UIDs), {count} B count only):")
+          f"(computed ports), {count} B count only):")
     for source in ("frameworkcontroller", "pods"):
-        for label, c in (("addresses", addr_plain), ("addresses+uids", addr), ("count", count)):
+        for label, c in (("addresses", addr_plain), ("addresses+ports", addr), ("count", count)):
             r = rule(source, "gang", n, f=sizes[n], p=p, c_wait=waiting, c_ready=c, fanout=fanout)
             print(f"  {label}: total {r['total_mb'] / 1e3:.2f} GB for the job")
             print(f"barrier-scale: source={source} tasks={n} requests/task={r['requests']:.2f} MB/task={r['mb']:.4f} "

@@ -215,3 +215,22 @@ def test_share_needs_a_key_and_a_leader_rule(rig, tmp_path):
     # without share, no key means the direct path, as before
     assert barrier.run(ctx, _params(sa)).startswith("1/1 tasks ready")
     assert ctx.barrier_stats["role"] == "direct"
+
+
+def test_hashed_ports_are_computed_by_the_leader_and_need_no_pod_uids():
+    """Issue 17: followers get OpenPAI hashed ports from the ConfigMap, not pod UIDs."""
+    import json
+    import uuid
+
+    from pai_runtime.openpai import env as openpai_env
+
+    fw = framework("job", {"worker": 3}, ready={"worker": 3}, ports={"worker": {"ssh": 1, "http": 2}})
+    for t in fw["status"]["attemptStatus"]["taskRoleStatuses"][0]["taskStatuses"]:
+        t["attemptStatus"]["podUID"] = str(uuid.uuid4())
+    doc = gang.pack(fw)
+    text = json.dumps(doc)
+    assert "podUID" not in text and "uids" not in text and doc["roles"][0]["ports"]
+    want = {(t.role, t.index): t.ports for ts in openpai_env._tasks(fw, [])[1].values() for t in ts}
+    got = {(t.role, t.index): t.ports for ts in openpai_env._tasks(gang.unpack(doc), [])[1].values() for t in ts}
+    assert got == want
+    assert all(len(p["http"]) == 2 and len(p["ssh"]) == 1 for p in got.values())

@@ -43,6 +43,7 @@ PAYLOAD = "gang.json.gz"
 FORMAT = 1
 MANAGED_BY = "pai-runtime"
 PORT_ANNOTATION = "rest-server/port-scheduling-spec"
+COMPUTED_PORTS = "paiComputedPorts"  # = openpai.env.COMPUTED_PORTS
 MAX_PAYLOAD = 900 * 1024  # ConfigMaps are capped at 1 MiB; leave room for the rest
 
 
@@ -113,11 +114,27 @@ def _cut_role_spec(r: dict[str, Any]) -> dict[str, Any]:
             "task": {"pod": {"metadata": {"annotations": ann}, "spec": {"containers": containers}}}}
 
 
+def _computed_ports(role_spec: dict[str, Any], tasks: list[tuple[int, dict[str, Any]]]) -> dict[str, str]:
+    """OpenPAI hashed ports computed here, by the leader, one column per port name
+    ("p1/p2,p1/p2,..."), so followers need neither pod UIDs nor pod lists (issue 17)."""
+    from pai_runtime.openpai import env as openpai_env
+
+    try:
+        ps = openpai_env.port_spec(role_spec)
+    except Exception:  # a bad annotation: followers report it themselves from the spec
+        ps = None
+    if ps is None:
+        return {}
+    per_task = [ps.for_task(fwstatus.pod_uid(t), i) for i, t in tasks]
+    return {name: ",".join("/".join(str(x) for x in p.get(name, [])) for p in per_task) for name in ps.ports}
+
+
 def pack(fw: dict[str, Any]) -> dict[str, Any]:
     """The columns of ``fw`` (a decompressed, ready Framework-shaped object)."""
     meta = fw.get("metadata") or {}
     spec_roles = [r for r in ((fw.get("spec") or {}).get("taskRoles") or []) if isinstance(r, dict)]
     hashed = {str(r.get("name")) for r in spec_roles if _hashed_ports(r)}
+    spec_by_name = {str(r.get("name")): r for r in spec_roles}
     roles = []
     for rs in fwstatus.role_statuses(fw):
         name = str(rs.get("name"))
@@ -131,7 +148,7 @@ def pack(fw: dict[str, Any]) -> dict[str, Any]:
         if hosts != ips:
             col["hostIPs"] = ",".join(hosts)
         if name in hashed:
-            col["uids"] = ",".join(fwstatus.pod_uid(t) for _, t in tasks)
+            col["ports"] = _computed_ports(spec_by_name[name], tasks)
         roles.append(col)
     return {"format": FORMAT, "kind": fw.get("kind"), "apiVersion": fw.get("apiVersion"),
             "metadata": {"name": meta.get("name"), "namespace": meta.get("namespace"), "uid": meta.get("uid"),
@@ -151,6 +168,9 @@ def unpack(doc: dict[str, Any]) -> dict[str, Any]:
         hosts = str(col["hostIPs"]).split(",") if "hostIPs" in col else ips
         uids = str(col["uids"]).split(",") if "uids" in col else [""] * n
         indexes = col.get("indexes") or list(range(n))
+        ports = {str(k): str(v).split(",") for k, v in (col.get("ports") or {}).items()}
+        if any(len(v) != n for v in ports.values()):
+            raise GangFormatError(f"role {col.get('name')!r}: columns of different lengths")
         if not (len(hosts) == len(uids) == len(indexes) == n):
             raise GangFormatError(f"role {col.get('name')!r}: columns of different lengths")
         tasks = []
@@ -158,6 +178,8 @@ def unpack(doc: dict[str, Any]) -> dict[str, Any]:
             att: dict[str, Any] = {"podIP": ips[i] or None, "podHostIP": hosts[i] or None}
             if uids[i]:
                 att["podUID"] = uids[i]
+            if ports:
+                att[COMPUTED_PORTS] = {k: [int(x) for x in v[i].split("/") if x] for k, v in ports.items()}
             tasks.append({"index": int(indexes[i]), "deletionPending": False, "attemptStatus": att})
         statuses.append({"name": col.get("name"), "taskStatuses": tasks})
     return {"apiVersion": doc.get("apiVersion") or "v1", "kind": doc.get("kind") or "Framework",

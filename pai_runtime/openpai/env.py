@@ -43,6 +43,11 @@ def safe_name(text: str) -> str:
 
 
 # -- ports ---------------------------------------------------------------------------------
+# attemptStatus key with the task's ports already computed (the barrier leader publishes
+# them so followers need no pod UIDs); not a FrameworkController field.
+COMPUTED_PORTS = "paiComputedPorts"
+
+
 def hashed_ports(pod_uid: str, port_name: str, count: int, start: int, end: int) -> list[int]:
     """OpenPAI's hashed port allocation (see the module docstring)."""
     span = end - start
@@ -175,7 +180,10 @@ def _tasks(fw: Mapping[str, Any], warnings: list[str]) -> tuple[list[tuple[str, 
             a = t.get("attemptStatus") or {}
             task = Task(role, idx, str(a.get("podIP") or ""), str(a.get("podHostIP") or a.get("podIP") or ""),
                         str(a.get("podUID") or ""))
-            if ps is not None:
+            pre = a.get(COMPUTED_PORTS)
+            if isinstance(pre, dict):  # computed by the barrier leader (kube/gang.py): no pod UID needed
+                task.ports = {str(k): [int(x) for x in v] for k, v in pre.items()}
+            elif ps is not None:
                 task.ports = ps.for_task(task.uid, idx)
             out.append(task)
         tasks[role] = out
