@@ -108,8 +108,12 @@ def test_gang_configmap_roundtrip_and_key() -> None:
     tasks = back["status"]["attemptStatus"]["taskRoleStatuses"][1]["taskStatuses"]
     orig = fw["status"]["attemptStatus"]["taskRoleStatuses"][1]["taskStatuses"]
     assert [t["attemptStatus"]["podIP"] for t in tasks] == [t["attemptStatus"]["podIP"] for t in orig]
-    # hashed port scheduling needs the pod UIDs; they travel
-    assert [t["attemptStatus"]["podUID"] for t in tasks] == [t["attemptStatus"]["podUID"] for t in orig]
+    # hashed port scheduling: the leader computes the ports from the pod UIDs; the ports travel, the UIDs do not
+    from pai_runtime.openpai import env as openpai_env
+
+    assert all("podUID" not in t["attemptStatus"] for t in tasks)
+    assert ([t.ports for t in openpai_env._tasks(back, [])[1]["worker"]]
+            == [t.ports for t in openpai_env._tasks(fw, [])[1]["worker"]])
     assert back["metadata"]["annotations"]["config"] == "jobName: job\n"
 
     count = gang.build(name="job-gang", namespace="default", key="k", leader="l", state="ready", ready=4, total=4,
