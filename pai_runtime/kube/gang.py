@@ -43,7 +43,6 @@ PAYLOAD = "gang.json.gz"
 FORMAT = 1
 MANAGED_BY = "pai-runtime"
 PORT_ANNOTATION = "rest-server/port-scheduling-spec"
-COMPUTED_PORTS = "paiComputedPorts"  # = openpai.env.COMPUTED_PORTS
 MAX_PAYLOAD = 900 * 1024  # ConfigMaps are capped at 1 MiB; leave room for the rest
 
 
@@ -158,6 +157,8 @@ def pack(fw: dict[str, Any]) -> dict[str, Any]:
 
 def unpack(doc: dict[str, Any]) -> dict[str, Any]:
     """The Framework-shaped object back from :func:`pack`'s columns."""
+    from pai_runtime.openpai.env import COMPUTED_PORTS  # the one name the env generator reads
+
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise GangFormatError(f"payload format {doc.get('format') if isinstance(doc, dict) else '?'!r}, "
                               f"expected {FORMAT}")
@@ -169,9 +170,7 @@ def unpack(doc: dict[str, Any]) -> dict[str, Any]:
         uids = str(col["uids"]).split(",") if "uids" in col else [""] * n
         indexes = col.get("indexes") or list(range(n))
         ports = {str(k): str(v).split(",") for k, v in (col.get("ports") or {}).items()}
-        if any(len(v) != n for v in ports.values()):
-            raise GangFormatError(f"role {col.get('name')!r}: columns of different lengths")
-        if not (len(hosts) == len(uids) == len(indexes) == n):
+        if not (len(hosts) == len(uids) == len(indexes) == n) or any(len(v) != n for v in ports.values()):
             raise GangFormatError(f"role {col.get('name')!r}: columns of different lengths")
         tasks = []
         for i in range(n):
