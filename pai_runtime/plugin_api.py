@@ -6,10 +6,12 @@ the runtime plugin machinery, and plugins written against this name keep working
 
 from pai_runtime.runtimeplugins.api import (  # noqa: F401
     CONFIG_INVALID,
+    INPUT_FIELDS,
     PluginInput,
     die_sh,
     fail,
     load,
+    platform_name,
     q,
     quote,
 )

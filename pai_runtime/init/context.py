@@ -40,6 +40,8 @@ class InitContext:
     deadline: float | None = None
     log: Any = None
     cancelled: threading.Event = field(default_factory=threading.Event)
+    #: the signal that set ``cancelled`` (init then exits 128+N); None for a timeout
+    stop_signal: int | None = None
 
     # -- results passed between built-ins (writer -> readers) ---------------------------
     #: the gang's Framework object, decompressed (barrier -> framework)

@@ -17,7 +17,6 @@ import os
 import shlex
 import shutil
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -59,7 +58,6 @@ class Pipeline:
         self.spec = spec
         self.ctx = ctx
         self.outcomes: list[Outcome] = []
-        self._child: subprocess.Popen[bytes] | None = None
         self.steps = self._prepare()
 
     # -- preparation: everything that can be checked before anything runs ---------------
@@ -154,6 +152,8 @@ class Pipeline:
     def run(self) -> int:
         log = self.ctx.log
         for step in self.steps:
+            if self.ctx.stop_signal is not None:  # a signal came while the last plugin was ending
+                raise Terminated(self.ctx.stop_signal)
             if self.ctx.cancelled.is_set():
                 break
             name = step.spec.name
@@ -195,6 +195,8 @@ class Pipeline:
                 self.ctx.deadline = None
             self.outcomes.append(outcome)
             logmod.bind_plugin(None)
+        if self.ctx.stop_signal is not None:
+            raise Terminated(self.ctx.stop_signal)
         return 0
 
     def _run_builtin(self, step: _Step) -> str | None:
@@ -218,6 +220,10 @@ class Pipeline:
             left = self.ctx.remaining()
             if left is not None and left <= 0:
                 self.ctx.cancelled.set()
+                from pai_runtime import childproc
+
+                if childproc.active():  # a child of the built-in (a runtime plugin): its runner
+                    t.join(childproc.DEFAULT_GRACE + 1.0)  # stops the group (TERM, KILL after the grace)
                 code = getattr(step.module, "TIMEOUT_CODE", errors.UNKNOWN_INIT_ERROR)
                 raise PaiError(f"timed out after {format_duration(step.spec.timeout)}", code=code,
                                where=f"init plugin {step.spec.name}",
@@ -235,133 +241,102 @@ class Pipeline:
         return result.get("value")
 
     def _run_command(self, step: _Step) -> str | None:
+        """An external init plugin or init.d script, through the one child runner
+        (:mod:`pai_runtime.childproc`), with the same input JSON file as a runtime plugin
+        (``PAI_PLUGIN_INPUT``, ``kind: init``); ``PAI_PLUGIN_PARAMS`` and ``PAI_PLUGIN_ENV``
+        stay as the first release's aliases."""
         assert step.argv is not None
+        from pai_runtime import childproc
+        from pai_runtime.runtimeplugins import api
+
         ctx = self.ctx
         work = ctx.staging
-        params_file = work / f".params-{step.spec.name}.json"
-        env_out = work / f".env-{step.spec.name}"
-        params_file.write_text(json.dumps(step.params), encoding="utf-8")
+        name = step.spec.name
+        where = f"init plugin {name}"
+        params_file = work / f".params-{name}.json"
+        input_file = work / f".plugin-input-{name}.json"
+        env_out = work / f".env-{name}"
+        cwd = ctx.layout.init_dir if ctx.layout.init_dir.is_dir() else ctx.layout.work_dir
+        fd = os.open(params_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:  # owner-only: rendered secrets
+            json.dump(step.params, f)
+        api.write_input(input_file, self._plugin_input(step, env_out, cwd))
         env = dict(ctx.environ)
         env.update(ctx.layout.env())
         env.update(ctx.runtime_env)
-        env.update({"PAI_PLUGIN_NAME": step.spec.name, "PAI_PLUGIN_PARAMS": str(params_file),
-                    "PAI_PLUGIN_ENV": str(env_out), "PAI_RUNTIME_DIR": str(work),
-                    "PAI_FINAL_RUNTIME_DIR": str(ctx.layout.runtime_dir)})
-        cwd = ctx.layout.init_dir if ctx.layout.init_dir.is_dir() else ctx.layout.work_dir
+        env.update({"PAI_PLUGIN_NAME": name, "PAI_PLUGIN_INPUT": str(input_file),
+                    "PAI_PLUGIN_PARAMS": str(params_file), "PAI_PLUGIN_ENV": str(env_out),
+                    "PAI_RUNTIME_DIR": str(work), "PAI_FINAL_RUNTIME_DIR": str(ctx.layout.runtime_dir)})
         try:
-            proc = subprocess.Popen(step.argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
-        except OSError as exc:
-            raise ConfigError(f"cannot start {step.argv[0]!r}: {exc.strerror}",
-                              where=step.spec.where) from None
-        self._child = proc
-        try:
-            code = self._pump(proc, step)
+            outcome = childproc.run(step.argv, cwd=cwd, env=env, on_line=self._plugin_line,
+                                    deadline=ctx.deadline, cancelled=ctx.cancelled)
+        except childproc.StartError as exc:
+            raise ConfigError(f"cannot start {step.argv[0]!r}: {exc.strerror}", where=step.spec.where) from None
         finally:
-            self._child = None
             params_file.unlink(missing_ok=True)
+            input_file.unlink(missing_ok=True)
+        if outcome.cancelled:
+            env_out.unlink(missing_ok=True)
+            raise Terminated(ctx.stop_signal or signal.SIGTERM)
+        if outcome.timed_out:
+            env_out.unlink(missing_ok=True)
+            raise PaiError(f"timed out after {format_duration(step.spec.timeout)}", where=where,
+                           hint="raise its 'timeout' in the init plugin spec")
+        if outcome.left_behind and ctx.log is not None:
+            ctx.log.warning("the plugin exited and left processes of its group running; they were stopped",
+                            signal=outcome.stopped_by)
+        code = outcome.code
         if code == 0:
             if env_out.exists():
                 try:
-                    added = envfile.parse_docker_env_file(env_out.read_text(encoding="utf-8"),
-                                                          str(env_out), {})
+                    added = envfile.parse_docker_env_file(env_out.read_text(encoding="utf-8"), str(env_out), {})
                 except (ValueError, UnicodeDecodeError) as exc:
-                    raise PaiError(f"wrote an invalid env file: {exc}",
-                                   where=f"init plugin {step.spec.name}") from None
+                    raise PaiError(f"wrote an invalid env file: {exc}", where=where) from None
                 finally:
                     env_out.unlink(missing_ok=True)
                 ctx.runtime_env.update(added)
             return None
         env_out.unlink(missing_ok=True)
         if code < 0:
-            raise PaiError(f"killed by signal {-code}", where=f"init plugin {step.spec.name}")
+            raise PaiError(f"killed by signal {-code}", where=where)
         mapped = code if code in errors.PLUGIN_PASSTHROUGH_CODES else errors.UNKNOWN_INIT_ERROR
         raise PaiError(f"exited with code {code}" + ("" if mapped == code else " (reported as 248)"),
-                       code=mapped, where=f"init plugin {step.spec.name}",
-                       hint="see its output above in init.log")
+                       code=mapped, where=where, hint="see its output above in init.log")
 
-    def _pump(self, proc: subprocess.Popen[bytes], step: _Step) -> int:
-        """Copy the plugin's output line by line into the log until it exits or its
-        timeout passes (then its whole process group is killed)."""
-        import selectors
+    def _plugin_input(self, step: _Step, env_out: Path, cwd: Path) -> dict[str, Any]:
+        """An external init plugin's input JSON: a runtime plugin's fields (the task part
+        from the same function), no pre/post snippet files, the env file to write instead."""
+        from pai_runtime.openpai import jobconfig
+        from pai_runtime.runtimeplugins.request import TaskInfo, current_task
+        from pai_runtime.runtimeplugins.run import task_fields
 
-        assert proc.stdout is not None
-        fd = proc.stdout.fileno()
-        os.set_blocking(fd, False)
-        sel = selectors.DefaultSelector()
-        sel.register(fd, selectors.EVENT_READ)
-        buf = b""
-        eof = False
+        ctx = self.ctx
         try:
-            while not eof:
-                left = self.ctx.remaining()
-                if left is not None and left <= 0:
-                    _kill_group(proc)
-                    raise PaiError(f"timed out after {format_duration(step.spec.timeout)}",
-                                   where=f"init plugin {step.spec.name}",
-                                   hint="raise its 'timeout' in the init plugin spec")
-                for _ in sel.select(0.2 if left is None else min(0.2, left)):
-                    try:
-                        chunk = os.read(fd, 65536)
-                    except BlockingIOError:
-                        continue
-                    if not chunk:
-                        eof = True
-                        break
-                    buf += chunk
-                    *lines, buf = buf.split(b"\n")
-                    for line in lines:
-                        self._plugin_line(line)
-                    if len(buf) > 65536:
-                        self._plugin_line(buf)
-                        buf = b""
-            if buf:
-                self._plugin_line(buf)
-            while True:
-                left = self.ctx.remaining()
-                try:
-                    return proc.wait(timeout=0.2 if left is None else max(0.01, min(0.2, left)))
-                except subprocess.TimeoutExpired:
-                    if left is not None and left <= 0.01:
-                        _kill_group(proc)
-                        raise PaiError(f"timed out after {format_duration(step.spec.timeout)}",
-                                       where=f"init plugin {step.spec.name}") from None
-        finally:
-            sel.close()
-            proc.stdout.close()
-            if proc.poll() is None:
-                _kill_group(proc)
+            task = current_task(ctx, jobconfig.load(ctx.layout, ctx.runtime_config))
+        except ConfigError:  # a bad job config: the plugins that need one say so themselves
+            task = TaskInfo(role=None, index=None, job_config=None)
+        return {
+            "name": step.spec.name, "instance": step.spec.name, "kind": "init",
+            "parameters": step.params, "failurePolicy": step.spec.failure_policy,
+            **task_fields(task),
+            "preCommands": None, "postCommands": None, "envOut": str(env_out),
+            "outDir": str(ctx.staging), "runtimeOutDir": str(ctx.layout.runtime_dir),
+            "pluginDir": str(cwd), "local": bool(ctx.local), "env": dict(ctx.runtime_env),
+        }
 
     def _plugin_line(self, raw: bytes) -> None:
-        self.ctx.log.info(raw.decode("utf-8", "replace").rstrip("\r"), stream="output")
+        self.ctx.log.info(raw.decode("utf-8", "replace"), stream="output")
 
-    def terminate(self, signum: int) -> None:
-        """SIGTERM/SIGINT: stop the running plugin and let init exit 128+N."""
+    def terminate(self, signum: int) -> bool:
+        """SIGTERM/SIGINT/SIGHUP: ask the running plugin to stop. True while a child runs
+        through :mod:`pai_runtime.childproc`: that runner then stops its group (TERM, KILL
+        after the grace) and init goes on to exit 128+N; False when the caller should stop
+        waiting at once (a built-in, or between plugins)."""
+        from pai_runtime import childproc
+
+        self.ctx.stop_signal = signum
         self.ctx.cancelled.set()
-        if self._child is not None and self._child.poll() is None:
-            _kill_group(self._child, signal.SIGTERM, grace=2.0)
-
-
-def _kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL, grace: float = 0.0) -> None:
-    try:
-        os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        return
-    if sig != signal.SIGKILL:
-        try:
-            proc.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            return
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
+        return childproc.active() > 0
 
 
 def _validate_params(schema: dict[str, Any], params: dict[str, Any], p: PluginSpec) -> None:

@@ -113,8 +113,8 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         pipe = pipeline.Pipeline(spec, ctx)
 
         def on_signal(signum: int) -> None:
-            pipe.terminate(signum)
-            raise Terminated(signum)
+            if not pipe.terminate(signum):  # no child to stop: leave the built-in's thread now
+                raise Terminated(signum)
 
         pipeline.on_signals(on_signal)
         pipe.run()

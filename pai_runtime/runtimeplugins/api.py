@@ -5,6 +5,13 @@ append snippets to the pre/post scripts, and fail with one clear line and the ri
 exit code. Getting quoting right once here is what keeps a parameter like
 ``clone_dir: "x; rm -rf /"`` a path. An executable in another language does the same by
 reading ``$PAI_PLUGIN_INPUT`` (JSON) and appending to ``$PAI_PRE_COMMANDS``.
+
+One input for every plugin: runtime plugins and external init plugins (``command:`` in
+the init plugin spec, ``init.d`` scripts) get the same JSON file (keys:
+:data:`INPUT_FIELDS`, ``kind`` says which). An init plugin has no pre/post snippet files
+(``null``) but an ``envOut`` file for ``KEY=VALUE`` lines. The job config's task roles are
+in it (``taskRoles``), so :meth:`PluginInput.role` and :func:`platform_name` resolve a role
+name in either spelling without the runtime's internals.
 """
 
 from __future__ import annotations
@@ -23,12 +30,29 @@ if TYPE_CHECKING:  # every plugin process starts with this module: typing and da
 #: exit code for a parameter or config problem (the init container exits 247)
 CONFIG_INVALID = 247
 
-quote = shlex.quote
+#: the keys of the input JSON (docs/plugins.md "Input"), in the order the runtime writes them
+INPUT_FIELDS = ("name", "instance", "kind", "parameters", "failurePolicy", "taskRole", "taskIndex", "taskRoles",
+                "jobConfig", "preCommands", "postCommands", "envOut", "outDir", "runtimeOutDir", "pluginDir",
+                "local", "env")
 
 
 def q(value: Any) -> str:
     """``shlex.quote`` of ``str(value)``: the only way a value may reach a shell line."""
     return shlex.quote(str(value))
+
+
+#: the first release's name of :func:`q` (one helper, two names: plugins written against it keep working)
+quote = q
+
+
+def platform_name(name: str) -> str:
+    """A task-role name as the platform spells it: lower case, only ``[a-z0-9]`` kept
+    (``taskrole_1`` -> ``taskrole1``), as OpenPAI converts it when it builds the Framework.
+    The job model's own rule, imported when first used (a plugin that never asks does not
+    pay for it)."""
+    from pai_runtime.openpai.roles import platform_name as rule
+
+    return rule(name)
 
 
 class PluginInput:
@@ -37,7 +61,10 @@ class PluginInput:
     importing ``dataclasses``)."""
 
     __slots__ = ("name", "instance", "parameters", "failure_policy", "task_role", "task_index", "job_config",
-                 "pre_path", "post_path", "out_dir", "runtime_out_dir", "plugin_dir", "local", "env")
+                 "pre_path", "post_path", "out_dir", "runtime_out_dir", "plugin_dir", "local", "env",
+                 "task_roles", "kind", "env_out")
+    #: fields a caller may leave out (they came after the first release)
+    _DEFAULTS: Any = {"task_roles": (), "kind": "runtime", "env_out": None}
     name: str
     instance: str
     parameters: dict[str, Any]
@@ -45,21 +72,28 @@ class PluginInput:
     task_role: str | None
     task_index: int | None
     job_config: dict[str, Any] | None
-    pre_path: Path
-    post_path: Path
+    pre_path: Path | None  # None for an init plugin (kind "init")
+    post_path: Path | None
     out_dir: Path
     runtime_out_dir: Path
     plugin_dir: Path
     local: bool
     env: dict[str, str]
+    #: the job config's task roles, in its spelling (empty without a job config)
+    task_roles: list[str]
+    #: "runtime" (a runtime plugin's init entry) or "init" (an external init plugin)
+    kind: str
+    #: an init plugin's file for KEY=VALUE lines added to the job's env (None for a runtime plugin)
+    env_out: Path | None
 
     def __init__(self, **fields: Any) -> None:
-        missing = [n for n in self.__slots__ if n not in fields]
+        missing = [n for n in self.__slots__ if n not in fields and n not in self._DEFAULTS]
         unknown = [n for n in fields if n not in self.__slots__]
         if missing or unknown:
             raise TypeError(f"PluginInput: missing {missing}, unexpected {unknown}")
         for name in self.__slots__:
-            setattr(self, name, fields[name])
+            value = fields.get(name, self._DEFAULTS.get(name))
+            setattr(self, name, list(value) if name == "task_roles" else value)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
@@ -69,15 +103,28 @@ class PluginInput:
     def __repr__(self) -> str:
         return "PluginInput(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
 
+    def role(self, name: str) -> str | None:
+        """The job config's spelling of task role ``name`` (given in either spelling), or
+        None when the job config has no such role."""
+        if name in self.task_roles:
+            return name
+        want = platform_name(name)
+        return next((r for r in self.task_roles if platform_name(r) == want), None)
+
     def getenv(self, key: str, default: str | None = None) -> str | None:
         """A runtime env variable (exported by earlier init plugins), else the process env."""
         return self.env.get(key, os.environ.get(key, default))
 
     def pre(self, lines: Iterable[str] | str) -> None:
         """Append shell lines to this plugin's pre-commands."""
+        if self.pre_path is None:
+            fail("an init plugin has no pre-commands (only runtime plugins do)", code=248)
         _append(self.pre_path, lines)
 
     def post(self, lines: Iterable[str] | str) -> None:
+        """Append shell lines to this plugin's post-commands."""
+        if self.post_path is None:
+            fail("an init plugin has no post-commands (only runtime plugins do)", code=248)
         _append(self.post_path, lines)
 
     def out_file(self, name: str, content: str | bytes, mode: int = 0o644) -> str:
@@ -107,14 +154,30 @@ def load(path: str | None = None) -> PluginInput:
         fail("PAI_PLUGIN_INPUT is not set: run this plugin through `pai-runtime init`", code=248)
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
+
+    def opt_path(key: str) -> Path | None:
+        return Path(data[key]) if data.get(key) else None
+
     return PluginInput(
-        name=data["name"], instance=data["instance"], parameters=data.get("parameters") or {},
+        name=data["name"], instance=data.get("instance") or data["name"], parameters=data.get("parameters") or {},
         failure_policy=data.get("failurePolicy", "fail"), task_role=data.get("taskRole"),
         task_index=data.get("taskIndex"), job_config=data.get("jobConfig"),
-        pre_path=Path(data["preCommands"]), post_path=Path(data["postCommands"]),
+        pre_path=opt_path("preCommands"), post_path=opt_path("postCommands"),
         out_dir=Path(data["outDir"]), runtime_out_dir=Path(data["runtimeOutDir"]),
         plugin_dir=Path(data["pluginDir"]), local=bool(data.get("local")), env=dict(data.get("env") or {}),
+        task_roles=[str(r) for r in data.get("taskRoles") or ()], kind=data.get("kind") or "runtime",
+        env_out=opt_path("envOut"),
     )
+
+
+def write_input(path: Path, data: dict[str, Any]) -> None:
+    """The runtime's side of the contract: write ``data`` (exactly the keys of
+    :data:`INPUT_FIELDS`) owner-only, since rendered parameters may hold secrets."""
+    if set(data) != set(INPUT_FIELDS):
+        raise ValueError(f"plugin input keys differ from INPUT_FIELDS: {sorted(set(data) ^ set(INPUT_FIELDS))}")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({k: data[k] for k in INPUT_FIELDS}, f)
 
 
 def fail(message: str, *, hint: str | None = None, code: int = CONFIG_INVALID) -> NoReturn:

@@ -6,16 +6,15 @@ Why isolated: the plugin runs with the runtime's own interpreter and must see ex
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pai_runtime import errors, redact
 from pai_runtime.errors import ConfigError, InternalError, PaiError
+from pai_runtime.runtimeplugins import api
 from pai_runtime.runtimeplugins.discover import PluginDesc
 from pai_runtime.runtimeplugins.request import Request, TaskInfo
 
@@ -25,6 +24,8 @@ if TYPE_CHECKING:
 
 #: default time one plugin's init step may take when the pipeline gives no timeout
 DEFAULT_INIT_SECONDS = 300.0
+#: output lines of a plugin's init entry kept for its error line (every line goes to init.log)
+TAIL_LINES = 200
 
 
 def python_argv(script: Path, plugin_dir: Path) -> list[str]:
@@ -69,13 +70,13 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
     payload = {
         "name": req.desc.name,
         "instance": req.instance,
+        "kind": "runtime",
         "parameters": req.parameters,
         "failurePolicy": req.failure_policy,
-        "taskRole": task.role,
-        "taskIndex": task.index,
-        "jobConfig": task.job_config.data if task.job_config is not None else None,
+        **task_fields(task),
         "preCommands": str(pre),
         "postCommands": str(post),
+        "envOut": None,
         "outDir": str(out_dir),
         "runtimeOutDir": str(final_dir),
         "pluginDir": str(req.desc.directory),
@@ -83,9 +84,7 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
         "env": dict(ctx.runtime_env),
     }
     input_path = ctx.staging / f".plugin-input-{req.instance}.json"
-    fd = os.open(input_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(payload, f)
+    api.write_input(input_path, payload)
     env = dict(ctx.environ)
     env.update(ctx.layout.env())
     env.update(ctx.runtime_env)
@@ -97,11 +96,9 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
     })
     timeout = ctx.remaining(DEFAULT_INIT_SECONDS) or DEFAULT_INIT_SECONDS
     try:
-        code, output = _execute(entry_argv(req.desc), env, req.desc.directory, timeout, ctx)
+        code, output = _execute(entry_argv(req.desc), env, req.desc.directory, timeout, ctx, req.instance)
     finally:
         input_path.unlink(missing_ok=True)
-    for line in output:
-        ctx.log.info(line, runtime_plugin=req.instance, stream="output")
     if code == 0:
         return Result(req, "applied", pre=pre, post=post)
     last = next((ln for ln in reversed(output) if ln.strip()), "")
@@ -126,35 +123,47 @@ def _strip_prefix(line: str) -> str:
     return line
 
 
+def task_fields(task: TaskInfo) -> dict[str, Any]:
+    """The task part of the plugin input JSON (runtime plugins and external init plugins
+    alike): role and index, every role of the job config in its spelling, the job config."""
+    return {
+        "taskRole": task.role,
+        "taskIndex": task.index,
+        "taskRoles": list(task.roles.names),
+        "jobConfig": task.job_config.data if task.job_config is not None else None,
+    }
+
+
 def _execute(argv: list[str], env: dict[str, str], cwd: Path, timeout: float,
-             ctx: InitContext) -> tuple[int, list[str]]:
-    """Run to completion (or timeout / cancellation, then kill its process group)."""
+             ctx: InitContext, instance: str) -> tuple[int, list[str]]:
+    """Run to its exit, its timeout or a signal to init through the one child runner
+    (:mod:`pai_runtime.childproc`: TERM to the process group, KILL after a grace, the group
+    stopped once the entry exits). Each output line goes to init.log as it comes; the last
+    :data:`TAIL_LINES` are kept for the error line."""
+    import collections
     import signal
 
+    from pai_runtime import childproc
+
+    last: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+
+    def on_line(raw: bytes) -> None:
+        line = redact.scrub(raw.decode("utf-8", "replace"))
+        last.append(line)
+        ctx.log.info(line, runtime_plugin=instance, stream="output")
+
     try:
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    except OSError as exc:
+        outcome = childproc.run(argv, cwd=cwd, env=env, on_line=on_line, deadline=time.monotonic() + timeout,
+                                cancelled=ctx.cancelled)
+    except childproc.StartError as exc:
         raise InternalError(f"cannot start runtime plugin init {argv[0]!r}: {exc.strerror}") from None
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            out, _ = proc.communicate(timeout=0.2)
-            break
-        except subprocess.TimeoutExpired:
-            if ctx.cancelled.is_set() or time.monotonic() >= deadline:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-                out, _ = proc.communicate()
-                lines = _lines(out)
-                if ctx.cancelled.is_set():
-                    raise errors.Terminated(signal.SIGTERM) from None
-                lines.append(f"timed out after {timeout:g}s")
-                return -signal.SIGKILL, lines
-    return proc.returncode, _lines(out)
-
-
-def _lines(out: bytes | None) -> list[str]:
-    return [redact.scrub(line) for line in (out or b"").decode("utf-8", "replace").splitlines()]
+    if outcome.cancelled:
+        raise errors.Terminated(ctx.stop_signal or signal.SIGTERM)
+    if outcome.left_behind:
+        ctx.log.warning("the plugin's init entry exited and left processes running; they were stopped",
+                        runtime_plugin=instance)
+    lines = list(last)
+    if outcome.timed_out:
+        lines.append(f"timed out after {timeout:g}s")
+        return -signal.SIGKILL, lines
+    return outcome.code, lines

@@ -12,8 +12,7 @@ Everything that depends on the user's image
 from __future__ import annotations
 
 from pai_runtime import plugin_api
-from pai_runtime.openpai.roles import RoleMap, platform_name
-from pai_runtime.plugin_api import q
+from pai_runtime.plugin_api import platform_name, q
 
 
 def safe_name(text: str) -> str:
@@ -54,12 +53,13 @@ def task_list(inp: plugin_api.PluginInput) -> list[tuple[str, int]]:
     return out
 
 
-def peers(inp: plugin_api.PluginInput, roles: RoleMap, default_port: int) -> list[tuple[list[str], str, int, str]]:
-    """(aliases, host, port, role) of every task; empty without a framework env."""
+def peers(inp: plugin_api.PluginInput, default_port: int) -> list[tuple[list[str], str, int, str]]:
+    """(aliases, host, port, role) of every task; empty without a framework env. Role names
+    are shown in the job config's spelling (``inp.task_roles``, from the plugin input)."""
     out = []
     for role, i in task_list(inp):
         r = safe_name(role)
-        name = roles.resolve(role) or role
+        name = inp.role(role) or role
         host = inp.getenv(f"PAI_HOST_IP_{r}_{i}")
         if not host:
             plugin_api.fail(f"no address for task {name}-{i} (PAI_HOST_IP_{r}_{i} is not set)",
@@ -140,9 +140,8 @@ def main() -> None:
         plugin_api.fail("parameters privateKey and publicKey must be given together",
                         hint="put both halves of the job key pair in secrets")
     keys = user_keys(p["userssh"]["value"]) if "userssh" in p else ""
-    roles = RoleMap((inp.job_config or {}).get("taskRoles") or {})
     port = my_port(inp)
-    peer_list = peers(inp, roles, port)
+    peer_list = peers(inp, port)
     if jobssh and len(peer_list) > 1 and "privateKey" not in p and "jobssh" not in p and "userssh" in p \
             and not p.get("sshbarrier", False):
         # OpenPAI's default: {userssh: ...} alone means "let me in", not job-wide ssh
