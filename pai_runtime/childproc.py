@@ -61,6 +61,8 @@ class StartError(OSError):
 
 _active = 0
 _active_lock = threading.Lock()
+#: process groups of the children running now (for :func:`kill_all`)
+_groups: set[int] = set()
 
 
 def active() -> int:
@@ -88,11 +90,23 @@ def run(argv: Sequence[str], *, cwd: Path | str, env: Mapping[str, str], on_line
         raise StartError(exc.errno, exc.strerror, exc.filename) from None
     with _active_lock:
         _active += 1
+        _groups.add(proc.pid)
     try:
         return _supervise(proc, on_line, deadline, cancelled, grace, linger)
     finally:
         with _active_lock:
             _active -= 1
+            _groups.discard(proc.pid)
+
+
+def kill_all() -> None:
+    """SIGKILL to the group of every child running now: the last act of a process that
+    must end at once (init's signal watchdog) and cannot wait for the runners."""
+    for pgid in list(_groups):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _supervise(proc: subprocess.Popen[bytes], on_line: Callable[[bytes], None], deadline: float | None,

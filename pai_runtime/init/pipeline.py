@@ -30,9 +30,15 @@ from pai_runtime.errors import ConfigError, InternalError, PaiError, Skip, Termi
 from pai_runtime.init.context import InitContext
 from pai_runtime.initplugins import BUILTINS
 from pai_runtime.layout import Layout
-from pai_runtime.units import format_duration
+from pai_runtime.units import UnitError, format_duration, parse_duration
 
 RUN_PARTS_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+#: built-ins' threads still running after their timeout or a signal (init exits without
+#: waiting for them: see init/run.py)
+ABANDONED: list[threading.Thread] = []
+#: time limit of each init.d drop-in script unless the spec's ``initScriptTimeout`` says
+#: otherwise: a script that never ends must not hold the pod in Init forever
+DEFAULT_INIT_SCRIPT_TIMEOUT = 600.0
 
 
 @dataclass
@@ -51,6 +57,8 @@ class _Step:
     module: Any = None
     argv: list[str] | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    #: an init.d drop-in (not an entry of the spec)
+    script: bool = False
 
 
 class Pipeline:
@@ -127,6 +135,7 @@ class Pipeline:
         d = self.ctx.layout.init_dir
         if not d.is_dir():
             return []
+        timeout = self._init_script_timeout()
         try:
             entries = sorted(d.iterdir(), key=lambda e: e.name)
         except OSError as exc:
@@ -144,9 +153,25 @@ class Pipeline:
                                              file=str(e), reason=why)
                 continue
             spec = PluginSpec(name=e.name, builtin=None, command=[str(e)], parameters={},
-                              failure_policy="fail", timeout=None, where=str(e))
-            steps.append(_Step(spec, argv=[str(e)]))
+                              failure_policy="fail", timeout=timeout, where=str(e))
+            steps.append(_Step(spec, argv=[str(e)], script=True))
         return steps
+
+    def _init_script_timeout(self) -> float | None:
+        """``initScriptTimeout`` of the spec (a duration, -1 = none), else 10 minutes."""
+        doc = self.spec.document
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        if "initScriptTimeout" not in data:
+            return DEFAULT_INIT_SCRIPT_TIMEOUT
+        where = doc.where(("initScriptTimeout",)) if doc is not None else "initScriptTimeout"
+        try:
+            timeout = parse_duration(data["initScriptTimeout"])
+        except UnitError as exc:
+            raise ConfigError(f"invalid initScriptTimeout: {exc}", where=where) from None
+        if timeout == 0:
+            raise ConfigError("invalid initScriptTimeout: 0 would stop every init.d script at once", where=where,
+                              hint="use a positive duration or -1 for no limit")
+        return timeout
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> int:
@@ -216,6 +241,25 @@ class Pipeline:
         t = threading.Thread(target=run_in_context, args=(target,), name=f"plugin-{step.spec.name}",
                              daemon=True)
         t.start()
+        try:
+            self._wait_builtin(t, step)
+        finally:
+            if t.is_alive():  # a timeout or a signal: told through ctx.cancelled, not waited for
+                ABANDONED.append(t)
+        if "error" in result:
+            exc = result["error"]
+            if isinstance(exc, (PaiError, Skip)):
+                raise exc
+            if isinstance(exc, Terminated):
+                raise exc
+            raise InternalError(f"crashed: {type(exc).__name__}: {redact.scrub(str(exc))}",
+                                where=f"init plugin {step.spec.name}",
+                                hint="this is a bug; init.log has the details") from exc
+        return result.get("value")
+
+    def _wait_builtin(self, t: threading.Thread, step: _Step) -> None:
+        """Until the built-in's thread ends or its timeout passes (then it is told through
+        ``ctx.cancelled`` and abandoned: a thread cannot be stopped from outside)."""
         while t.is_alive():
             left = self.ctx.remaining()
             if left is not None and left <= 0:
@@ -229,16 +273,6 @@ class Pipeline:
                                where=f"init plugin {step.spec.name}",
                                hint="raise its 'timeout' in the init plugin spec")
             t.join(0.05 if left is None else min(0.05, left))
-        if "error" in result:
-            exc = result["error"]
-            if isinstance(exc, (PaiError, Skip)):
-                raise exc
-            if isinstance(exc, Terminated):
-                raise exc
-            raise InternalError(f"crashed: {type(exc).__name__}: {redact.scrub(str(exc))}",
-                                where=f"init plugin {step.spec.name}",
-                                hint="this is a bug; init.log has the details") from exc
-        return result.get("value")
 
     def _run_command(self, step: _Step) -> str | None:
         """An external init plugin or init.d script, through the one child runner
@@ -281,7 +315,8 @@ class Pipeline:
         if outcome.timed_out:
             env_out.unlink(missing_ok=True)
             raise PaiError(f"timed out after {format_duration(step.spec.timeout)}", where=where,
-                           hint="raise its 'timeout' in the init plugin spec")
+                           hint="raise initScriptTimeout in the init plugin spec (default 10m; -1 = none)"
+                           if step.script else "raise its 'timeout' in the init plugin spec")
         if outcome.left_behind and ctx.log is not None:
             ctx.log.warning("the plugin exited and left processes of its group running; they were stopped",
                             signal=outcome.stopped_by)

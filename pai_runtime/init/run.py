@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -81,7 +83,7 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
     """The whole init container; returns the exit code (never raises)."""
     from pai_runtime.config import secrets as secrets_mod
     from pai_runtime.config import sources
-    from pai_runtime.init import pipeline
+    from pai_runtime.init import pipeline, watchdog
 
     environ = dict(os.environ if environ is None else environ)
     logmod.configure("init")
@@ -91,6 +93,24 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
     pipe: Any = None
     staging: Path | None = None
     failure = ""
+    signalled: list[int] = []
+
+    def on_signal(signum: int) -> None:
+        if signalled:  # already stopping: the watchdog bounds the time it takes
+            return
+        signalled.append(signum)
+        if pipe is not None and pipe.terminate(signum):
+            return  # a child runs: its runner stops the group and init exits 128+N after it
+        raise Terminated(signum)  # a built-in, or between steps: stop waiting now
+
+    # before anything else: as PID 1 of an init container, a signal without a handler is dropped
+    pipeline.on_signals(on_signal)
+    grace, grace_problem = watchdog.grace_from(environ)
+    dog = watchdog.Watchdog(grace)
+    if threading.current_thread() is threading.main_thread():
+        dog.start()
+    if grace_problem:
+        log.warning(grace_problem)
     try:
         try:
             layout.log_dir.mkdir(parents=True, exist_ok=True)
@@ -111,12 +131,6 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         from pai_runtime.exitspec import install_spec
         install_spec(ctx)
         pipe = pipeline.Pipeline(spec, ctx)
-
-        def on_signal(signum: int) -> None:
-            if not pipe.terminate(signum):  # no child to stop: leave the built-in's thread now
-                raise Terminated(signum)
-
-        pipeline.on_signals(on_signal)
         pipe.run()
         env = dict(layout.env())
         env.update(ctx.runtime_env)
@@ -165,6 +179,14 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         _failure_event(environ, code, failure, log)
     _summary(pipe, code, time.monotonic() - started, log)
     logmod.close_files()
+    dog.stop()
+    if code != errors.OK and any(t.is_alive() for t in pipeline.ABANDONED):
+        # a built-in is still blocked where it was abandoned (its timeout, a signal): the
+        # interpreter's teardown could wait on it (a lock it holds), so end here, now
+        try:
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
     return code
 
 

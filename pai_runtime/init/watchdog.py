@@ -1,0 +1,114 @@
+"""init ends with 128+N within :data:`STOP_GRACE` seconds of SIGTERM/SIGINT/SIGHUP, always.
+
+Why a thread on the wakeup fd and not only the Python signal handler: the orderly way out
+(the handler stops the running child, raises in the main thread, init writes its
+termination message and summary) needs the main thread to get back to Python code. A
+built-in stuck in a C call, a lock held by an abandoned plugin thread, a slow Event post:
+any of them would keep the pod in Terminating until the kubelet's SIGKILL, and the exit
+would read 137 instead of 143. The C-level signal handler writes the signal number to the
+wakeup fd whatever the main thread is doing; this thread reads it, waits the grace, and
+ends the process with ``os._exit(128+N)`` if init is still there. When the orderly way
+finishes first the process is gone and the watchdog with it.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import threading
+import time
+from collections.abc import Mapping
+
+# imported here, not in the thread: a main thread stuck inside an import holds the import lock
+from pai_runtime import childproc
+
+#: seconds init may take to stop after a signal: a child's TERM -> KILL grace (2 s), the
+#: failure Event's deadline (5 s) and the summary fit in it; the kubelet's default grace is 30 s.
+#: ``PAI_INIT_STOP_GRACE`` (a duration) changes it.
+STOP_GRACE = 10.0
+
+
+def grace_from(environ: Mapping[str, str]) -> tuple[float, str | None]:
+    """The grace ``PAI_INIT_STOP_GRACE`` asks for, and a warning when it is not a positive
+    duration (then the default holds: a typo must not take the bound away)."""
+    from pai_runtime.units import UnitError, parse_duration
+
+    text = environ.get("PAI_INIT_STOP_GRACE")
+    if not text:
+        return STOP_GRACE, None
+    try:
+        value = parse_duration(text)
+    except UnitError as exc:
+        return STOP_GRACE, f"PAI_INIT_STOP_GRACE ignored: {exc}"
+    if value is None or value <= 0:
+        return STOP_GRACE, "PAI_INIT_STOP_GRACE ignored: give a positive duration such as 10s"
+    return value, None
+
+
+class Watchdog:
+    """Armed for one init run (:meth:`start` from the main thread, :meth:`stop` at its end)."""
+
+    def __init__(self, grace: float = STOP_GRACE) -> None:
+        self.grace = grace
+        self._r = self._w = -1
+        self._old_fd = -1
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """After the Python handlers are installed (the wakeup fd is only written for
+        signals that have one)."""
+        self._r, self._w = os.pipe2(os.O_CLOEXEC)
+        os.set_blocking(self._w, False)
+        self._old_fd = signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
+        self._thread = threading.Thread(target=self._watch, name="init-signal-watchdog", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """init is done (``up`` goes on to ``run``, which installs its own): give the wakeup
+        fd back and let the thread end."""
+        if self._thread is None:
+            return
+        signal.set_wakeup_fd(self._old_fd)
+        try:
+            os.write(self._w, b"\0")  # 0 is no signal: "end"
+        except OSError:
+            pass
+        self._thread.join(1.0)
+        self._thread = None
+        for fd in (self._r, self._w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _watch(self) -> None:
+        signum = 0
+        while not signum:
+            try:
+                data = os.read(self._r, 64)
+            except OSError:
+                return
+            for byte in data or b"\0":
+                if byte == 0:
+                    return
+                if byte in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                    signum = byte
+                    break
+        end = time.monotonic() + self.grace
+        while (left := end - time.monotonic()) > 0:  # a later "end" byte: init finished in time
+            try:
+                if select.select([self._r], [], [], left)[0]:
+                    data = os.read(self._r, 64)
+                    if not data or 0 in data:
+                        return
+            except OSError:
+                return
+        code = 128 + signum
+        try:
+            childproc.kill_all()  # a child group must not outlive init (outside a container it would)
+            os.set_blocking(2, False)  # a stuck stderr must not keep us either
+            os.write(2, f"pai-runtime init: still stopping {self.grace:g}s after signal {signum}; "
+                        f"exiting {code} now\n".encode())
+        finally:
+            os._exit(code)
