@@ -124,12 +124,14 @@ def test_builtin_timeout_maps_to_its_timeout_code(pai, monkeypatch):
 
     pipe = _pipeline(pai, monkeypatch, "- name: s\n  builtin: sample\n  timeout: 0.5s\n"
                                        "  parameters: {mode: slow, seconds: 5}\n")
+    told = pipe.ctx.cancelled
     start = time.monotonic()
     with pytest.raises(PaiError) as info:
         pipe.run()
     assert info.value.code == 250 and "timed out after 0.5s" in info.value.line()
     assert time.monotonic() - start < 3
-    assert pipe.ctx.cancelled.is_set()
+    assert told.is_set(), "the abandoned built-in is told to stop"
+    assert not pipe.ctx.cancelled.is_set(), "the plugins after it get an event of their own"
 
 
 def test_builtin_crash_is_248_and_skip_and_fail(pai, monkeypatch):

@@ -166,3 +166,32 @@ def test_sigterm_ends_143_within_the_grace_when_init_itself_is_stuck(pai, tmp_pa
     assert code == 143, err[-2000:]
     assert 2 <= took < 8, f"{took:.1f}s from SIGTERM to the end"
     assert "pai-runtime init: still stopping 2s after signal 15; exiting 143 now" in err
+
+
+# -- built-ins ------------------------------------------------------------------------------
+def test_the_plugins_after_an_ignored_builtin_timeout_still_run(pai, monkeypatch):
+    """A built-in abandoned at its timeout with failurePolicy: ignore: the rest of the
+    spec runs (it once stopped silently and init still said ok)."""
+    from pai_runtime import log as logmod
+    from pai_runtime.config import secrets, sources
+    from pai_runtime.init import pipeline
+    from pai_runtime.initplugins import BUILTINS
+    from pai_runtime.layout import Layout
+
+    monkeypatch.setitem(BUILTINS, "sample", "tests.sample_builtins")
+    spec = ("initPlugins:\n- name: stuck\n  builtin: sample\n  timeout: 0.5s\n  failurePolicy: ignore\n"
+            "  parameters: {mode: slow, seconds: 30}\n"
+            "- name: after\n  builtin: sample\n"
+            "- name: command\n  command: [sh, -c, 'echo still running']\n")
+    env = dict(pai.env, INIT_CONFIG=spec)
+    layout = Layout.from_env(env)
+    logmod.configure("test", fmt="json")
+    ctx = pipeline.InitContext(layout=layout, environ=env, runtime_config=sources.load_runtime_config(layout, env),
+                               secrets=secrets.Secrets({}), staging=pipeline.new_staging(layout), log=logmod.get())
+    pipe = pipeline.Pipeline(sources.load_init_spec(layout, env), ctx)
+    start = time.monotonic()
+    assert pipe.run() == 0
+    assert time.monotonic() - start < 10
+    assert [(o.name, o.verdict) for o in pipe.outcomes] == [("stuck", "ignored"), ("after", "passed"),
+                                                            ("command", "passed")]
+    assert ctx.runtime_env["SAMPLE"] == "1"

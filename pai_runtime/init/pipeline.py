@@ -179,8 +179,6 @@ class Pipeline:
         for step in self.steps:
             if self.ctx.stop_signal is not None:  # a signal came while the last plugin was ending
                 raise Terminated(self.ctx.stop_signal)
-            if self.ctx.cancelled.is_set():
-                break
             name = step.spec.name
             kind = f"builtin:{step.spec.builtin}" if step.module is not None else "command"
             from pai_runtime import log as logmod
@@ -268,6 +266,9 @@ class Pipeline:
 
                 if childproc.active():  # a child of the built-in (a runtime plugin): its runner
                     t.join(childproc.DEFAULT_GRACE + 1.0)  # stops the group (TERM, KILL after the grace)
+                # the plugins after this one (failurePolicy: ignore) get an event of their own:
+                # the set one stays with the abandoned built-in
+                self.ctx.cancelled = threading.Event()
                 code = getattr(step.module, "TIMEOUT_CODE", errors.UNKNOWN_INIT_ERROR)
                 raise PaiError(f"timed out after {format_duration(step.spec.timeout)}", code=code,
                                where=f"init plugin {step.spec.name}",

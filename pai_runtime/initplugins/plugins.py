@@ -42,8 +42,9 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
     plugins = discover(ctx.layout, ctx.environ)
     resolve(requests, plugins)  # every plugin's parameters checked before any runs
     results: list[Result] = []
+    cancelled = ctx.cancelled  # this run's: the pipeline gives the plugins after a timeout a new one
     for req in requests:
-        if ctx.cancelled.is_set():
+        if cancelled.is_set():
             break
         ok, why = applies(req, task)
         if not ok:
