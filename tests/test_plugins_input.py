@@ -217,3 +217,40 @@ def test_the_ssh_plugin_imports_only_the_plugin_api():
         elif isinstance(node, ast.Import):
             ours |= {a.name for a in node.names if a.name.startswith("pai_runtime")}
     assert ours == {"pai_runtime.plugin_api", "pai_runtime.plugin_api.platform_name", "pai_runtime.plugin_api.q"}
+
+
+# -- the runner itself ----------------------------------------------------------------------
+def test_the_runner_returns_when_its_child_exits_even_if_a_new_session_holds_the_pipe(tmp_path):
+    """A daemon that left the group (setsid) is out of reach of a group signal, but it
+    does not hold the runner either: the child is done when it exits."""
+    pidfile = tmp_path / "daemon.pid"
+    lines: list[bytes] = []
+    start = time.monotonic()
+    out = childproc.run(["sh", "-c", f"setsid sh -c 'echo $$ > {pidfile}; exec sleep 60' & echo hi"],
+                        cwd=tmp_path, env=os.environ, on_line=lines.append)
+    took = time.monotonic() - start
+    try:
+        assert out.code == 0 and not out.timed_out and not out.cancelled
+        assert lines == [b"hi"]
+        assert took < 5, f"{took:.1f}s"
+    finally:
+        end = time.monotonic() + 5
+        while not pidfile.exists() and time.monotonic() < end:
+            time.sleep(0.05)
+        os.kill(int(pidfile.read_text()), 9)
+
+
+def test_the_runner_cuts_output_into_lines_and_bounds_them(tmp_path):
+    lines: list[bytes] = []
+    script = f"printf 'a\\r\\nb\\n'; head -c {childproc.MAX_LINE + 10} /dev/zero | tr '\\\\0' x; printf '\\nlast'"
+    out = childproc.run(["sh", "-c", script], cwd=tmp_path, env=os.environ, on_line=lines.append)
+    assert out.code == 0
+    assert lines[:2] == [b"a", b"b"]
+    assert [len(x) for x in lines[2:]] == [childproc.MAX_LINE, 10, 4] and lines[-1] == b"last"
+
+
+def test_the_runner_says_when_a_program_cannot_start(tmp_path):
+    with pytest.raises(childproc.StartError) as info:
+        childproc.run([str(tmp_path / "missing")], cwd=tmp_path, env=os.environ, on_line=print)
+    assert info.value.strerror == "No such file or directory"
+    assert childproc.active() == 0
