@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -270,3 +272,24 @@ def test_run_refuses_an_absurd_max_files_it_did_not_get_from_init(pai):
     assert r.returncode == 247, r.stderr[-2000:]
     assert "logs.maxFiles" in r.stderr and "Traceback" not in r.stderr
     assert took < 10
+
+
+# -- secret files ----------------------------------------------------------------------------
+def test_runtime_files_holding_a_secret_are_owner_only(pai):
+    """runtime.d/env held a rendered secret at 0644."""
+    (pai.config / "secrets.yaml").write_text("token: s3cr3t-value-123\n")
+    cfg = ("commands: ['echo <% $secrets.token %>']\nenv: {TOKEN: '<% $secrets.token %>'}\n"
+           "runtimePlugin:\n- plugin: cmd\n  parameters: {preCommands: ['echo <% $secrets.token %>'],"
+           " postCommands: ['echo <% $secrets.token %>']}\n")
+    r = pai.run("init", env={"INIT_CONFIG": RUNTIME_PLUGINS, "RUNTIME_CONFIG": cfg})
+    assert r.returncode == 0, r.stderr[-2000:]
+    holding = []
+    for path in sorted(p for p in pai.runtime_dir.rglob("*") if p.is_file()):
+        if b"s3cr3t-value-123" in path.read_bytes():
+            holding.append(path.relative_to(pai.runtime_dir))
+            mode = stat.S_IMODE(path.stat().st_mode)
+            assert mode & 0o077 == 0, f"{path.relative_to(pai.runtime_dir)} holds the secret at {oct(mode)}"
+    assert Path("env") in holding and Path("user.sh") in holding, holding
+    r = pai.run("run")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "s3cr3t-value-123" in r.stdout
