@@ -230,6 +230,7 @@ def test_a_gzip_bomb_in_a_framework_status_is_refused(pai):
     ("logs: {maxSize: 100}", "logs.maxSize"),
     ("logs: {maxFiles: 1000000000}", "logs.maxFiles"),
     ("logs: {maxFiles: 0}", "logs.maxFiles"),
+    ("logs: {maxFiles: 101}", "logs.maxFiles"),
     ("logs: {searchWindow: 99999999999999999999Ei}", "logs.searchWindow"),
     ("killGrace: 99999999h", "killGrace"),
     ("thresholds: {running: 99999999999d}", "running threshold"),
@@ -250,11 +251,11 @@ def test_an_absurd_init_plugin_timeout_is_247(pai):
 
 def test_settings_json_holds_resolved_values_run_accepts(pai):
     """Whatever init accepted, ``run`` accepts: sizes in bytes, within bounds."""
-    cfg = "logs: {maxSize: 1Gi, maxFiles: 1000, searchWindow: 1Mi}\nthresholds: {running: 1h}\n"
+    cfg = "logs: {maxSize: 1Gi, maxFiles: 100, searchWindow: 1Mi}\nthresholds: {running: 1h}\n"
     r = pai.run("init", env={"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n" + cfg})
     assert r.returncode == 0, r.stderr[-2000:]
     settings = json.loads((pai.runtime_dir / "settings.json").read_text())
-    assert settings["logs"] == {"maxSize": 1 << 30, "maxFiles": 1000, "mode": "split", "searchWindow": 1 << 20}
+    assert settings["logs"] == {"maxSize": 1 << 30, "maxFiles": 100, "mode": "split", "searchWindow": 1 << 20}
     assert settings["running"] == 3600
     r = pai.run("run", "--", "true")
     assert r.returncode == 0, r.stderr[-2000:]
@@ -272,6 +273,84 @@ def test_run_refuses_an_absurd_max_files_it_did_not_get_from_init(pai):
     assert r.returncode == 247, r.stderr[-2000:]
     assert "logs.maxFiles" in r.stderr and "Traceback" not in r.stderr
     assert took < 10
+
+
+# -- rotation ----------------------------------------------------------------------------------
+CHATTY = ("i=0; while [ $i -lt 20000 ]; do echo \"line $i of a chatty job, padded to look like a log line\"; "
+          "i=$((i+1)); done")
+
+
+def test_rotation_with_the_largest_max_files_stays_fast(pai):
+    """The largest maxFiles init accepts and the smallest maxSize: ~1.3 MB of output
+    rotates ~300 times, each rotation renaming only the files kept; the job ends in
+    seconds with its own exit code and every file in place."""
+    cfg = "commands: [echo]\nlogs: {maxSize: 4Ki, maxFiles: 100}\n"
+    r, took = bounded(pai, "up", "--", "sh", "-c", CHATTY, env={"INIT_CONFIG": RENDER,
+                                                                              "RUNTIME_CONFIG": cfg}, seconds=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert took < 30
+    out = pai.log_dir / "user-stdout"
+    assert sorted(os.listdir(out)) == sorted(["current"] + [f"current.{i}" for i in range(1, 100)])
+    assert (out / "current").read_text().endswith("line 19999 of a chatty job, padded to look like a log line\n")
+
+
+def test_sigterm_during_a_rotation_storm_is_handled_at_once(pai):
+    """PID 1 rotating every 4 KiB with 100 files (99 renames a rotation) answers SIGTERM
+    at once and exits 143 within the grace (before: ``maxFiles: 1000000000`` kept PID 1
+    busy for more than 10 minutes, deaf to SIGTERM)."""
+    import signal
+
+    cfg = "commands: [echo]\nlogs: {maxSize: 4Ki, maxFiles: 100}\nkillGrace: 5s\n"
+    assert pai.run("init", env={"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": cfg}).returncode == 0
+    job = "while :; do echo \"a line of a job that never stops talking, padded a little\"; done"
+    proc = subprocess.Popen([str(BIN), "run", "--", "sh", "-c", job], env=pai.env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, cwd=pai.root)
+    out = pai.log_dir / "user-stdout"
+    deadline = time.monotonic() + 20
+    while not (out / "current.99").exists():  # every file kept: each rotation renames 99
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.1)
+    sent, sent_at = time.monotonic(), time.time()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    took = time.monotonic() - sent
+    log = (pai.log_dir / "runtime.log").read_text()
+    assert proc.returncode == 143, proc.stderr.read()[-2000:]
+    # answered at once; the exit waits only for the pipes' last MiB to be written and rotated
+    stamp = next(line.split()[0] for line in log.splitlines() if "received SIGTERM" in line)
+    import calendar
+
+    answered = calendar.timegm(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) + float(stamp[19:-1])
+    assert answered - sent_at < 1.0, (answered - sent_at, log[-3000:])
+    assert took < 10, log[-3000:]
+
+
+# -- a full log disk ---------------------------------------------------------------------------
+def test_a_full_log_disk_leaves_a_successful_job_successful(pai, tmp_path):
+    """A 512 KiB tmpfs for the log dir; the job fills it on stdout, then writes to stderr
+    (before: exit 248 "internal error", the rest SIGTERMed), then ends well: exit 0, its
+    output still on the console, runtime.log (on stderr) says how many bytes were lost,
+    and the termination message (on another filesystem) is written."""
+    log_dir = tmp_path / "logs"
+    log_dir.mkdir()
+    job = (CHATTY + "; i=0; while [ $i -lt 2000 ]; do echo \"err line $i\" >&2; i=$((i+1)); done; echo last-line")
+    script = f"mount -t tmpfs -o size=512k tmpfs {log_dir} && exec {BIN} up -- sh -c '{job}'"
+    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n", "PAI_LOG_DIR": str(log_dir),
+           "PAI_LOG_FORMAT": "text"}
+    r, took = bounded(pai, env=env, seconds=90,
+                      argv=["unshare", "--mount", "--propagation", "private", "sh", "-c", script])
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "line 19999 of a chatty job" in r.stdout and "last-line" in r.stdout
+    assert "err line 1999" in r.stderr
+    lost = [line for line in r.stderr.splitlines() if "bytes of output could not be written" in line]
+    assert len(lost) == 1, r.stderr[-3000:]
+    assert int(lost[0].split("] ", 1)[1].split()[0]) > 500_000, lost
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert Path(pai.env["PAI_TERMINATION_LOG"]).exists()
 
 
 # -- secret files ----------------------------------------------------------------------------

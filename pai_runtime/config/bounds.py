@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 MIN_LOG_SIZE = 4096
 MAX_LOG_SIZE = 1 << 44
 DEFAULT_LOG_SIZE = 256 * 1024 * 1024
-#: files per stream, ``current`` included: rotation renames each kept file once, so this
-#: bounds its cost (``maxFiles: 1000000000`` once meant 10^9 names per rotation)
-MAX_LOG_FILES = 1000
+#: files per stream, ``current`` included. Rotation renames each kept file once (the
+#: layout's contract: ``current.1`` is the newest), so this bounds its cost: at most 99
+#: renames a rotation (``maxFiles: 1000000000`` once meant 10^9 names at the first one).
+#: Kubernetes keeps 5 container log files by default; 100 is far past any real need.
+MAX_LOG_FILES = 100
 DEFAULT_LOG_FILES = 2
 #: the tail of the user's log the exit spec is matched against (no more than the log holds)
 MAX_SEARCH_WINDOW = MAX_LOG_SIZE

@@ -181,7 +181,7 @@ class RotatingFile:
     def _shift(self) -> None:
         """``current`` -> ``current.1`` -> ... -> ``current.<maxFiles-1>``; the file that
         falls off the end is deleted off the data path (:func:`_expire`). One rename per
-        file kept, never a walk over ``maxFiles`` names (bounded by init at 1000)."""
+        file kept, never a walk over ``maxFiles`` names (bounded at init: at most 100)."""
         if self.max_files == 1:
             _expire(self.path)
             return
@@ -420,6 +420,9 @@ class Capture:
         read = os.read
 
         def on_readable(mask: int) -> None:
+            # a burst ends at a rotation: with 100 tiny files each costs 99 renames, and
+            # signals and the other pipe are served between callbacks
+            rotated = merged.rotations + (own.rotations if own is not None else 0)
             for _ in range(BURST):
                 try:
                     data = read(fd, CHUNK)
@@ -444,7 +447,7 @@ class Capture:
                         self._on_error(f"cannot write the log files: {exc.strerror or exc}; output is being lost")
                 if console is not None:
                     console.write(data)
-                if len(data) < CHUNK:
+                if len(data) < CHUNK or rotated != merged.rotations + (own.rotations if own is not None else 0):
                     return
 
         return on_readable
