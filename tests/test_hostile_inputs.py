@@ -330,7 +330,8 @@ def test_sigterm_during_a_rotation_storm_is_handled_at_once(pai):
 
 
 # -- a full log disk ---------------------------------------------------------------------------
-def test_a_full_log_disk_leaves_a_successful_job_successful(pai, tmp_path):
+@pytest.mark.parametrize("mode", ["split", "merged-only"])
+def test_a_full_log_disk_leaves_a_successful_job_successful(pai, tmp_path, mode):
     """A 512 KiB tmpfs for the log dir; the job fills it on stdout, then writes to stderr
     (before: exit 248 "internal error", the rest SIGTERMed), then ends well: exit 0, its
     output still on the console, runtime.log (on stderr) says how many bytes were lost,
@@ -339,18 +340,36 @@ def test_a_full_log_disk_leaves_a_successful_job_successful(pai, tmp_path):
     log_dir.mkdir()
     job = (CHATTY + "; i=0; while [ $i -lt 2000 ]; do echo \"err line $i\" >&2; i=$((i+1)); done; echo last-line")
     script = f"mount -t tmpfs -o size=512k tmpfs {log_dir} && exec {BIN} up -- sh -c '{job}'"
-    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n", "PAI_LOG_DIR": str(log_dir),
-           "PAI_LOG_FORMAT": "text"}
+    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": f"commands: [echo]\nlogs: {{mode: {mode}}}\n",
+           "PAI_LOG_DIR": str(log_dir), "PAI_LOG_FORMAT": "text"}
     r, took = bounded(pai, env=env, seconds=90,
                       argv=["unshare", "--mount", "--propagation", "private", "sh", "-c", script])
     assert r.returncode == 0, r.stderr[-3000:]
     assert "line 19999 of a chatty job" in r.stdout and "last-line" in r.stdout
-    assert "err line 1999" in r.stderr
+    assert "err line 1999" in (r.stderr if mode == "split" else r.stdout)
     lost = [line for line in r.stderr.splitlines() if "bytes of output could not be written" in line]
     assert len(lost) == 1, r.stderr[-3000:]
     assert int(lost[0].split("] ", 1)[1].split()[0]) > 500_000, lost
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
     assert Path(pai.env["PAI_TERMINATION_LOG"]).exists()
+
+
+def test_a_log_disk_full_before_the_job_starts_leaves_its_exit_code(pai, tmp_path):
+    """The log dir has no room at all, before init writes init.log: init and run go on,
+    the job ends with its own code (0), its output on the console, the loss counted."""
+    log_dir = tmp_path / "logs"
+    log_dir.mkdir()
+    script = (f"mount -t tmpfs -o size=256k tmpfs {log_dir} && "
+              f"(dd if=/dev/zero of={log_dir}/fill bs=1k count=600 2>/dev/null; true) && "
+              f"exec {BIN} up -- sh -c 'echo hello; echo oops >&2; exit 0'")
+    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n", "PAI_LOG_DIR": str(log_dir),
+           "PAI_LOG_FORMAT": "text"}
+    r, _ = bounded(pai, env=env, seconds=60,
+                   argv=["unshare", "--mount", "--propagation", "private", "sh", "-c", script])
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "hello" in r.stdout and "oops" in r.stderr
+    assert "bytes of output could not be written to the log files" in r.stderr
+    assert "Traceback" not in r.stderr
 
 
 # -- secret files ----------------------------------------------------------------------------

@@ -66,8 +66,8 @@ def size(value: Any, where: str, what: str, *, minimum: int, maximum: int) -> in
 
     try:
         return parse_size(value, minimum=minimum, maximum=maximum, what=what)
-    except UnitError as exc:
-        raise ConfigError(f"invalid {what}: {exc}", where=where) from None
+    except UnitError as exc:  # its message names the setting
+        raise ConfigError(str(exc), where=where) from None
 
 
 def count(value: Any, where: str, what: str, *, minimum: int, maximum: int) -> int:
