@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps test demo bench bundle lint clean k8s
+.PHONY: install system-deps test demo bench bundle lint clean k8s fuzz
 
 $(STAMP): setup.cfg pyproject.toml requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ lint: install
 
 test: install system-deps lint
 	@$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The config fuzzer at length (make test runs 6 examples per input, seed 18). Each run
+# draws a new seed and prints it; a failure names its seed and count: rerun with
+# PAI_FUZZ_SEED=N PAI_FUZZ_EXAMPLES=M make fuzz (or the pytest line in its docstring).
+fuzz: install
+	@seed=$${PAI_FUZZ_SEED:-$$(date +%s)}; echo "fuzz: PAI_FUZZ_SEED=$$seed PAI_FUZZ_EXAMPLES=$${PAI_FUZZ_EXAMPLES:-300}"; \
+		PAI_FUZZ_SEED=$$seed PAI_FUZZ_EXAMPLES=$${PAI_FUZZ_EXAMPLES:-300} \
+		$(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz_init.py
 
 demo: install
 	@bash scripts/demo.sh

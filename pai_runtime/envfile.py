@@ -37,9 +37,13 @@ def dumps(env: Mapping[str, str]) -> str:
     return "".join(lines)
 
 
-def write(path: Path, env: Mapping[str, str]) -> None:
+def write(path: Path, env: Mapping[str, str], mode: int = 0o600) -> None:
+    """Write ``env`` atomically, owner-only by default: its values may be rendered secrets."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dumps(env), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        os.fchmod(f.fileno(), mode)  # a tmp left by a killed init keeps its old mode otherwise
+        f.write(dumps(env))
     os.replace(tmp, path)
 
 

@@ -389,7 +389,7 @@ def test_settings_carry_every_log_setting(pai):
     r = pai.run("init", env={"INIT_CONFIG": spec(RENDER), "RUNTIME_CONFIG": "logs: {searchWindow: 4Mi}\n"})
     assert r.returncode == 0, r.stderr
     logs = json.loads((pai.runtime_dir / "settings.json").read_text())["logs"]
-    assert logs == {"maxSize": 256 * 1024 * 1024, "maxFiles": 2, "mode": "split", "searchWindow": "4Mi"}
+    assert logs == {"maxSize": 256 * 1024 * 1024, "maxFiles": 2, "mode": "split", "searchWindow": 4 * 1024 * 1024}
 
 
 def test_env_file_values_render_secrets(pai):

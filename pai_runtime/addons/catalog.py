@@ -104,12 +104,17 @@ class Catalog:
                                         "(register the addon again under a new name)"))
 
         meta_path = d / METADATA
+        from pai_runtime.config import yamlsource
+        from pai_runtime.errors import ConfigError
+
+        try:  # the bounded loader
+            raw = yamlsource.read_file(meta_path, "metadata")
+        except ConfigError as exc:
+            raise broken(meta_path, f"cannot read: {exc.message}") from None
         try:
-            meta, problems = check_metadata(json.loads(meta_path.read_text(encoding="utf-8")))
-        except OSError as exc:
-            raise broken(meta_path, f"cannot read: {exc.strerror}") from None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise broken(meta_path, f"not JSON: {exc}") from None
+            meta, problems = check_metadata(yamlsource.parse_json(raw, str(meta_path)))
+        except ConfigError as exc:
+            raise broken(meta_path, f"not JSON: {exc.line()}") from None
         if meta is None:
             raise broken(meta_path, problems[0])
         sha_path = d / SHA256

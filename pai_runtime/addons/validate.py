@@ -7,7 +7,6 @@ the source, which could change between the check and the copy).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,12 +39,17 @@ class Report:
 
 
 def _load(path: Path) -> tuple[Any, list[str]]:
+    from pai_runtime.config import yamlsource
+    from pai_runtime.errors import ConfigError
+
+    try:  # the bounded loader: size, depth and digits capped, a FIFO or a device refused
+        raw = yamlsource.read_file(path, "metadata")
+    except ConfigError as exc:
+        return None, [f"metadata {str(path)!r}: cannot read: {exc.message}"]
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8")), []
-    except OSError as exc:
-        return None, [f"metadata {str(path)!r}: cannot read: {exc.strerror}"]
-    except (ValueError, UnicodeDecodeError) as exc:
-        return None, [f"metadata {str(path)!r}: not valid JSON: {exc}"]
+        return yamlsource.parse_json(raw, str(path)), []
+    except ConfigError as exc:
+        return None, [f"metadata {str(path)!r}: not valid JSON: {exc.line()}"]
 
 
 def read_metadata(path: Path) -> tuple[Metadata | None, list[str]]:

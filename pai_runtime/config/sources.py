@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pai_runtime.config import schema, yamlsource
+from pai_runtime.config import bounds, schema, yamlsource
 from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
 from pai_runtime.layout import Layout
-from pai_runtime.units import UnitError, parse_duration
 
 
 @dataclass
@@ -77,10 +76,7 @@ def load_init_spec(layout: Layout, env: Mapping[str, str] | None = None) -> Init
             raise ConfigError(f"duplicate plugin name {name!r} (first at {seen[name]})", where=where,
                               hint="give every init plugin a unique name")
         seen[name] = where
-        try:
-            timeout = parse_duration(item.get("timeout"))
-        except UnitError as exc:
-            raise ConfigError(f"invalid timeout: {exc}", where=doc.where(("initPlugins", i, "timeout"))) from None
+        timeout = bounds.duration(item.get("timeout"), doc.where(("initPlugins", i, "timeout")), "timeout")
         if timeout == 0:
             raise ConfigError("invalid timeout: 0 would stop the plugin at once",
                               where=doc.where(("initPlugins", i, "timeout")),
@@ -104,16 +100,5 @@ def load_runtime_config(layout: Layout, env: Mapping[str, str] | None = None) ->
         doc.data = {}
     schema.validate(doc, layout.specs_dir / "schemas" / "runtime_config.schema.json",
                     what="runtime spec")
-    thresholds = doc.data.get("thresholds") or {}
-    if "running" in thresholds:
-        try:
-            parse_duration(thresholds["running"])
-        except UnitError as exc:
-            raise ConfigError(f"invalid running threshold: {exc}",
-                              where=doc.where(("thresholds", "running"))) from None
-    if "killGrace" in doc.data:
-        try:
-            parse_duration(doc.data["killGrace"])
-        except UnitError as exc:
-            raise ConfigError(f"invalid killGrace: {exc}", where=doc.where(("killGrace",))) from None
+    bounds.job_settings(doc)  # here, not in the job container: run never meets a value init could refuse
     return doc

@@ -475,12 +475,14 @@ class _JsonDocument:
 
 
 def load_file(path: str | os.PathLike[str]) -> ExitSpec:
+    from pai_runtime.config import yamlsource
+
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the exit spec: {exc.strerror or exc}", where=str(p),
-                          hint="give a readable YAML file") from None
+    try:  # bounded, and a FIFO or a device is refused
+        raw = yamlsource.read_file(p, "the exit spec")
+    except ConfigError as exc:
+        exc.hint = exc.hint or "give a readable YAML file"
+        raise
     return load_text(raw, str(p))
 
 

@@ -31,47 +31,20 @@ REDACT_FILE = "redact.json"
 
 
 def user_env(ctx: InitContext) -> dict[str, str]:
-    """``env`` and ``envFile`` of RUNTIME_CONFIG, secrets rendered."""
-    doc = ctx.runtime_config
-    out: dict[str, str] = {}
-    env_file = doc.data.get("envFile")
-    if env_file:
-        path = Path(env_file)
-        if not path.is_absolute():
-            path = ctx.layout.config_dir / path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read envFile {str(path)!r}: {exc}", where=doc.where(("envFile",)),
-                              hint="give a readable KEY=VALUE file") from None
-        try:
-            from_file = envfile.parse_docker_env_file(text, str(path), ctx.environ)
-        except ValueError as exc:
-            raise ConfigError(str(exc), where=doc.where(("envFile",))) from None
-        for key, value in from_file.items():
-            out[key] = ctx.secrets.render(value, used_in=f"{path}, {key}")
-    for key, value in (doc.data.get("env") or {}).items():
-        if not envfile.valid_name(str(key)):
-            raise ConfigError(f"{key!r} is not a valid environment variable name",
-                              where=doc.where(("env", key)),
-                              hint="use letters, digits and '_', not starting with a digit")
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        out[str(key)] = ctx.secrets.render(text, used_in=doc.where(("env", key)))
-    return out
+    """``env`` and ``envFile`` of RUNTIME_CONFIG, secrets rendered (bounded reads, NUL refused)."""
+    from pai_runtime.config import userenv
+
+    return userenv.render(ctx.runtime_config, ctx.layout.config_dir, ctx.environ, ctx.secrets)
 
 
 def job_settings(ctx: InitContext) -> dict[str, Any]:
     """What the job container needs from RUNTIME_CONFIG, resolved once here so ``run``
     reads one small JSON file instead of parsing YAML on the PID-1 path."""
-    from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE
-    from pai_runtime.units import parse_duration
+    from pai_runtime.config import bounds
 
     data = ctx.runtime_config.data
     settings: dict[str, Any] = {
-        "running": parse_duration((data.get("thresholds") or {}).get("running")),
-        "killGrace": parse_duration(data["killGrace"]) if "killGrace" in data else None,
-        "logs": {"maxSize": DEFAULT_MAX_SIZE, "maxFiles": DEFAULT_MAX_FILES, "mode": "split",
-                 **(data.get("logs") or {})},
+        **bounds.job_settings(ctx.runtime_config),  # resolved and within bounds: run never refuses them
         "exitSpec": data.get("exitSpec"),
         "hasUserCommand": (ctx.staging / "user.sh").exists(),
     }

@@ -380,8 +380,14 @@ def _wait_file(path: Path, own: dict[str, str], deadline: float, report: _Report
         sig = (st.st_mtime, st.st_size)
         if sig != last_sig:
             last_sig = sig
-            try:
-                fw = fwstatus.decompress(json.loads(path.read_text(encoding="utf-8")))
+            from pai_runtime.config import yamlsource
+
+            try:  # bounded, and a FIFO or a device is refused: /dev/zero once filled 4 GB in 5 s
+                fw = fwstatus.decompress(yamlsource.load_json_file(path, "framework file",
+                                                                   max_bytes=fwstatus.MAX_FILE_BYTES))
+            except ConfigError as exc:
+                raise ConfigError(f"framework file {str(path)!r} is not a Framework JSON: {exc.line()}", where=where,
+                                  hint="give a framework.json as FrameworkController stores it") from None
             except (OSError, ValueError, fwstatus.FrameworkFormatError) as exc:
                 raise ConfigError(f"framework file {str(path)!r} is not a Framework JSON: {exc}".splitlines()[0],
                                   where=where, hint="give a framework.json as FrameworkController stores it") \

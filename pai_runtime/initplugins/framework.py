@@ -14,8 +14,6 @@ where the barrier found nothing it skips. The pure logic is :mod:`pai_runtime.op
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from pai_runtime.config import yamlsource
@@ -52,10 +50,10 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 
 def _load_file(path: str) -> dict[str, Any]:
-    try:
-        fw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"framework file {path!r} cannot be read: {exc}".splitlines()[0],
+    try:  # bounded, and a FIFO or a device is refused, not read forever
+        fw = yamlsource.load_json_file(path, "framework file", max_bytes=fwstatus.MAX_FILE_BYTES)
+    except ConfigError as exc:
+        raise ConfigError(f"framework file {path!r} cannot be read: {exc.line()}",
                           where="framework parameters.file", hint="give the path of a framework.json") from None
     if not isinstance(fw, dict):
         raise ConfigError(f"framework file {path!r} is not a JSON object", where="framework parameters.file")

@@ -172,16 +172,17 @@ def _named(items: Any, name: str, what: str, path: str) -> dict[str, Any]:
 
 def from_kubeconfig(spec: str) -> Connection:
     """The current context of a kubeconfig (the first existing file of a ``:`` list)."""
-    import yaml
+    from pai_runtime.config import yamlsource
+    from pai_runtime.errors import ConfigError
 
     paths = [p for p in spec.split(os.pathsep) if p]
     path = next((p for p in paths if Path(p).is_file()), None)
     if path is None:
         raise ConnectionSetupError(f"kubeconfig {spec} does not exist", "fix parameters.kubeconfig or KUBECONFIG")
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConnectionSetupError(f"kubeconfig {path} cannot be read: {exc}".splitlines()[0],
+    try:  # the one bounded loader: size, alias expansion and depth capped
+        doc = yamlsource.parse(yamlsource.read_file(path, "kubeconfig"), path).data or {}
+    except ConfigError as exc:
+        raise ConnectionSetupError(f"kubeconfig {path} cannot be read: {exc.line()}",
                                    "give a valid kubeconfig file") from None
     if not isinstance(doc, dict):
         raise ConnectionSetupError(f"kubeconfig {path} is not a mapping", "give a valid kubeconfig file")

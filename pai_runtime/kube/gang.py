@@ -251,8 +251,16 @@ def read(cm: dict[str, Any], key: str) -> Gang | None:
             blob = (cm.get("binaryData") or {}).get(PAYLOAD)
             if not blob:
                 raise GangFormatError(f"state ready but no binaryData {PAYLOAD}")
-            try:
-                fw = unpack(json.loads(gzip.decompress(base64.b64decode(blob))))
+            from pai_runtime.config import yamlsource
+            from pai_runtime.errors import ConfigError
+            from pai_runtime.openpai.framework import MAX_FILE_BYTES
+
+            try:  # inflated and parsed within bounds: a few KB of gzip can hold gigabytes
+                fw = unpack(yamlsource.parse_json(yamlsource.gunzip(base64.b64decode(blob), PAYLOAD,
+                                                                    max_bytes=MAX_FILE_BYTES), PAYLOAD,
+                                                  max_bytes=MAX_FILE_BYTES))
+            except ConfigError as exc:
+                raise GangFormatError(f"{PAYLOAD} cannot be read: {exc.line()}") from None
             except (ValueError, OSError, EOFError) as exc:
                 raise GangFormatError(f"{PAYLOAD} cannot be read: {exc}") from None
     elif state != "waiting":

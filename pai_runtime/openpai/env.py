@@ -96,10 +96,12 @@ def port_spec(role_spec: Mapping[str, Any]) -> PortSpec | None:
     if not raw:
         return None
     where = f"task role {role_spec.get('name')!r} annotation {PORT_SPEC_ANNOTATION}"
-    try:
-        spec = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError as exc:
-        raise ConfigError(f"{where} is not JSON: {exc}") from None
+    from pai_runtime.config import yamlsource
+
+    try:  # the bounded loader: depth and digits capped (a RecursionError is no message)
+        spec = yamlsource.parse_json(raw, where) if isinstance(raw, str) else raw
+    except ConfigError as exc:
+        raise ConfigError(f"{where} is not JSON: {exc.message}") from None
     if not isinstance(spec, dict):
         raise ConfigError(f"{where} is not a JSON object")
     try:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 MAX_NAMES = 10
+#: the largest framework.json (or inflated task role status) read: a Framework of thousands
+#: of tasks is a few MB (FrameworkController compresses the status past etcd's 1.5 MB)
+MAX_FILE_BYTES = 64 << 20
 
 
 class FrameworkFormatError(ValueError):
@@ -35,11 +37,17 @@ def decompress(fw: dict[str, Any]) -> dict[str, Any]:
         return fw
     packed = att.get("taskRoleStatusesCompressed")
     if att.get("taskRoleStatuses") is None and packed:
-        try:
-            import gzip
+        from pai_runtime.config import yamlsource
+        from pai_runtime.errors import ConfigError
 
-            att["taskRoleStatuses"] = json.loads(gzip.decompress(base64.b64decode(packed)))
-        except (binascii.Error, OSError, EOFError, zlib.error, ValueError) as exc:
+        what = "taskRoleStatusesCompressed"
+        try:  # inflated within bounds: a few KB of gzip can hold gigabytes
+            att["taskRoleStatuses"] = yamlsource.parse_json(
+                yamlsource.gunzip(base64.b64decode(packed), what, max_bytes=MAX_FILE_BYTES), what,
+                max_bytes=MAX_FILE_BYTES)
+        except ConfigError as exc:
+            raise FrameworkFormatError(f"taskRoleStatusesCompressed cannot be decompressed: {exc.line()}") from None
+        except (binascii.Error, OSError, EOFError, zlib.error, ValueError, TypeError) as exc:
             raise FrameworkFormatError(f"taskRoleStatusesCompressed cannot be decompressed: {exc}") from None
     if "taskRoleStatusesCompressed" in att:
         att["taskRoleStatusesCompressed"] = None

@@ -122,27 +122,29 @@ def config_paths(explicit: str | os.PathLike[str] | None, environ: Mapping[str, 
 
 def load_config(path: Path, *, required: bool, log: Any = None) -> dict[str, Any] | None:
     """A parsed docker config file; ``None`` if it is absent (and not required)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from pai_runtime.config import yamlsource
+
+    if not path.exists():
         if required:
             raise ConfigError(f"docker config {str(path)!r} does not exist",
                               hint="give the path of a docker config.json (or its directory)") from None
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    try:  # bounded; a FIFO or a device is refused
+        raw = yamlsource.read_file(path, "docker config")
+    except ConfigError as exc:
         if required:
-            raise ConfigError(f"cannot read docker config {str(path)!r}: {exc}") from None
+            raise
         if log is not None:
-            log.warning("docker config not readable; ignored", path=str(path), error=str(exc))
+            log.warning("docker config not readable; ignored", path=str(path), error=exc.line())
         return None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = yamlsource.parse_json(raw, str(path))
+    except ConfigError as exc:
         if required:
-            raise ConfigError(f"docker config {str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}",
+            raise ConfigError(f"docker config is not valid JSON: {exc.line()}",
                               hint="fix the file (docker login writes it)") from None
         if log is not None:
-            log.warning("docker config is not valid JSON; ignored", path=str(path), line=exc.lineno)
+            log.warning("docker config is not valid JSON; ignored", path=str(path), error=exc.line())
         return None
     if not isinstance(data, dict):
         if required:

@@ -65,8 +65,8 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
     out_dir.mkdir(parents=True, exist_ok=True)
     final_dir = ctx.layout.runtime_dir / "plugins" / req.instance
     pre, post = out_dir / "pre.sh", out_dir / "post.sh"
-    pre.touch()
-    post.touch()
+    pre.touch(mode=0o600)  # owner-only: a plugin's snippets may hold rendered secrets
+    post.touch(mode=0o600)
     payload = {
         "name": req.desc.name,
         "instance": req.instance,

@@ -55,5 +55,5 @@ def write_scripts(staging: Path, final_runtime_dir: Path, results: list[Result])
         if calls:
             path = staging / script
             path.write_text(SCRIPT_HEAD + "".join(calls) + "exit 0\n", encoding="utf-8")
-            path.chmod(0o755)
+            path.chmod(0o700)  # like user.sh: the snippets it runs may hold rendered secrets
     return counts[0], counts[1]

@@ -18,7 +18,7 @@ from pai_runtime import envfile
 from pai_runtime.layout import Layout
 from pai_runtime.supervisor import pid1
 from pai_runtime.supervisor.console import Console
-from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE, Capture, parse_size
+from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE, MAX_LOG_FILES, Capture, parse_size
 from pai_runtime.supervisor.runlog import LineSink, RuntimeLog
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
@@ -239,17 +239,17 @@ class Job:
         path = layout.runtime_dir / "redact.json"
         if not path.is_file():
             return
-        import json
-
         from pai_runtime import redact
+        from pai_runtime.config import yamlsource
+        from pai_runtime.errors import ConfigError
 
-        try:
-            values = json.loads(path.read_text(encoding="utf-8"))
-        except PermissionError:
+        if not os.access(path, os.R_OK):
             self.rlog.say(f"{path} is not readable by this user: secret values are not masked in runtime.log")
             return
-        except (OSError, ValueError) as exc:
-            self._config_error(f"{path}: cannot load the secret list: {exc} (re-run init)")
+        try:  # the bounded loader (stdlib only): size and depth capped, a device refused
+            values = yamlsource.load_json_file(path, "the secret list")
+        except ConfigError as exc:
+            self._config_error(f"{exc.line()} (re-run init)")
         if not isinstance(values, list):
             self._config_error(f"{path}: expected a JSON list of strings (re-run init)")
         redact.register_all(v for v in values if isinstance(v, str))
@@ -260,9 +260,15 @@ class Job:
             env.setdefault(key, value)
         path = layout.runtime_dir / "env"
         if path.exists():
+            from pai_runtime.config import yamlsource
+            from pai_runtime.errors import ConfigError
+
             try:
-                env.update(envfile.read(path))
-            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                raw = yamlsource.read_file(path, "the runtime env")
+                env.update(envfile.loads(raw.decode("utf-8", "surrogateescape")))
+            except ConfigError as exc:
+                self._config_error(f"{exc.line()} (re-run init, or fix the file)")
+            except ValueError as exc:
                 self._config_error(f"{path}: cannot load the runtime env: {exc} (re-run init, or fix the file)")
         return env
 
@@ -270,12 +276,13 @@ class Job:
         path = layout.runtime_dir / "settings.json"
         if not path.exists():
             return {}
-        import json
+        from pai_runtime.config import yamlsource
+        from pai_runtime.errors import ConfigError
 
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            self._config_error(f"{path}: cannot load the job settings: {exc} (re-run init)")
+            data = yamlsource.load_json_file(path, "the job settings")
+        except ConfigError as exc:
+            self._config_error(f"{exc.line()} (re-run init)")
         if not isinstance(data, dict):
             self._config_error(f"{path}: not a JSON object (re-run init)")
         return data
@@ -303,9 +310,9 @@ class Job:
             except ValueError as exc:
                 raise ValueError(f"{where} logs.maxSize (RUNTIME_CONFIG logs.maxSize): {exc}") from None
             max_files = logs.get("maxFiles", DEFAULT_MAX_FILES)
-            if isinstance(max_files, bool) or not isinstance(max_files, int) or max_files < 1:
+            if isinstance(max_files, bool) or not isinstance(max_files, int) or not 1 <= max_files <= MAX_LOG_FILES:
                 raise ValueError(f"{where} logs.maxFiles (RUNTIME_CONFIG logs.maxFiles): {max_files!r} "
-                                 "is not a whole number >= 1")
+                                 f"is not a whole number from 1 to {MAX_LOG_FILES}")
             mode = logs.get("mode") or "split"
             if mode not in ("split", "merged-only"):
                 raise ValueError(f"{where} logs.mode (RUNTIME_CONFIG logs.mode): {mode!r}; use split or merged-only")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 import selectors
 
+from pai_runtime.config import bounds as _bounds
+
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,9 +33,12 @@ CHUNK = 65536
 BURST = 16
 PIPE_SIZE = 1 << 20
 F_SETPIPE_SZ = 1031
-DEFAULT_MAX_SIZE = 256 * 1024 * 1024
-DEFAULT_MAX_FILES = 2
-MIN_MAX_SIZE = 4096
+# the bounds init checks the settings against (one set of numbers for init and run)
+DEFAULT_MAX_SIZE = _bounds.DEFAULT_LOG_SIZE
+DEFAULT_MAX_FILES = _bounds.DEFAULT_LOG_FILES
+MIN_MAX_SIZE = _bounds.MIN_LOG_SIZE
+MAX_LOG_SIZE = _bounds.MAX_LOG_SIZE
+MAX_LOG_FILES = _bounds.MAX_LOG_FILES
 #: Longest unfinished line moved whole into the next file at rotation.
 CARRY_MAX = 65536
 STREAMS = ("user-stdout", "user-stderr", "user-all")
@@ -43,7 +48,7 @@ def parse_size(value: Any) -> int:
     at least :data:`MIN_MAX_SIZE`. Raises ValueError."""
     from pai_runtime.units import parse_size as _parse
 
-    return _parse(value, minimum=MIN_MAX_SIZE, what="logs.maxSize")
+    return _parse(value, minimum=MIN_MAX_SIZE, maximum=MAX_LOG_SIZE, what="logs.maxSize")
 
 
 class RotatingFile:
@@ -68,6 +73,11 @@ class RotatingFile:
         self.lost = 0
         self.rotations = 0
         self._error_reported = False
+        #: rotated files kept (``current.1`` .. ``current.<kept>``): rotation renames only
+        #: these, so its cost never depends on maxFiles (10^9 once meant 10^9 names a rotation)
+        self.kept = 0
+        while self.kept < max_files - 1 and (directory / f"current.{self.kept + 1}").exists():
+            self.kept += 1
         self.fd = self._open()
         self.size = os.fstat(self.fd).st_size
         #: Offset just after the last newline in the file (where the open line starts).
@@ -112,16 +122,27 @@ class RotatingFile:
             self.line_start = 0  # unknown and too far back to carry
         self.size += end - start
 
+    def _report(self, text: str) -> None:
+        """The first failure of this file, once: a full disk must not flood runtime.log."""
+        if not self._error_reported and self.on_error is not None:
+            self._error_reported = True
+            self.on_error(text)
+
     def _write_all(self, data: bytes, start: int, end: int) -> None:
         view = memoryview(data)[start:end] if start or end != len(data) else data
+        if self.fd < 0:  # a failed open at rotation: try again, the disk may have room now
+            try:
+                self.fd = self._open()
+            except OSError:
+                self.lost += len(view)
+                return
         while view:
             try:
                 n = os.write(self.fd, view)
-            except OSError as exc:
+            except OSError as exc:  # ENOSPC, EIO: the log degrades, the job goes on
                 self.lost += len(view)
-                if not self._error_reported and self.on_error is not None:
-                    self._error_reported = True
-                    self.on_error(f"cannot write {self.path}: {exc.strerror}; output is being lost")
+                self._report(f"cannot write {self.path}: {exc.strerror or exc}; output is being lost "
+                             "(the count of bytes lost is logged at the end)")
                 return
             if n == len(view):
                 return
@@ -137,15 +158,19 @@ class RotatingFile:
                 os.ftruncate(self.fd, self.size - carry)
             except OSError:
                 tail = b""
-        os.close(self.fd)
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
         try:
             self._shift()
         except OSError as exc:
-            if self.on_error is not None:
-                self.on_error(f"cannot rotate {self.path}: {exc.strerror}")
+            self._report(f"cannot rotate {self.path}: {exc.strerror or exc}")
         # One file only: start it empty. Several: if current could not be moved away, keep
         # appending to it (over the limit) rather than lose what it holds.
-        self.fd = self._open(truncate=self.max_files == 1)
+        try:
+            self.fd = self._open(truncate=self.max_files == 1)
+        except OSError as exc:  # a failing disk: writes count as lost until it opens again
+            self._report(f"cannot open {self.path}: {exc.strerror or exc}; output is being lost")
         self.size = self.line_start = 0
         if self.follower is not None:
             self.follower._rotate_with(self)
@@ -155,14 +180,21 @@ class RotatingFile:
 
     def _shift(self) -> None:
         """``current`` -> ``current.1`` -> ... -> ``current.<maxFiles-1>``; the file that
-        falls off the end is deleted off the data path (:func:`_expire`)."""
-        _expire(self.directory / (f"current.{self.max_files - 1}" if self.max_files > 1 else "current"))
-        if self.max_files > 1:
-            for i in range(self.max_files - 1, 1, -1):
-                older = self.directory / f"current.{i - 1}"
-                if older.exists():
-                    os.replace(older, self.directory / f"current.{i}")
-            os.replace(self.path, self.directory / "current.1")
+        falls off the end is deleted off the data path (:func:`_expire`). One rename per
+        file kept, never a walk over ``maxFiles`` names (bounded at init: at most 100)."""
+        if self.max_files == 1:
+            _expire(self.path)
+            return
+        if self.kept >= self.max_files - 1:
+            _expire(self.directory / f"current.{self.max_files - 1}")
+            self.kept = self.max_files - 2
+        for i in range(self.kept, 0, -1):
+            try:
+                os.replace(self.directory / f"current.{i}", self.directory / f"current.{i + 1}")
+            except FileNotFoundError:  # removed by someone else: the files above it stay
+                self.kept = i - 1
+        os.replace(self.path, self.directory / "current.1")
+        self.kept += 1
 
     # -- sharing storage with another stream's files ------------------------------------------
     def _link_current(self, leader: RotatingFile) -> None:
@@ -193,13 +225,30 @@ class RotatingFile:
             self._shift()
             self._link_current(leader)
         except OSError as exc:
-            if self.on_error is not None:
-                self.on_error(f"cannot rotate {self.path}: {exc.strerror}")
+            self._report(f"cannot rotate {self.path}: {exc.strerror or exc}")
 
     def unfollow(self, leader: RotatingFile) -> None:
         """Our stream diverges from the leader's: give ``current`` its own copy of the
-        leader's current (copied inside the kernel; our memory stays flat)."""
+        leader's current (copied inside the kernel; our memory stays flat). No room for the
+        copy (ENOSPC, EIO): our ``current`` starts empty, what it missed counts as lost."""
         leader.follower = None
+        try:
+            self._copy_of(leader)
+        except OSError as exc:
+            self.lost += leader.size
+            self._report(f"cannot write {self.path}: {exc.strerror or exc}; output is being lost")
+            for name in (".current.copy", "current"):
+                try:  # current is still the leader's file (a hard link): never append to it
+                    os.unlink(self.directory / name)
+                except OSError:
+                    pass
+            try:
+                self.fd = self._open()
+            except OSError:
+                self.fd = -1
+            self.size = self.line_start = 0
+
+    def _copy_of(self, leader: RotatingFile) -> None:
         tmp = self.directory / ".current.copy"
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
         try:
@@ -319,6 +368,10 @@ class Capture:
         #: Bytes this capture appended to user-all: where this attempt's output starts,
         #: counted from the end (exitspec/attempt.py), whatever rotation did meanwhile.
         self.all_bytes = 0
+        #: bytes no file took because writing raised where no file counted them
+        self._lost_elsewhere = 0
+        self._on_error = on_error
+        self._error_said = False
         self._init: Any = None
         # While only one stream has written, user-all/current *is* that stream's file (a
         # hard link): same bytes, written once. The first byte of the other stream gives
@@ -367,6 +420,9 @@ class Capture:
         read = os.read
 
         def on_readable(mask: int) -> None:
+            # a burst ends at a rotation: with 100 tiny files each costs 99 renames, and
+            # signals and the other pipe are served between callbacks
+            rotated = merged.rotations + (own.rotations if own is not None else 0)
             for _ in range(BURST):
                 try:
                     data = read(fd, CHUNK)
@@ -378,14 +434,20 @@ class Capture:
                     self._close_reader(fd)
                     return
                 self.bytes += len(data)
-                if own is not None:
-                    route(own, data)
-                else:
-                    self.all_bytes += len(data)
-                    merged.write(data)
+                try:
+                    if own is not None:
+                        route(own, data)
+                    else:
+                        self.all_bytes += len(data)
+                        merged.write(data)
+                except OSError as exc:  # the log files degrade; the job and its console go on
+                    self._lost_elsewhere += len(data)
+                    if self._on_error is not None and not self._error_said:
+                        self._error_said = True
+                        self._on_error(f"cannot write the log files: {exc.strerror or exc}; output is being lost")
                 if console is not None:
                     console.write(data)
-                if len(data) < CHUNK:
+                if len(data) < CHUNK or rotated != merged.rotations + (own.rotations if own is not None else 0):
                     return
 
         return on_readable
@@ -422,4 +484,5 @@ class Capture:
 
     @property
     def lost(self) -> int:
-        return sum(f.lost for f in self.files)
+        """Bytes of output the log files did not get (a full or failing disk)."""
+        return sum(f.lost for f in self.files) + self._lost_elsewhere
