@@ -224,6 +224,14 @@ PRINTED = [
      " in the queue\n", 255),
     ("EPERM on a data dir", 1, TRACE + "PermissionError: [Errno 1] Operation not permitted: '/data/train'\n", 245),
     ("EPERM from os.chown", 1, TRACE + "OSError: [Errno 1] Operation not permitted: '/mnt/out/ckpt'\n", 245),
+    # a launcher's words for its worker's status 128+N (Horovod, mpirun's table, subprocess)
+    ("mpirun table: a rank exited 137", 137, "mpirun detected that one or more processes exited with non-zero "
+     "status, thus causing\nthe job to be terminated. The first process to do so was:\n\n  Process name: "
+     "[[29973,1],0]\n  Exit code:    137\n", 237),
+    ("horovodrun: a worker exited 134", 1, "Process 2 exit with status code 134.\n" + TRACE
+     + "RuntimeError: Horovod detected that one or more processes exited with non-zero status\n", 134),
+    ("status 137 text on a SIGTERM", 143, "Process 0 exit with status code 137.\n", 143),
+    ("exit code 1370 is not 137", 1, "worker 3 finished, Exit code: 1370\n" + TRACE + "KeyError: 'x'\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
