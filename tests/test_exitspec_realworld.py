@@ -232,6 +232,11 @@ PRINTED = [
      + "RuntimeError: Horovod detected that one or more processes exited with non-zero status\n", 134),
     ("status 137 text on a SIGTERM", 143, "Process 0 exit with status code 137.\n", 143),
     ("exit code 1370 is not 137", 1, "worker 3 finished, Exit code: 1370\n" + TRACE + "KeyError: 'x'\n", 255),
+    # accelerator memory in XLA's other words; gRPC's RESOURCE_EXHAUSTED is not memory
+    ("gRPC message too large", 1, TRACE + "grpc._channel._InactiveRpcError: status = StatusCode.RESOURCE_EXHAUSTED"
+     "\nRESOURCE_EXHAUSTED: Received message larger than max (52428800 vs. 4194304)\n", 255),
+    ("XLA OOM text on a SIGTERM", 143, "E xla_util.cc:88] Resource exhausted: Failed to allocate request for "
+     "32.00MiB (33554432B) on device ordinal 0\n", 143),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
