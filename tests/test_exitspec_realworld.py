@@ -237,6 +237,14 @@ PRINTED = [
      "\nRESOURCE_EXHAUSTED: Received message larger than max (52428800 vs. 4194304)\n", 255),
     ("XLA OOM text on a SIGTERM", 143, "E xla_util.cc:88] Resource exhausted: Failed to allocate request for "
      "32.00MiB (33554432B) on device ordinal 0\n", 143),
+    # cuDNN/cuBLAS: TensorFlow's wordings, its fatal CHECK (abort), and what is not a failure
+    ("TF cudnn handle then abort", 134, "E tensorflow/stream_executor/cuda/cuda_dnn.cc:329] Could not create cudnn "
+     "handle: CUDNN_STATUS_INTERNAL_ERROR\nAborted (core dumped)\n", 241),
+    ("cuDNN words in a plain abort's log", 134, "I0501 cudnn_conv_algorithm_picker: cuDNN version 8.9.2 loaded\n"
+     "terminate called after throwing an instance of 'std::logic_error'\n", 134),
+    ("TF loads cuBLAS and cuDNN", 1, "I tensorflow/stream_executor/platform/default/dso_loader.cc:53] "
+     "Successfully opened dynamic library libcublas.so.11\nI tensorflow/stream_executor/cuda/cuda_dnn.cc:384] "
+     "Loaded cuDNN version 8100\n" + TRACE + "KeyError: 'image'\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
