@@ -245,6 +245,10 @@ PRINTED = [
     ("TF loads cuBLAS and cuDNN", 1, "I tensorflow/stream_executor/platform/default/dso_loader.cc:53] "
      "Successfully opened dynamic library libcublas.so.11\nI tensorflow/stream_executor/cuda/cuda_dnn.cc:384] "
      "Loaded cuDNN version 8100\n" + TRACE + "KeyError: 'image'\n", 255),
+    # a checkpoint that loads with a warning is not corrupt
+    ("transformers unused-weights warning", 1, "Some weights of the model checkpoint at bert-base-uncased were not "
+     "used when initializing BertModel: ['cls.predictions.bias']\n- This IS expected if you are initializing "
+     "BertModel from the checkpoint of a model trained on another task\n" + TRACE + "KeyError: 'label'\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
