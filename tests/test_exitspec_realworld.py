@@ -249,6 +249,12 @@ PRINTED = [
     ("transformers unused-weights warning", 1, "Some weights of the model checkpoint at bert-base-uncased were not "
      "used when initializing BertModel: ['cls.predictions.bias']\n- This IS expected if you are initializing "
      "BertModel from the checkpoint of a model trained on another task\n" + TRACE + "KeyError: 'label'\n", 255),
+    # a diverged run's guards, not the loss scaler's routine skipped steps
+    ("apex and DeepSpeed skipped steps", 1, "Gradient overflow.  Skipping step, loss scaler 0 reducing loss scale "
+     "to 32768.0\n[deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 65536, reducing to 32768\n"
+     + TRACE + "KeyError: 'input_ids'\n", 255),
+    ("Megatron NaN forward loss", 1, "AssertionError: Rank 0: found NaN in local forward loss calculation. "
+     "Device: 0, node: worker-0\n", 244),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
