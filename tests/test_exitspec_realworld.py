@@ -255,6 +255,11 @@ PRINTED = [
      + TRACE + "KeyError: 'input_ids'\n", 255),
     ("Megatron NaN forward loss", 1, "AssertionError: Rank 0: found NaN in local forward loss calculation. "
      "Device: 0, node: worker-0\n", 244),
+    # a worker's SIGBUS through its launcher (shared memory); advice about it is not one
+    ("torchrun child SIGBUS", 1, "torch.distributed.elastic.multiprocessing.errors.ChildFailedError:\n"
+     "[0]:\n  exitcode  : -7 (pid: 4242)\n  traceback : Signal 7 (SIGBUS) received by PID 4242\n", 135),
+    ("shm advice is not a SIGBUS", 1, "WARNING: /dev/shm is 64M; DataLoader workers may be killed by signal Bus "
+     "error if it fills\n" + TRACE + "KeyError: 'x'\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
