@@ -260,6 +260,19 @@ PRINTED = [
      "[0]:\n  exitcode  : -7 (pid: 4242)\n  traceback : Signal 7 (SIGBUS) received by PID 4242\n", 135),
     ("shm advice is not a SIGBUS", 1, "WARNING: /dev/shm is 64M; DataLoader workers may be killed by signal Bus "
      "error if it fills\n" + TRACE + "KeyError: 'x'\n", 255),
+    # loky names its workers' exit codes; its "could be caused by a segmentation fault" is a guess
+    ("loky worker exited 1", 1, "joblib.externals.loky.process_executor.TerminatedWorkerError: A worker process "
+     "managed by the executor was unexpectedly terminated. This could be caused by a segmentation fault while "
+     "calling the function or by an excessive memory usage causing the Operating System to kill the worker. The "
+     "exit codes of the workers are {EXIT(1)}\n", 255),
+    ("loky worker SIGSEGV", 1, "joblib.externals.loky.process_executor.TerminatedWorkerError: A worker process "
+     "managed by the executor was unexpectedly terminated. This could be caused by a segmentation fault while "
+     "calling the function or by an excessive memory usage causing the Operating System to kill the worker.\n\n"
+     "The exit codes of the workers are {SIGSEGV(-11)}\n", 234),
+    ("loky worker SIGABRT", 1, "joblib.externals.loky.process_executor.TerminatedWorkerError: A worker process "
+     "managed by the executor was unexpectedly terminated. The exit codes of the workers are {SIGABRT(-6)}\n", 134),
+    ("Fatal Python error: Segmentation fault", 1, "Fatal Python error: Segmentation fault\n\nCurrent thread "
+     "0x00007f (most recent call first):\n", 234),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
