@@ -273,6 +273,14 @@ PRINTED = [
      "managed by the executor was unexpectedly terminated. The exit codes of the workers are {SIGABRT(-6)}\n", 134),
     ("Fatal Python error: Segmentation fault", 1, "Fatal Python error: Segmentation fault\n\nCurrent thread "
      "0x00007f (most recent call first):\n", 234),
+    # NCCL's own socket/bootstrap warnings are the collective's failure; its benign warnings are not
+    ("NCCL WARN connect refused", 1, "node-1:57:88 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to "
+     "10.0.0.2<43125> failed : Connection refused\nnode-1:57:88 [0] NCCL INFO bootstrap.cc:246 -> 6\n", 238),
+    ("NCCL WARN without libibverbs", 1, "node-1:57:57 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open "
+     "libibverbs.so[.1]\n" + TRACE + "KeyError: 'labels'\n", 255),
+    ("TCPStore should-dump warning", 1, "[rank1]:[W1229 ProcessGroupNCCL.cpp:1662] [PG ID 0 PG GUID 0 Rank 1] "
+     "Failed to check the \"should dump\" flag on TCPStore, (maybe TCPStore server has shut down too early), "
+     "with error: Broken pipe\n" + TRACE + "ValueError: bad batch\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
