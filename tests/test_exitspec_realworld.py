@@ -281,6 +281,13 @@ PRINTED = [
     ("TCPStore should-dump warning", 1, "[rank1]:[W1229 ProcessGroupNCCL.cpp:1662] [PG ID 0 PG GUID 0 Rank 1] "
      "Failed to check the \"should dump\" flag on TCPStore, (maybe TCPStore server has shut down too early), "
      "with error: Broken pipe\n" + TRACE + "ValueError: bad batch\n", 255),
+    # the c10d store before NCCL: a rendezvous failure; the store barrier's progress line is not one
+    ("store-barrier wait is progress", 1, "Waiting in store based barrier to initialize process group for rank: 0, "
+     "key: store_based_barrier_key:1 (world_size=4, worker_count=2, timeout=0:30:00)\n" + TRACE
+     + "KeyError: 'img'\n", 255),
+    ("a worker's SIGKILL before the store timeout it causes", 1, "RuntimeError: [1] is setting up NCCL "
+     "communicator and retrieving ncclUniqueId from [0] via c10d key-value store by key '0', but store->get('0') "
+     "got error: Socket Timeout\n[0]:\n  exitcode  : -9 (pid: 4242)\n", 237),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
