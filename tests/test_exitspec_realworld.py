@@ -288,6 +288,9 @@ PRINTED = [
     ("a worker's SIGKILL before the store timeout it causes", 1, "RuntimeError: [1] is setting up NCCL "
      "communicator and retrieving ncclUniqueId from [0] via c10d key-value store by key '0', but store->get('0') "
      "got error: Socket Timeout\n[0]:\n  exitcode  : -9 (pid: 4242)\n", 237),
+    # a cloud store's 403 on data; a 404 is a missing object, not a permission
+    ("S3 404 is not a permission", 1, TRACE + "botocore.exceptions.ClientError: An error occurred (404) when calling "
+     "the HeadObject operation: Not Found\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
