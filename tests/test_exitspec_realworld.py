@@ -291,6 +291,8 @@ PRINTED = [
     # a cloud store's 403 on data; a 404 is a missing object, not a permission
     ("S3 404 is not a permission", 1, TRACE + "botocore.exceptions.ClientError: An error occurred (404) when calling "
      "the HeadObject operation: Not Found\n", 255),
+    ("Go's lower-case ENOSPC", 1, "Error: failed to copy files: write /workspace/out/model.bin: no space left on "
+     "device\n", 242),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
