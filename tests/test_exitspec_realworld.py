@@ -293,6 +293,11 @@ PRINTED = [
      "the HeadObject operation: Not Found\n", 255),
     ("Go's lower-case ENOSPC", 1, "Error: failed to copy files: write /workspace/out/model.bin: no space left on "
      "device\n", 242),
+    # GPU memory that ends in an abort is the memory; Caffe's failed check with exit 1 too
+    ("uncaught CUDA OOM aborts", 134, "terminate called after throwing an instance of 'c10::OutOfMemoryError'\n"
+     "  what():  CUDA out of memory. Tried to allocate 2.00 GiB\n", 226),
+    ("Caffe OOM check, exit 1", 1, "F0101 syncedmem.cpp:56] Check failed: error == cudaSuccess (2 vs. 0)  out of "
+     "memory\n", 226),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
