@@ -298,6 +298,11 @@ PRINTED = [
      "  what():  CUDA out of memory. Tried to allocate 2.00 GiB\n", 226),
     ("Caffe OOM check, exit 1", 1, "F0101 syncedmem.cpp:56] Check failed: error == cudaSuccess (2 vs. 0)  out of "
      "memory\n", 226),
+    ("DeepSpeed launcher, worker SIGBUS", 249, "[ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', "
+     "'train.py', '--local_rank=0'] exits with return code = -7\n", 135),
+    ("accelerate over DeepSpeed, worker SIGBUS", 1, "[ERROR] [launch.py:434:sigkill_handler] ['python', 'train.py'] "
+     "exits with return code = -7\n" + TRACE + "subprocess.CalledProcessError: Command '['deepspeed', 'train.py']' "
+     "returned non-zero exit status 249.\n", 135),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
