@@ -303,6 +303,8 @@ PRINTED = [
     ("accelerate over DeepSpeed, worker SIGBUS", 1, "[ERROR] [launch.py:434:sigkill_handler] ['python', 'train.py'] "
      "exits with return code = -7\n" + TRACE + "subprocess.CalledProcessError: Command '['deepspeed', 'train.py']' "
      "returned non-zero exit status 249.\n", 135),
+    ("DeepSpeed launcher, worker SIGABRT", 250, "[ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', "
+     "'train.py', '--local_rank=0'] exits with return code = -6\n", 134),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
