@@ -4,6 +4,7 @@ unicode and binary logs), valid YAML that round-trips, truncation order, and fin
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -266,7 +267,10 @@ def test_termination_message_masks_secrets_within_the_bound(job, secret, before,
         redact.clear()
     assert len(out) <= message.LIMIT
     text = out.decode("utf-8")
-    assert secret not in text
+    # the message's own fixed words (markers, keys) are not the secret even when they contain it
+    values = "\n".join(re.sub(r"^ *[A-Za-z][A-Za-z0-9_]*:", "", line)
+                        for line in text.split("\n") if line not in (message.START, message.END))
+    assert secret not in values
     info = parse(out)
 
     def strings(v):
@@ -294,3 +298,21 @@ def test_secret_straddling_the_matched_string_cap_leaves_no_fragment(job):
     info = parse(job.termination_log.read_bytes())
     assert "x***" in info["matchedUserLogString"]
     assert secret[:8] not in job.termination_log.read_text()
+
+
+def test_a_secret_inside_a_key_leaves_the_message_parseable(job):
+    """A short secret that is part of the message's own words ("orig" of originUserExitCode)
+    is masked in every value, and the keys stay as they are: the message still parses."""
+    from pai_runtime import redact
+
+    redact.clear()
+    try:
+        redact.register("orig")
+        write_user(job, "token=orig ModuleNotFoundError: No module named 'orig'\n")
+        jobexit.finish(1, layout=job, settings={}, **_logs(job))
+        out = job.termination_log.read_bytes()
+    finally:
+        redact.clear()
+    info = parse(out)
+    assert info["originUserExitCode"] == 1
+    assert "orig" not in str(info["errorLogs"])

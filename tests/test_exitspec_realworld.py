@@ -224,6 +224,87 @@ PRINTED = [
      " in the queue\n", 255),
     ("EPERM on a data dir", 1, TRACE + "PermissionError: [Errno 1] Operation not permitted: '/data/train'\n", 245),
     ("EPERM from os.chown", 1, TRACE + "OSError: [Errno 1] Operation not permitted: '/mnt/out/ckpt'\n", 245),
+    # a launcher's words for its worker's status 128+N (Horovod, mpirun's table, subprocess)
+    ("mpirun table: a rank exited 137", 137, "mpirun detected that one or more processes exited with non-zero "
+     "status, thus causing\nthe job to be terminated. The first process to do so was:\n\n  Process name: "
+     "[[29973,1],0]\n  Exit code:    137\n", 237),
+    ("horovodrun: a worker exited 134", 1, "Process 2 exit with status code 134.\n" + TRACE
+     + "RuntimeError: Horovod detected that one or more processes exited with non-zero status\n", 134),
+    ("status 137 text on a SIGTERM", 143, "Process 0 exit with status code 137.\n", 143),
+    ("exit code 1370 is not 137", 1, "worker 3 finished, Exit code: 1370\n" + TRACE + "KeyError: 'x'\n", 255),
+    # accelerator memory in XLA's other words; gRPC's RESOURCE_EXHAUSTED is not memory
+    ("gRPC message too large", 1, TRACE + "grpc._channel._InactiveRpcError: status = StatusCode.RESOURCE_EXHAUSTED"
+     "\nRESOURCE_EXHAUSTED: Received message larger than max (52428800 vs. 4194304)\n", 255),
+    ("XLA OOM text on a SIGTERM", 143, "E xla_util.cc:88] Resource exhausted: Failed to allocate request for "
+     "32.00MiB (33554432B) on device ordinal 0\n", 143),
+    # cuDNN/cuBLAS: TensorFlow's wordings, its fatal CHECK (abort), and what is not a failure
+    ("TF cudnn handle then abort", 134, "E tensorflow/stream_executor/cuda/cuda_dnn.cc:329] Could not create cudnn "
+     "handle: CUDNN_STATUS_INTERNAL_ERROR\nAborted (core dumped)\n", 241),
+    ("cuDNN words in a plain abort's log", 134, "I0501 cudnn_conv_algorithm_picker: cuDNN version 8.9.2 loaded\n"
+     "terminate called after throwing an instance of 'std::logic_error'\n", 134),
+    ("TF loads cuBLAS and cuDNN", 1, "I tensorflow/stream_executor/platform/default/dso_loader.cc:53] "
+     "Successfully opened dynamic library libcublas.so.11\nI tensorflow/stream_executor/cuda/cuda_dnn.cc:384] "
+     "Loaded cuDNN version 8100\n" + TRACE + "KeyError: 'image'\n", 255),
+    # a checkpoint that loads with a warning is not corrupt
+    ("transformers unused-weights warning", 1, "Some weights of the model checkpoint at bert-base-uncased were not "
+     "used when initializing BertModel: ['cls.predictions.bias']\n- This IS expected if you are initializing "
+     "BertModel from the checkpoint of a model trained on another task\n" + TRACE + "KeyError: 'label'\n", 255),
+    # a diverged run's guards, not the loss scaler's routine skipped steps
+    ("apex and DeepSpeed skipped steps", 1, "Gradient overflow.  Skipping step, loss scaler 0 reducing loss scale "
+     "to 32768.0\n[deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 65536, reducing to 32768\n"
+     + TRACE + "KeyError: 'input_ids'\n", 255),
+    ("Megatron NaN forward loss", 1, "AssertionError: Rank 0: found NaN in local forward loss calculation. "
+     "Device: 0, node: worker-0\n", 244),
+    # a worker's SIGBUS through its launcher (shared memory); advice about it is not one
+    ("torchrun child SIGBUS", 1, "torch.distributed.elastic.multiprocessing.errors.ChildFailedError:\n"
+     "[0]:\n  exitcode  : -7 (pid: 4242)\n  traceback : Signal 7 (SIGBUS) received by PID 4242\n", 135),
+    ("shm advice is not a SIGBUS", 1, "WARNING: /dev/shm is 64M; DataLoader workers may be killed by signal Bus "
+     "error if it fills\n" + TRACE + "KeyError: 'x'\n", 255),
+    # loky names its workers' exit codes; its "could be caused by a segmentation fault" is a guess
+    ("loky worker exited 1", 1, "joblib.externals.loky.process_executor.TerminatedWorkerError: A worker process "
+     "managed by the executor was unexpectedly terminated. This could be caused by a segmentation fault while "
+     "calling the function or by an excessive memory usage causing the Operating System to kill the worker. The "
+     "exit codes of the workers are {EXIT(1)}\n", 255),
+    ("loky worker SIGSEGV", 1, "joblib.externals.loky.process_executor.TerminatedWorkerError: A worker process "
+     "managed by the executor was unexpectedly terminated. This could be caused by a segmentation fault while "
+     "calling the function or by an excessive memory usage causing the Operating System to kill the worker.\n\n"
+     "The exit codes of the workers are {SIGSEGV(-11)}\n", 234),
+    ("loky worker SIGABRT", 1, "joblib.externals.loky.process_executor.TerminatedWorkerError: A worker process "
+     "managed by the executor was unexpectedly terminated. The exit codes of the workers are {SIGABRT(-6)}\n", 134),
+    ("Fatal Python error: Segmentation fault", 1, "Fatal Python error: Segmentation fault\n\nCurrent thread "
+     "0x00007f (most recent call first):\n", 234),
+    # NCCL's own socket/bootstrap warnings are the collective's failure; its benign warnings are not
+    ("NCCL WARN connect refused", 1, "node-1:57:88 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to "
+     "10.0.0.2<43125> failed : Connection refused\nnode-1:57:88 [0] NCCL INFO bootstrap.cc:246 -> 6\n", 238),
+    ("NCCL WARN without libibverbs", 1, "node-1:57:57 [0] misc/ibvwrap.cc:63 NCCL WARN Failed to open "
+     "libibverbs.so[.1]\n" + TRACE + "KeyError: 'labels'\n", 255),
+    ("TCPStore should-dump warning", 1, "[rank1]:[W1229 ProcessGroupNCCL.cpp:1662] [PG ID 0 PG GUID 0 Rank 1] "
+     "Failed to check the \"should dump\" flag on TCPStore, (maybe TCPStore server has shut down too early), "
+     "with error: Broken pipe\n" + TRACE + "ValueError: bad batch\n", 255),
+    # the c10d store before NCCL: a rendezvous failure; the store barrier's progress line is not one
+    ("store-barrier wait is progress", 1, "Waiting in store based barrier to initialize process group for rank: 0, "
+     "key: store_based_barrier_key:1 (world_size=4, worker_count=2, timeout=0:30:00)\n" + TRACE
+     + "KeyError: 'img'\n", 255),
+    ("a worker's SIGKILL before the store timeout it causes", 1, "RuntimeError: [1] is setting up NCCL "
+     "communicator and retrieving ncclUniqueId from [0] via c10d key-value store by key '0', but store->get('0') "
+     "got error: Socket Timeout\n[0]:\n  exitcode  : -9 (pid: 4242)\n", 237),
+    # a cloud store's 403 on data; a 404 is a missing object, not a permission
+    ("S3 404 is not a permission", 1, TRACE + "botocore.exceptions.ClientError: An error occurred (404) when calling "
+     "the HeadObject operation: Not Found\n", 255),
+    ("Go's lower-case ENOSPC", 1, "Error: failed to copy files: write /workspace/out/model.bin: no space left on "
+     "device\n", 242),
+    # GPU memory that ends in an abort is the memory; Caffe's failed check with exit 1 too
+    ("uncaught CUDA OOM aborts", 134, "terminate called after throwing an instance of 'c10::OutOfMemoryError'\n"
+     "  what():  CUDA out of memory. Tried to allocate 2.00 GiB\n", 226),
+    ("Caffe OOM check, exit 1", 1, "F0101 syncedmem.cpp:56] Check failed: error == cudaSuccess (2 vs. 0)  out of "
+     "memory\n", 226),
+    ("DeepSpeed launcher, worker SIGBUS", 249, "[ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', "
+     "'train.py', '--local_rank=0'] exits with return code = -7\n", 135),
+    ("accelerate over DeepSpeed, worker SIGBUS", 1, "[ERROR] [launch.py:434:sigkill_handler] ['python', 'train.py'] "
+     "exits with return code = -7\n" + TRACE + "subprocess.CalledProcessError: Command '['deepspeed', 'train.py']' "
+     "returned non-zero exit status 249.\n", 135),
+    ("DeepSpeed launcher, worker SIGABRT", 250, "[ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', "
+     "'train.py', '--local_rank=0'] exits with return code = -6\n", 134),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),

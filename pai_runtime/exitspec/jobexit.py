@@ -116,11 +116,12 @@ def write_info(info: dict[str, Any], layout: Any, notes: Notes, keep_end: dict[s
 
 def write_message(data: bytes, layout: Any, notes: Notes) -> None:
     """Write the message to the termination path and the log dir. Secrets are masked
-    again on the bytes: ``***`` is never longer than a masked value (secrets have at least
-    4 characters), so the 4096-byte bound holds."""
-    from pai_runtime import redact
+    again on the bytes, outside the message's keys and markers (message.scrub_message):
+    ``***`` is never longer than a masked value (secrets have at least 4 characters), so
+    the 4096-byte bound holds."""
+    from pai_runtime.exitspec import message
 
-    data = redact.scrub_bytes(data)
+    data = message.scrub_message(data)
     targets = [Path(layout.termination_log), Path(layout.log_dir) / "termination-log"]
     for t in targets:
         try:

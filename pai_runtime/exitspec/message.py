@@ -178,6 +178,30 @@ def render(info: dict[str, Any], keep_end: dict[str, bool] | None = None) -> byt
     return data
 
 
+#: A line of our own emitter that starts with a key: its indentation and key are fixed words.
+_KEY_LINE = re.compile(r"( *[A-Za-z][A-Za-z0-9_]*:)(.*)\Z", re.S)
+
+
+def scrub_message(data: bytes) -> bytes:
+    """Mask secrets again on the rendered message, but not in its own fixed words (the
+    frame markers and the keys). Why: the values were masked before they were escaped, so
+    this pass is the belt to those braces; a 4-character secret that happens to be part of
+    a key ("orig" in ``originUserExitCode``) would otherwise turn the key into ``***...``,
+    a YAML alias, and the platform could not parse the message at all. The fixed words
+    are the same in every message and tell nothing about a secret."""
+    from pai_runtime import redact
+
+    text = data.decode("utf-8", "surrogateescape")
+    out = []
+    for line in text.split("\n"):
+        if line in (START, END):
+            out.append(line)
+            continue
+        m = _KEY_LINE.match(line)
+        out.append(m.group(1) + redact.scrub(m.group(2)) if m else redact.scrub(line))
+    return "\n".join(out).encode("utf-8", "surrogateescape")
+
+
 def success_message() -> bytes:
     from pai_runtime.exitspec import SUCCESS_MESSAGE
 
