@@ -120,7 +120,7 @@ def test_plugin_failure_policy(tmp_path: Path) -> None:
     is how its bash does it; the behaviour is what we compare.)"""
     docs = list(yaml.safe_load_all(fixture("plugin_with_failure_policy.yaml")))
     assert [d.get("failurePolicy", "fail") for d in docs] == ["ignore", "fail", "fail"]
-    for doc, ok in zip(docs, [True, False, False]):
+    for doc, ok in zip(docs, [True, False, False], strict=True):
         job, _ = openpai_job(tmp_path / doc["plugin"], yaml.safe_dump({
             "protocolVersion": 2, "name": "policy", "type": "job",
             "taskRoles": {"worker": {"instances": 1, "commands": ["echo USER-RAN"]}},
