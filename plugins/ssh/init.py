@@ -126,9 +126,70 @@ def sshd_config(d: str, port: int) -> str:
     ])
 
 
+def user_extension(inp: plugin_api.PluginInput) -> dict:
+    """OpenPAI's mounted user extension secrets (``userExtensionSecrets.yaml`` in
+    ``PAI_USER_EXTENSION_SECRET_DIR``, default ``$PAI_WORK_DIR/user-extension-secrets``):
+    ``jobSSH: {key, pubKey}`` (the job key pair OpenPAI's rest-server generates for every
+    job) and ``sshKeys: [{value}]`` (the user's profile keys). Read only: the mount is
+    read-only and other containers read it too. Absent = empty."""
+    from pathlib import Path
+
+    from pai_runtime.config import yamlsource
+    from pai_runtime.errors import ConfigError
+
+    d = inp.getenv("PAI_USER_EXTENSION_SECRET_DIR") or (
+        (inp.getenv("PAI_WORK_DIR") or "/usr/local/pai") + "/user-extension-secrets")
+    path = Path(d) / "userExtensionSecrets.yaml"
+    try:
+        raw = yamlsource.optional_file(path, "user extension secrets")
+        doc = yamlsource.parse(raw, str(path)) if raw is not None else None
+    except ConfigError as exc:
+        plugin_api.fail(exc.line())
+    data = doc.data if doc is not None else None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        plugin_api.fail(f"{path}: user extension secrets must be a mapping",
+                        hint="OpenPAI writes jobSSH: {key, pubKey} and sshKeys: [...] there")
+    return data
+
+
+def job_key_pair(ext: dict) -> tuple[str, str] | None:
+    pair = ext.get("jobSSH")
+    if pair is None:
+        return None
+    if not isinstance(pair, dict) or not isinstance(pair.get("key"), str) or not isinstance(pair.get("pubKey"), str):
+        plugin_api.fail("userExtensionSecrets.yaml jobSSH must have the strings key and pubKey",
+                        hint="the job key pair as OpenPAI's rest-server writes it")
+    return pair["key"], pair["pubKey"]
+
+
+def profile_keys(ext: dict) -> str:
+    """The user's profile keys (``sshKeys[].value``), one per line."""
+    keys = ext.get("sshKeys") or []
+    if not isinstance(keys, list):
+        plugin_api.fail("userExtensionSecrets.yaml sshKeys must be a list of {title, value}")
+    return "".join(str(k.get("value")).strip() + "\n" for k in keys
+                   if isinstance(k, dict) and str(k.get("value") or "").strip())
+
+
 def main() -> None:
     inp = plugin_api.load()
-    p = inp.parameters
+    p = dict(inp.parameters)
+    ext = user_extension(inp)
+    pair = job_key_pair(ext)
+    if pair is not None and "privateKey" not in p and "publicKey" not in p:
+        p["privateKey"], p["publicKey"] = pair  # OpenPAI's job key pair, from its mounted secret
+    if "userssh" in p and not str(p["userssh"].get("value") or "").strip():
+        p["userssh"] = dict(p["userssh"], value="")
+    if (inp.getenv("GANG_ALLOCATION") or "true").lower() == "false" and p.get("jobssh", True):
+        # OpenPAI: without gang allocation the tasks may never run together
+        print("ssh: jobssh is off because the job has no gang allocation (GANG_ALLOCATION=false), as in OpenPAI")
+        p["jobssh"] = False
+        p["sshbarrier"] = False
+        if "userssh" not in p:
+            print("ssh: nothing to do (no userssh key and jobssh off)")
+            return
     jobssh = p.get("jobssh", True)
     if p.get("sshbarrier", False) and not jobssh:
         plugin_api.fail("sshbarrier needs jobssh: the barrier logs in to every task with the job key",
@@ -140,6 +201,8 @@ def main() -> None:
         plugin_api.fail("parameters privateKey and publicKey must be given together",
                         hint="put both halves of the job key pair in secrets")
     keys = user_keys(p["userssh"]["value"]) if "userssh" in p else ""
+    if "userssh" in p:  # OpenPAI adds the user's profile keys to userssh's
+        keys += user_keys(profile_keys(ext))
     port = my_port(inp)
     peer_list = peers(inp, port)
     if jobssh and len(peer_list) > 1 and "privateKey" not in p and "jobssh" not in p and "userssh" in p \

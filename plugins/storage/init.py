@@ -5,12 +5,28 @@ be ``<% $secrets.x %>`` references. Credentials go into files (mode 0600) that t
 helpers read, never onto a command line or into a log.
 """
 
+import os
 from pathlib import Path
 
+import openpai_format as op
 import storage_mounts as sm
 
 from pai_runtime import plugin_api
 from pai_runtime.plugin_api import q
+
+
+def openpai_configs(config_dir: Path, environ: dict[str, str]) -> dict:
+    """OpenPAI's storage-config / storage-server secrets: mounted under the config dir,
+    else from the Kubernetes API (namespace ``PAI_STORAGE_NAMESPACE``, default pai-storage)."""
+    found = op.from_dirs(config_dir)
+    source = f"{config_dir}/storage-config"
+    if found is None:
+        namespace = environ.get("PAI_STORAGE_NAMESPACE") or op.NAMESPACE
+        found = op.from_api(environ, namespace)
+        source = f"secret {namespace}/storage-config"
+    if found is None:
+        return {}
+    return op.native(found[0], found[1], source, environ)
 
 
 def main() -> None:
@@ -19,11 +35,30 @@ def main() -> None:
     from pai_runtime.errors import ConfigError
 
     config_dir = Path(inp.getenv("PAI_CONFIG_DIR") or "/usr/local/pai-config")
+    environ = {**os.environ, **inp.env}
     try:
         secrets = secrets_mod.load(config_dir)
         configs = sm.load_configs(config_dir / "storage",
                                   lambda item, where: secrets.render_tree(item, used_in=where))
-        mounts = sm.plan(inp.parameters.get("storageConfigNames") or sm.default_names(configs), configs)
+        names = inp.parameters.get("storageConfigNames") or []
+        if not configs or any(n not in configs for n in names):
+            configs.update(openpai_configs(config_dir, environ))
+        for cfg, where in configs.values():
+            for m in cfg.get("mounts") or []:
+                if isinstance(m, dict):
+                    for k in ("path", "mountPoint"):
+                        if isinstance(m.get(k), str):
+                            m[k] = op.expand(m[k], environ, where)
+        permitted = op.allowed(environ)
+        if permitted is not None:
+            for n in names:
+                if n not in permitted:
+                    raise sm.StorageError(f"user {environ.get('PAI_USER_NAME') or '?'} may not mount storage config "
+                                          f"{n!r}", "parameter storageConfigNames",
+                                          f"configs allowed by STORAGE_CONFIGS: {', '.join(permitted) or 'none'}")
+            if not names:
+                configs = {k: v for k, v in configs.items() if k in permitted}
+        mounts = sm.plan(names or sm.default_names(configs), configs)
     except sm.StorageError as exc:
         plugin_api.fail(exc.line())
     except ConfigError as exc:

@@ -48,6 +48,8 @@ class Mount:
     read_only: bool
     where: str
     files: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (content, mode)
+    #: create the sub-path on the share first (OpenPAI's per-user dirs need not exist yet)
+    create_path: bool = False
 
 
 def load_configs(directory: Path, render: Any = None) -> dict[str, tuple[dict[str, Any], str]]:
@@ -152,7 +154,7 @@ def plan(names: list[str], configs: dict[str, tuple[dict[str, Any], str]]) -> li
             seen[mp] = f"config {name!r}"
             _options(server, mwhere)
             out.append(Mount(name, kind, server, mp, _clean_sub(str(m.get("path") or ""), mwhere),
-                             bool(m.get("readOnly", False)), mwhere))
+                             bool(m.get("readOnly", False)), mwhere, create_path=bool(m.get("createPath", False))))
     return out
 
 
@@ -168,9 +170,37 @@ def _join(root: str, sub: str) -> str:
     return posixpath.join(root, sub) if sub else root
 
 
+def azurefile_host(s: dict[str, Any]) -> str:
+    """The share's host: ``endpoint`` (a sovereign cloud's or a private endpoint's host, as
+    OpenPAI's ``dataStore``), else ``<account>.file.<endpointSuffix or core.windows.net>``."""
+    endpoint = str(s.get("endpoint") or "").strip()
+    if endpoint:
+        host = endpoint.split("://", 1)[-1].strip("/")
+        if not host or "/" in host or any(c.isspace() for c in host):
+            raise StorageError(f"azurefile endpoint {endpoint!r} is not a host name", "",
+                               "e.g. acct.file.core.chinacloudapi.cn or acct.privatelink.file.core.windows.net")
+        return host
+    suffix = str(s.get("endpointSuffix") or "core.windows.net").strip(".")
+    return f"{s['accountName']}.file.{suffix}"
+
+
 def commands(m: Mount, files_dir: str, index: int) -> tuple[list[list[str]], str]:
     """(argv lines, helper program) for one mount; secret files are put in ``m.files``
-    (relative name -> content, mode) and referenced under ``files_dir``."""
+    (relative name -> content, mode) and referenced under ``files_dir``. With
+    ``create_path`` the share's root is mounted on a temporary dir first to create the
+    sub-path (as OpenPAI does), then the sub-path is mounted."""
+    argv, helper = _commands(m, files_dir, index)
+    if not (m.create_path and m.sub_path) or m.kind not in ("nfs", "cifs", "azurefile"):
+        return argv, helper
+    root = Mount(m.config, m.kind, m.server, f"/tmp/pai-storage-root-{index}", "", False, m.where)
+    root_argv, _ = _commands(root, files_dir, index)
+    m.files.update(root.files)
+    tmp = root.mount_point
+    return ([["mkdir", "-p", tmp], *root_argv, ["mkdir", "-p", posixpath.join(tmp, m.sub_path)],
+             ["umount", "-l", tmp], ["rmdir", tmp], *argv], helper)
+
+
+def _commands(m: Mount, files_dir: str, index: int) -> tuple[list[list[str]], str]:
     s = m.server
     opts = _options(s, m.where)
     ro = ["ro"] if m.read_only else []
@@ -189,7 +219,7 @@ def commands(m: Mount, files_dir: str, index: int) -> tuple[list[list[str]], str
             user, password = s.get("username"), s.get("password")
             extra = opts
         else:
-            host, share = f"{s['accountName']}.file.core.windows.net", str(s["shareName"]).strip("/")
+            host, share = azurefile_host(s), str(s["shareName"]).strip("/")
             user, password = s["accountName"], s["accountKey"]
             extra = AZUREFILE_OPTIONS + [o for o in opts if o.split("=")[0] not in
                                          {a.split("=")[0] for a in AZUREFILE_OPTIONS}]
@@ -219,6 +249,8 @@ def commands(m: Mount, files_dir: str, index: int) -> tuple[list[list[str]], str
             "  mode: key",
             f"  container: {_scalar(s['containerName'])}",
         ]
+        if s.get("endpoint"):
+            body.append(f"  endpoint: {_scalar(s['endpoint'])}")
         if m.sub_path:
             body.append(f"  subdirectory: {_scalar(m.sub_path)}")
         m.files[cfg] = ("\n".join(body) + "\n", 0o600)

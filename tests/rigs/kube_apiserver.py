@@ -62,6 +62,7 @@ RESOURCES: dict[str, tuple[str, str, str, list[str]]] = {
     "jobsets": ("jobset.x-k8s.io", "v1alpha2", "JobSet", []),
     "configmaps": ("", "v1", "ConfigMap", ["cm"]),
     "events": ("events.k8s.io", "v1", "Event", ["ev"]),  # created and patched: tests/rigs/kube_events.py
+    "secrets": ("", "v1", "Secret", []),
 }
 #: resources a client may create and replace (POST to the collection, PUT to the object)
 WRITABLE = {"configmaps"}
