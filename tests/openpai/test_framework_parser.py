@@ -25,8 +25,8 @@ EXPECTED = {  # the peer's expect_lines, as values
 
 
 def init(tmp: Path, role: str, env: dict[str, str]) -> Job:
-    spec = ("initPlugins: [{name: framework, builtin: framework, parameters: {file: %s}}]"
-            % json.dumps(str(FIXTURES / "framework.json")))
+    path = json.dumps(str(FIXTURES / "framework.json"))
+    spec = f"initPlugins: [{{name: framework, builtin: framework, parameters: {{file: {path}}}}}]"
     job = Job(tmp, env={"INIT_CONFIG": spec, "FC_TASKROLE_NAME": role, "FC_TASK_INDEX": "0", **env})
     res = job.init(None)
     assert res.returncode == 0, res.stderr
