@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import click
@@ -26,7 +27,7 @@ def config(local: bool, as_json: bool) -> None:
 
     layout = Layout.from_env(local=local)
     try:
-        secrets_mod.load(layout.config_dir, layout.specs_dir)
+        secrets_mod.load(layout.config_dir, layout.specs_dir, environ=os.environ, work_dir=layout.work_dir)
         spec = sources.load_init_spec(layout)
         runtime = sources.load_runtime_config(layout)
     except PaiError as exc:

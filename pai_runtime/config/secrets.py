@@ -8,6 +8,7 @@ anything that could print it runs, so loading secrets also registers them with
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,18 +81,24 @@ class Secrets:
         return value
 
 
-def load(config_dir: Path, specs_dir: Path | None = None) -> Secrets:
-    """Secrets from ``config_dir/secrets.yaml``; absent file = no secrets. With
-    ``specs_dir`` the document is also checked against ``schemas/secrets.schema.json``."""
+def openpai_dirs(environ: Mapping[str, str], work_dir: Path) -> tuple[Path, Path, Path]:
+    """OpenPAI's secret mounts (its pod spec's defaults under the work dir): the job's
+    ``secrets.yaml``, the user's ``userExtensionSecrets.yaml`` and the ``token`` file."""
+    return (Path(environ.get("PAI_SECRET_DIR") or work_dir / "secrets") / "secrets.yaml",
+            Path(environ.get("PAI_USER_EXTENSION_SECRET_DIR") or work_dir / "user-extension-secrets")
+            / "userExtensionSecrets.yaml",
+            Path(environ.get("PAI_TOKEN_SECRET_DIR") or work_dir / "token-secrets") / "token")
+
+
+def _document(path: Path, specs_dir: Path | None) -> dict[str, Any] | None:
     from pai_runtime.config import yamlsource
 
-    path = config_dir / "secrets.yaml"
     raw = yamlsource.optional_file(path, "secrets file")
     if raw is None:
-        return Secrets({}, str(path))
+        return None
     doc = yamlsource.parse(raw, str(path))
     if doc.data is None:
-        return Secrets({}, str(path))
+        return {}
     if not isinstance(doc.data, dict):
         raise ConfigError("secrets must be a mapping of names to values", where=doc.where(),
                           hint="write it as `name: value` lines")
@@ -100,4 +107,39 @@ def load(config_dir: Path, specs_dir: Path | None = None) -> Secrets:
         from pai_runtime.config import schema
 
         schema.validate(doc, specs_dir / "schemas" / "secrets.schema.json", what="secrets file")
-    return Secrets(doc.data, str(path))
+    return doc.data
+
+
+def load(config_dir: Path, specs_dir: Path | None = None, *, environ: Mapping[str, str] | None = None,
+         work_dir: Path | None = None) -> Secrets:
+    """Secrets from ``config_dir/secrets.yaml``; absent file = no secrets. With
+    ``specs_dir`` the document is also checked against ``schemas/secrets.schema.json``.
+
+    With ``environ`` and ``work_dir``, OpenPAI's mounts are read too, where its pod spec
+    puts them (``PAI_SECRET_DIR/secrets.yaml``, default ``$PAI_WORK_DIR/secrets``): an
+    unchanged OpenPAI job needs no file moved. A name in both files takes the value of
+    ``$PAI_CONFIG_DIR/secrets.yaml``. The user extension secrets and the token are only
+    registered with the redactor (their readers, e.g. the ssh plugin, open them). The
+    mounts are read-only: they are only ever read, never removed or rewritten.
+    """
+    path = config_dir / "secrets.yaml"
+    data = _document(path, specs_dir)
+    sources = [str(path)] if data is not None else []
+    if environ is not None and work_dir is not None:
+        job_file, ext_file, token_file = openpai_dirs(environ, work_dir)
+        if job_file != path:
+            theirs = _document(job_file, specs_dir)
+            if theirs is not None:
+                data = {**theirs, **(data or {})}
+                sources.append(str(job_file))
+        from pai_runtime.config import yamlsource
+
+        raw = yamlsource.optional_file(ext_file, "user extension secrets")
+        if raw is not None:
+            ext = yamlsource.parse(raw, str(ext_file)).data
+            redact.register_tree(ext)
+        raw = yamlsource.optional_file(token_file, "token secret")
+        token = raw.decode("utf-8", "replace").strip() if raw is not None else ""
+        if token:
+            redact.register(token)
+    return Secrets(data or {}, " or ".join(sources) or str(path))

@@ -52,6 +52,10 @@ class InitContext:
     current_task: tuple[str, int] | None = None
     #: the barrier's request count, duration and gang size (barrier -> summary)
     barrier_stats: dict[str, Any] | None = None
+    #: the OpenPAI job config parsed from the Framework's ``config`` annotation, when no
+    #: RUNTIME_CONFIG ``jobConfig`` / job_config.yaml gave one (framework -> runtimeplugins,
+    #: image_check, render)
+    job_config: Document | None = None
     #: this task's named ports (framework -> ports)
     current_ports: dict[str, list[int]] | None = None
     #: the image check's verdict: image, outcome, digest (image_check -> summary)

@@ -92,7 +92,8 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
             raise ConfigError(f"cannot create the log dir: {exc.strerror}", where=str(layout.log_dir),
                               hint="make PAI_WORK_DIR a writable volume") from None
         log.info("init starting", work_dir=str(layout.work_dir), local=local)
-        secrets = secrets_mod.load(layout.config_dir, layout.specs_dir)
+        secrets = secrets_mod.load(layout.config_dir, layout.specs_dir, environ=environ,
+                                      work_dir=layout.work_dir)
         spec = sources.load_init_spec(layout, environ)
         runtime_config = sources.load_runtime_config(layout, environ)
         log.info("config loaded", init_spec=spec.source, runtime_spec=runtime_config.source,

@@ -107,6 +107,8 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
     if fw is None and params.get("file"):
         fw, source = _load_file(params["file"]), f"file {params['file']}"
     doc, from_annotation = _job_config(ctx, fw)
+    if from_annotation:
+        ctx.job_config = doc
     roles = jobconfig.roles(doc)
     local_role = None
     if fw is None:

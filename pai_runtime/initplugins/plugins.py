@@ -32,7 +32,7 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
     from pai_runtime.runtimeplugins.scripts import write_scripts
     from pai_runtime.runtimeplugins.validate import resolve
 
-    job = jobconfig.load(ctx.layout, ctx.runtime_config)
+    job = jobconfig.load(ctx.layout, ctx.runtime_config, ctx.job_config)
     task = current_task(ctx, job)
     requests = requests_from(ctx.runtime_config, job, task)
     if not requests:

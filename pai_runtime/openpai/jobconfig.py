@@ -3,7 +3,8 @@
 Why one loader: the framework parser (task roles, ports), the runtime plugins
 (``extras.com.microsoft.pai.runtimeplugin``, ``prerequisites``) and ``config`` all read it,
 and must agree on where it comes from: ``jobConfig`` in RUNTIME_CONFIG (a mapping, or a
-path relative to the config dir) > ``$PAI_CONFIG_DIR/job_config.yaml`` > none.
+path relative to the config dir) > ``$PAI_CONFIG_DIR/job_config.yaml`` > the Framework's
+``config`` annotation (as OpenPAI's init reads it) > none.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from pai_runtime.layout import Layout
 from pai_runtime.openpai.roles import RoleMap
 
 
-def load(layout: Layout, runtime_config: Document) -> Document | None:
+def load(layout: Layout, runtime_config: Document, parsed: Document | None = None) -> Document | None:
+    """The job config; ``parsed`` (the one the ``framework`` built-in read from the
+    Framework's ``config`` annotation) is used when neither RUNTIME_CONFIG nor the
+    config dir names one, so every reader sees the job config OpenPAI's init would."""
     spec = (runtime_config.data or {}).get("jobConfig")
     if isinstance(spec, dict):
         lines = {k[1:]: v for k, v in runtime_config.lines.items() if k[:1] == ("jobConfig",)}
@@ -33,7 +37,7 @@ def load(layout: Layout, runtime_config: Document) -> Document | None:
         path = layout.config_dir / "job_config.yaml"
         raw = yamlsource.optional_file(path, "job config")
         if raw is None:
-            return None
+            return parsed
         doc = yamlsource.parse(raw, str(path))
     if not isinstance(doc.data, dict):
         raise ConfigError("a job config must be a mapping", where=doc.where(),

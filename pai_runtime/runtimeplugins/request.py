@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 EXTRAS_KEY = "com.microsoft.pai.runtimeplugin"
 PREREQ_PREFIX = "com.microsoft.pai.runtimeplugin."
 #: keys of an OpenPAI prerequisite that are not the plugin's parameters
-PREREQ_META = frozenset({"name", "type", "plugin", "failurePolicy", "taskroles"})
+#: (OpenPAI's protocol fields ``protocolVersion``, ``version``, ``contributor``,
+#: ``description`` describe the prerequisite and are dropped too)
+PREREQ_META = frozenset({"name", "type", "plugin", "failurePolicy", "taskroles",
+                         "protocolVersion", "version", "contributor", "description"})
 
 _ENTRY_SCHEMA: dict[str, Any] = {
     "type": "object",
