@@ -39,15 +39,21 @@ class Secrets:
             key: Any = m.group(1) if m.group(1) is not None else (
                 int(m.group(2)) if m.group(2) is not None else (m.group(3) if m.group(3) is not None
                                                                  else m.group(4)))
+            if isinstance(value, list) and isinstance(key, str) and key.isdigit():
+                key = int(key)  # OpenPAI's renderer reads `.0` on a list as an index
             try:
                 value = value[key]
             except (KeyError, IndexError, TypeError):
-                keys = (", ".join(sorted(map(str, value))) if isinstance(value, dict) and value
-                        else "none")
+                if isinstance(value, list):
+                    what = (f"indexes available at {walked}: 0-{len(value) - 1}" if value
+                            else f"{walked} is an empty list")
+                else:
+                    what = f"keys available at {walked}: " + (
+                        ", ".join(sorted(map(str, value))) if isinstance(value, dict) and value else "none")
                 raise ConfigError(
                     f"secret reference <% $secrets{expr} %> not found: {walked} has no {key!r}",
                     where=used_in,
-                    hint=f"add it to {self.source} or fix the name; keys available at {walked}: {keys}",
+                    hint=f"add it to {self.source} or fix the name; {what}",
                 ) from None
             walked += f".{key}" if isinstance(key, str) else f"[{key}]"
         if isinstance(value, (dict, list)):
