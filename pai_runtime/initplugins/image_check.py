@@ -62,14 +62,42 @@ def _path(value: str | None, ctx: InitContext) -> str | None:
     return str(p if p.is_absolute() else ctx.layout.config_dir / p)
 
 
+def _from_job_config(ctx: InitContext, auth: Any) -> tuple[str | None, Any]:
+    """The current task role's ``dockerImage`` prerequisite (``uri``, ``auth`` with its
+    ``<% $secrets.x %>`` references filled in), as OpenPAI's image checker reads it."""
+    from pai_runtime.openpai import jobconfig
+
+    doc = jobconfig.load(ctx.layout, ctx.runtime_config, ctx.job_config)
+    role = (ctx.environ.get("PAI_CURRENT_TASK_ROLE_NAME") or ctx.environ.get("FC_TASKROLE_NAME")
+            or (ctx.current_task[0] if ctx.current_task else None))
+    if doc is None or not role:
+        return None, auth
+    found = jobconfig.prerequisite(doc, role, "dockerimage", "dockerImage")
+    if found is None:
+        return None, auth
+    pre, where = found
+    uri = pre.get("uri")
+    if not isinstance(uri, str) or not uri.strip():
+        raise ConfigError("the dockerimage prerequisite has no uri", where=where, hint="add uri: IMAGE[:TAG]")
+    if auth is None and isinstance(pre.get("auth"), dict):
+        # stays in the init container: not handed to the job's redactor
+        auth = ctx.secrets.render_tree(pre["auth"], used_in=f"{where}.auth", track=False)
+    return ctx.secrets.render(uri.strip(), used_in=f"{where}.uri", track=False), auth
+
+
 def run(ctx: InitContext, params: dict[str, Any]) -> str:
     from pai_runtime.registry.check import FAIL, UNKNOWN, check
     from pai_runtime.registry.client import Options, check_mirror
     from pai_runtime.units import UnitError, parse_duration
 
-    image = params.get("image") or (ctx.runtime_config.data or {}).get("image") or ctx.environ.get("PAI_JOB_IMAGE")
+    image = params.get("image") or (ctx.runtime_config.data or {}).get("image")
+    auth = params.get("auth")
     if not image:
-        raise Skip("no image to check (set parameters.image, RUNTIME_CONFIG 'image' or PAI_JOB_IMAGE)")
+        image, auth = _from_job_config(ctx, auth)
+    image = image or ctx.environ.get("PAI_JOB_IMAGE")
+    if not image:
+        raise Skip("no image to check (set parameters.image, RUNTIME_CONFIG 'image', the task role's "
+                   "dockerImage prerequisite or PAI_JOB_IMAGE)")
     try:
         deadline = parse_duration(params.get("deadline", DEFAULT_DEADLINE))
     except UnitError as exc:
@@ -89,7 +117,7 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
                       ca_bundle=ca, mirrors=mirror)
     environ = dict(ctx.environ)
     environ["PAI_CONFIG_DIR"] = str(ctx.layout.config_dir)
-    verdict = check(str(image), options=options, job_auth=params.get("auth"),
+    verdict = check(str(image), options=options, job_auth=auth,
                     docker_config=_path(params.get("dockerConfig"), ctx), environ=environ, log=ctx.log,
                     cancelled=ctx.cancelled)
     if verdict.outcome == FAIL:

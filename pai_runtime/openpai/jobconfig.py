@@ -10,6 +10,7 @@ path relative to the config dir) > ``$PAI_CONFIG_DIR/job_config.yaml`` > the Fra
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pai_runtime.config import yamlsource
 from pai_runtime.config.yamlsource import Document
@@ -53,3 +54,19 @@ def roles(doc: Document | None) -> RoleMap:
     if not isinstance(task_roles, dict):
         raise ConfigError("taskRoles must be a mapping of role names", where=doc.where(("taskRoles",)))
     return RoleMap(task_roles, source=doc.where(("taskRoles",)))
+
+
+def prerequisite(doc: Document, role: str, kind: str, field: str) -> tuple[dict[str, Any], str] | None:
+    """The prerequisite of type ``kind`` that ``role``'s ``field`` names (OpenPAI
+    protocol v2: ``dockerImage: image`` -> the ``dockerimage`` prerequisite ``image``),
+    with where it is written; None when the role names none."""
+    role_def = roles(doc).get(doc.data.get("taskRoles") or {}, role)
+    name = role_def.get(field) if isinstance(role_def, dict) else None
+    if not isinstance(name, str):
+        return None
+    for i, d in enumerate(doc.data.get("prerequisites") or []):
+        if isinstance(d, dict) and d.get("name") == name and str(d.get("type", "")).lower() == kind:
+            return d, doc.where(("prerequisites", i))
+    raise ConfigError(f"task role {role!r} names {field} {name!r}, which is not a {kind} prerequisite",
+                      where=doc.where(("taskRoles", role, field)),
+                      hint=f"add a prerequisite {{name: {name}, type: {kind}, ...}} or fix the name")
