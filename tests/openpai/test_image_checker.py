@@ -24,7 +24,7 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def check(tmp: Path, rig: RegistryRig, name: str, *, uri: str | None = None, registry: str | None = None,
-          password: str | None = None, mirror: str | None = None):
+          password: str | None = None, username: str | None = None, mirror: str | None = None):
     docs = list(yaml.safe_load_all((FIXTURES / name).read_text()))
     job = docs[0]
     secrets = docs[1] if len(docs) > 1 else None
@@ -33,6 +33,8 @@ def check(tmp: Path, rig: RegistryRig, name: str, *, uri: str | None = None, reg
         pre["uri"] = uri
     if registry is not None:
         pre["auth"]["registryuri"] = registry
+    if username is not None:
+        pre["auth"]["username"] = username
     if password is not None:
         secrets = {"docker_password_0": password}
     text = yaml.safe_dump(job)
@@ -65,12 +67,13 @@ def test_image_not_exist(tmp_path: Path, registry_rig: RegistryRig) -> None:  # 
 def test_acr_image_with_basic_auth(tmp_path: Path, registry_rig: RegistryRig) -> None:  # noqa: F811
     """test_acr_image / test_image_with_auth: a Basic-auth registry (ACR answers ``Basic
     realm="Azure Container Registry"``) with ``auth.username`` and the password from
-    ``<% $secrets.docker_password_0 %>`` in OpenPAI's mounted secrets.yaml."""
+    ``<% $secrets.docker_password_0 %>`` in OpenPAI's mounted secrets.yaml (the user is the
+    rig's ``alice``; the fixture's ``openpai`` has no account there)."""
     host = registry_rig.host("basic")
     job = yaml.safe_load_all((FIXTURES / "docker_image_acr_registry.yaml").read_text())
     assert next(job)["prerequisites"][0]["auth"]["password"] == "<% $secrets.docker_password_0 %>"
     res = check(tmp_path, registry_rig, "docker_image_acr_registry.yaml", uri=f"{host}/private/app:v1",
-                registry=host, password="alice-secret")
+                registry=host, username="alice", password="alice-secret")
     assert res.returncode == 0, res.stderr
     assert "private/app:v1: found" in res.stderr
     assert "alice-secret" not in res.stderr
@@ -88,7 +91,7 @@ def test_image_with_token_auth(tmp_path: Path, registry_rig: RegistryRig) -> Non
     """test_acr_image_with_token: a Bearer realm (ACR's oauth2/token, Docker Hub's auth)."""
     host = registry_rig.host("token")
     res = check(tmp_path, registry_rig, "docker_image_acr_registry.yaml", uri=f"{host}/public/app:v1",
-                registry=host, password="password")
+                registry=host, username="alice", password="alice-secret")
     assert res.returncode == 0, res.stderr
     assert "public/app:v1: found" in res.stderr
 
