@@ -1,28 +1,71 @@
-"""Secrets from ``$PAI_CONFIG_DIR/secrets.yaml`` and ``<% $secrets.a.b[0] %>`` rendering.
+"""Secrets from ``$PAI_CONFIG_DIR/secrets.yaml`` and the one reference renderer:
+``<% $secrets.a.b[0] %>``, and with a job config ``<% $parameters.x %>`` and
+``<% $data.* %>`` / ``<% $script.* %>`` / ``<% $output.* %>`` (the prerequisite of that type
+the current task role names, as OpenPAI's initializer resolves them).
 
 Why here and only here: every secret value must be known to the log redactor before
 anything that could print it runs, so loading secrets also registers them with
-:mod:`pai_runtime.redact`.
+:mod:`pai_runtime.redact`; and every place that fills in references (user commands, plugin
+parameters, the image check, env) must resolve them alike, so there is one renderer.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pai_runtime import redact
 from pai_runtime.errors import ConfigError
 
-REFERENCE = re.compile(r"<%\s*\$secrets((?:\.[A-Za-z0-9_-]+|\[\s*\d+\s*\]|\[\s*'[^']*'\s*\]"
-                       r"|\[\s*\"[^\"]*\"\s*\])+)\s*%>")
+#: the namespaces OpenPAI's renderer knows; all but ``secrets`` come from the job config
+NAMESPACES = ("secrets", "parameters", "data", "script", "output")
+_PREREQ_KINDS = ("data", "script", "output")
+REFERENCE = re.compile(r"<%\s*\$(" + "|".join(NAMESPACES) + r")((?:\.[A-Za-z0-9_-]+|\[\s*\d+\s*\]"
+                       r"|\[\s*'[^']*'\s*\]|\[\s*\"[^\"]*\"\s*\])+)\s*%>")
 _STEP = re.compile(r"\.([A-Za-z0-9_-]+)|\[\s*(\d+)\s*\]|\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]")
 _LOOSE = re.compile(r"<%.*?%>")
+_LOOKS_LIKE = re.compile(r"<%\s*\$(" + "|".join(NAMESPACES) + r")\b")
+
+
+@dataclass
+class JobScope:
+    """What the job-config references resolve against: the job's ``parameters``, its
+    ``prerequisites`` and the current task role (in the job config's spelling) with its
+    definition. Built by :func:`pai_runtime.openpai.jobconfig.scope`."""
+
+    parameters: Any = None
+    prerequisites: list[Any] = field(default_factory=list)
+    role: str | None = None
+    role_def: Mapping[str, Any] | None = None
+    source: str = "job config"
+
+    def root(self, ns: str, ref: str, used_in: str) -> tuple[Any, str]:
+        """The value ``$ns`` stands for, and where it is written (for hints)."""
+        if ns == "parameters":
+            return (self.parameters if self.parameters is not None else {}), f"{self.source} parameters"
+        if self.role is None or self.role_def is None:
+            raise ConfigError(f"reference {ref} needs the current task role, which is unknown",
+                              where=used_in, hint="set PAI_CURRENT_TASK_ROLE_NAME (OpenPAI's pod spec does)")
+        name = self.role_def.get(ns)
+        if not isinstance(name, str):
+            raise ConfigError(f"reference {ref}: task role {self.role!r} names no {ns} prerequisite",
+                              where=used_in,
+                              hint=f"add `{ns}: NAME` to taskRoles.{self.role} in the {self.source}, with a "
+                                   f"prerequisite {{name: NAME, type: {ns}, ...}}")
+        for i, d in enumerate(self.prerequisites):
+            if isinstance(d, dict) and d.get("name") == name and d.get("type") == ns:
+                return d, f"{self.source} prerequisites[{i}] ({name!r})"
+        raise ConfigError(f"reference {ref}: task role {self.role!r} names {ns} {name!r}, which is not "
+                          f"a {ns} prerequisite", where=used_in,
+                          hint=f"add a prerequisite {{name: {name}, type: {ns}, ...}} or fix the name")
 
 
 class Secrets:
-    """The parsed secrets document; values are never put into a message."""
+    """The parsed secrets document and the reference renderer; values are never put
+    into a message."""
 
     def __init__(self, data: Any = None, source: str = "secrets.yaml") -> None:
         self.data = data if data is not None else {}
@@ -32,9 +75,23 @@ class Secrets:
         self.used: set[str] = set()
         redact.register_tree(self.data)
 
-    def lookup(self, expr: str, *, used_in: str, track: bool = True) -> str:
-        value: Any = self.data
-        walked = "$secrets"
+    def lookup(self, expr: str, *, used_in: str, track: bool = True, ns: str = "secrets",
+               job: JobScope | None = None) -> str:
+        """The leaf value ``$ns<expr>`` names. ``.0`` on a list is an index, as in
+        OpenPAI's renderer; a miss names what is there (a list's indexes, a mapping's keys)."""
+        ref = f"<% ${ns}{expr} %>"
+        if ns == "secrets":
+            value: Any = self.data
+            origin = self.source
+        elif job is None:
+            raise ConfigError(f"reference {ref} needs the job config, and this job has none",
+                              where=used_in,
+                              hint="give the job config (the Framework's config annotation, job_config.yaml "
+                                   "or RUNTIME_CONFIG jobConfig) or write the value itself")
+        else:
+            value, origin = job.root(ns, ref, used_in)
+        what_ref = "secret reference" if ns == "secrets" else "reference"
+        walked = f"${ns}"
         for m in _STEP.finditer(expr):
             key: Any = m.group(1) if m.group(1) is not None else (
                 int(m.group(2)) if m.group(2) is not None else (m.group(3) if m.group(3) is not None
@@ -42,48 +99,61 @@ class Secrets:
             if isinstance(value, list) and isinstance(key, str) and key.isdigit():
                 key = int(key)  # OpenPAI's renderer reads `.0` on a list as an index
             try:
-                value = value[key]
+                if isinstance(value, (dict, list)):
+                    value = value[key]
+                else:
+                    raise TypeError
             except (KeyError, IndexError, TypeError):
                 if isinstance(value, list):
                     what = (f"indexes available at {walked}: 0-{len(value) - 1}" if value
                             else f"{walked} is an empty list")
+                elif isinstance(value, dict):
+                    what = f"keys available at {walked}: " + (", ".join(sorted(map(str, value))) or "none")
                 else:
-                    what = f"keys available at {walked}: " + (
-                        ", ".join(sorted(map(str, value))) if isinstance(value, dict) and value else "none")
+                    what = f"{walked} is a single value"
                 raise ConfigError(
-                    f"secret reference <% $secrets{expr} %> not found: {walked} has no {key!r}",
+                    f"{what_ref} {ref} not found: {walked} has no {key!r}",
                     where=used_in,
-                    hint=f"add it to {self.source} or fix the name; {what}",
+                    hint=f"add it to {origin} or fix the name; {what}",
                 ) from None
             walked += f".{key}" if isinstance(key, str) else f"[{key}]"
         if isinstance(value, (dict, list)):
-            raise ConfigError(f"secret reference <% $secrets{expr} %> is a "
+            raise ConfigError(f"{what_ref} {ref} is a "
                               f"{'mapping' if isinstance(value, dict) else 'list'}, not a value",
                               where=used_in, hint="reference a leaf value")
         text = "" if value is None else str(value)
-        if track:
+        if track and ns == "secrets":
             self.used.add(text)
         return text
 
-    def render(self, text: str, *, used_in: str, track: bool = True) -> str:
-        """Replace every ``<% $secrets... %>`` in ``text``; a reference that looks like
-        one but does not parse is an error too, never passed through to a shell."""
-        out = REFERENCE.sub(lambda m: self.lookup(m.group(1), used_in=used_in, track=track), text)
-        bad = _LOOSE.search(out) if "<%" in out else None
-        if bad and "$secrets" in bad.group(0):
-            raise ConfigError(f"malformed secret reference {bad.group(0)!r}", where=used_in,
-                              hint="write it as <% $secrets.name %> or <% $secrets.a.b[0] %>")
+    def render(self, text: str, *, used_in: str, track: bool = True, job: JobScope | None = None) -> str:
+        """Replace every reference in ``text`` (``$secrets``, and ``$parameters``,
+        ``$data``, ``$script``, ``$output`` against ``job``); one that looks like a
+        reference but does not parse is an error too, never passed through to a shell."""
+        if "<%" not in text:
+            return text
+        out = REFERENCE.sub(lambda m: self.lookup(m.group(2), used_in=used_in, track=track, ns=m.group(1),
+                                                  job=job), text)
+        for bad in _LOOSE.finditer(out) if "<%" in out else ():
+            found = _LOOKS_LIKE.search(bad.group(0))
+            if found:
+                ns = found.group(1)
+                raise ConfigError(f"malformed {'secret ' if ns == 'secrets' else ''}reference {bad.group(0)!r}",
+                                  where=used_in,
+                                  hint=f"write it as <% ${ns}.name %> or <% ${ns}.a.b[0] %>")
         return out
 
-    def render_tree(self, value: Any, *, used_in: str, track: bool = True) -> Any:
+    def render_tree(self, value: Any, *, used_in: str, track: bool = True, job: JobScope | None = None) -> Any:
         """Render every string inside a parameters mapping or list. ``track=False`` for
         values that stay in the init container (a built-in's own parameters)."""
         if isinstance(value, str):
-            return self.render(value, used_in=used_in, track=track)
+            return self.render(value, used_in=used_in, track=track, job=job)
         if isinstance(value, list):
-            return [self.render_tree(v, used_in=f"{used_in}[{i}]", track=track) for i, v in enumerate(value)]
+            return [self.render_tree(v, used_in=f"{used_in}[{i}]", track=track, job=job)
+                    for i, v in enumerate(value)]
         if isinstance(value, dict):
-            return {k: self.render_tree(v, used_in=f"{used_in}.{k}", track=track) for k, v in value.items()}
+            return {k: self.render_tree(v, used_in=f"{used_in}.{k}", track=track, job=job)
+                    for k, v in value.items()}
         return value
 
 

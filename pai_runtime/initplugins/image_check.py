@@ -68,21 +68,21 @@ def _from_job_config(ctx: InitContext, auth: Any) -> tuple[str | None, Any]:
     from pai_runtime.openpai import jobconfig
 
     doc = jobconfig.load(ctx.layout, ctx.runtime_config, ctx.job_config)
-    role = (ctx.environ.get("PAI_CURRENT_TASK_ROLE_NAME") or ctx.environ.get("FC_TASKROLE_NAME")
-            or (ctx.current_task[0] if ctx.current_task else None))
+    role = jobconfig.current_role(ctx)
     if doc is None or not role:
         return None, auth
     found = jobconfig.prerequisite(doc, role, "dockerimage", "dockerImage")
     if found is None:
         return None, auth
     pre, where = found
+    scope = jobconfig.scope(doc, role)
     uri = pre.get("uri")
     if not isinstance(uri, str) or not uri.strip():
         raise ConfigError("the dockerimage prerequisite has no uri", where=where, hint="add uri: IMAGE[:TAG]")
     if auth is None and isinstance(pre.get("auth"), dict):
         # stays in the init container: not handed to the job's redactor
-        auth = ctx.secrets.render_tree(pre["auth"], used_in=f"{where}.auth", track=False)
-    return ctx.secrets.render(uri.strip(), used_in=f"{where}.uri", track=False), auth
+        auth = ctx.secrets.render_tree(pre["auth"], used_in=f"{where}.auth", track=False, job=scope)
+    return ctx.secrets.render(uri.strip(), used_in=f"{where}.uri", track=False, job=scope), auth
 
 
 def run(ctx: InitContext, params: dict[str, Any]) -> str:

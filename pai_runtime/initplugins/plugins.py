@@ -37,8 +37,9 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
     requests = requests_from(ctx.runtime_config, job, task)
     if not requests:
         raise Skip("no runtime plugins named (RUNTIME_CONFIG runtimePlugin, job config extras/prerequisites)")
+    scope = jobconfig.scope(job, task.role)  # $parameters, $data, ... as OpenPAI's initializer
     for req in requests:
-        req.parameters = ctx.secrets.render_tree(req.parameters, used_in=req.param_where(()))
+        req.parameters = ctx.secrets.render_tree(req.parameters, used_in=req.param_where(()), job=scope)
     plugins = discover(ctx.layout, ctx.environ)
     resolve(requests, plugins)  # every plugin's parameters checked before any runs
     results: list[Result] = []

@@ -13,10 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from pai_runtime.config import yamlsource
+from pai_runtime.config.secrets import JobScope
 from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
 from pai_runtime.layout import Layout
 from pai_runtime.openpai.roles import RoleMap
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pai_runtime.init.context import InitContext
 
 
 def load(layout: Layout, runtime_config: Document, parsed: Document | None = None) -> Document | None:
@@ -70,3 +75,33 @@ def prerequisite(doc: Document, role: str, kind: str, field: str) -> tuple[dict[
     raise ConfigError(f"task role {role!r} names {field} {name!r}, which is not a {kind} prerequisite",
                       where=doc.where(("taskRoles", role, field)),
                       hint=f"add a prerequisite {{name: {name}, type: {kind}, ...}} or fix the name")
+
+
+def current_role(ctx: InitContext) -> str | None:
+    """The task role this container runs, as its env says (OpenPAI's pod spec sets
+    ``PAI_CURRENT_TASK_ROLE_NAME``; FrameworkController ``FC_TASKROLE_NAME``), else what
+    the barrier/framework built-ins found, else RUNTIME_CONFIG ``taskRole``."""
+    env = {**dict(ctx.environ), **dict(ctx.runtime_env)}
+    return (env.get("PAI_CURRENT_TASK_ROLE_NAME") or env.get("FC_TASKROLE_NAME")
+            or (ctx.current_task[0] if ctx.current_task else None)
+            or (ctx.runtime_config.data or {}).get("taskRole") or None)
+
+
+def scope(doc: Document | None, role: str | None) -> JobScope | None:
+    """What ``<% $parameters.x %>`` and ``<% $data.* %>`` (``$script``, ``$output``)
+    resolve against for ``role`` (either spelling); None without a job config."""
+    if doc is None:
+        return None
+    names = roles(doc)
+    resolved = names.resolve(role) if role else None
+    role_def = names.get(doc.data.get("taskRoles") or {}, resolved) if resolved else None
+    prerequisites = doc.data.get("prerequisites") or []
+    return JobScope(parameters=doc.data.get("parameters"),
+                    prerequisites=prerequisites if isinstance(prerequisites, list) else [],
+                    role=resolved, role_def=role_def if isinstance(role_def, dict) else None,
+                    source=doc.source)
+
+
+def current_scope(ctx: InitContext) -> JobScope | None:
+    """The scope of this container's job config and task role (see :func:`scope`)."""
+    return scope(load(ctx.layout, ctx.runtime_config, ctx.job_config), current_role(ctx))

@@ -155,8 +155,7 @@ def current_task(ctx: InitContext, job_config: Document | None) -> TaskInfo:
     from pai_runtime.openpai import jobconfig
 
     env = {**dict(ctx.environ), **dict(ctx.runtime_env)}
-    raw = (env.get("PAI_CURRENT_TASK_ROLE_NAME") or env.get("FC_TASKROLE_NAME")
-           or (ctx.runtime_config.data or {}).get("taskRole") or None)
+    raw = jobconfig.current_role(ctx)
     roles = jobconfig.roles(job_config)
     role = raw
     if raw and job_config is not None:
