@@ -108,10 +108,22 @@ def read(job: Job, name: str) -> str:
 
 
 def precommands(job: Job) -> str:
-    """precommands.sh plus every script file it names under runtime.d (plugin snippets may
-    live in their own files)."""
+    """precommands.sh plus every script file the plugins wrote under runtime.d/plugins but
+    their post-command snippets (plugin snippets live in their own files)."""
     text = read(job, "precommands.sh")
-    for p in sorted(job.runtime_dir.rglob("*.sh")):
-        if p.name != "precommands.sh" and os.access(p, os.R_OK):
+    for p in sorted((job.runtime_dir / "plugins").rglob("*.sh")):
+        if p.name != "post.sh" and os.access(p, os.R_OK):
             text += "\n" + p.read_text(errors="replace")
     return text
+
+
+def postcommands(job: Job) -> str:
+    """postcommands.sh plus each plugin's post-command snippet."""
+    return read(job, "postcommands.sh") + "".join(
+        "\n" + p.read_text() for p in sorted((job.runtime_dir / "plugins").glob("*/post.sh")))
+
+
+def pre_snippets(job: Job) -> str:
+    """What the plugins put in the pre-commands themselves (not the files they ship):
+    e.g. the ssh plugin's call of its barrier."""
+    return "".join(p.read_text() for p in sorted((job.runtime_dir / "plugins").glob("*/pre.sh")))

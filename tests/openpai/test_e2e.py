@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import pwd
 import signal
 import subprocess
 import threading
@@ -34,7 +35,7 @@ import pytest
 import yaml
 
 from pai_runtime import envfile
-from tests.openpai.jobs import BIN, framework, keypair, mount, platform, precommands, read
+from tests.openpai.jobs import BIN, framework, keypair, mount, platform, postcommands, pre_snippets, precommands, read
 from tests.rigs.barrier_fixtures import kube_rig, rig  # noqa: F401
 from tests.rigs.kube_apiserver import KubeApiServer
 from tests.rigs.registry_rig import RegistryRig, registry_rig  # noqa: F401
@@ -76,7 +77,7 @@ taskRoles:
     commands:
       - cat data_mnist.txt
       - echo TRAIN epochs=<%% $parameters.epochs %%> role=$PAI_CURRENT_TASK_ROLE_NAME
-      - ssh taskrole_1-0 echo PEER-OK-from-\\$PAI_CURRENT_TASK_ROLE_NAME
+      - ssh taskrole1-0 "touch %(flag)s && echo PEER-OK-from-taskrole1-0"
   taskrole_1:
     instances: 1
     dockerImage: private_image
@@ -85,6 +86,7 @@ taskRoles:
     resourcePerInstance: {cpu: 1, memoryMB: 1024, gpu: 0, ports: {mpi: 2}}
     commands:
       - echo WORKER epochs=<%% $parameters.epochs %%> role=$PAI_CURRENT_TASK_ROLE_NAME
+      - i=0; while [ ! -f %(flag)s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
 extras:
   com.microsoft.pai.runtimeplugin:
     - plugin: ssh
@@ -93,11 +95,13 @@ extras:
       failurePolicy: ignore
       parameters: {storageConfigNames: [STORAGE_E2E]}
 """
-#: USER_CMD as OpenPAI's rest-server writes it into each pod (commands joined with " && ",
-#: $parameters rendered; $secrets left for the runtime)
+#: USER_CMD as OpenPAI's rest-server writes it into each pod (commands trimmed, joined with
+#: " && ", $parameters rendered; $secrets left for the runtime). taskrole_1 waits until
+#: taskrole has logged in to it over ssh (its sshd ends with its command).
 USER_CMD = {"taskrole": "cat data_mnist.txt && echo TRAIN epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
-                        "ssh taskrole_1-0 echo PEER-OK-from-\\$PAI_CURRENT_TASK_ROLE_NAME",
-            "taskrole_1": "echo WORKER epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME"}
+                        'ssh taskrole1-0 "touch %(flag)s && echo PEER-OK-from-taskrole1-0"',
+            "taskrole_1": "echo WORKER epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
+                          "i=0; while [ ! -f %(flag)s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"}
 STORAGE_CONFIG = {"name": "STORAGE_E2E", "default": True, "mountInfos": [
     {"mountPoint": "/mnt/data", "path": "data", "server": "nfs_e2e", "permission": "rw"},
     {"mountPoint": "/mnt/home", "path": "users/${PAI_USER_NAME}", "server": "nfs_e2e", "permission": "rw"}]}
@@ -123,7 +127,8 @@ def init_spec(rig: RegistryRig) -> str:
 
 
 class Task:
-    def __init__(self, root: Path, role: str, fw: dict, env: dict[str, str], user_ext: dict, spec: str) -> None:
+    def __init__(self, root: Path, role: str, fw: dict, env: dict[str, str], user_ext: dict, spec: str,
+                 user_cmd: str) -> None:
         self.role, self.root = role, root
         self.work, self.config, home = root / "work", root / "config", root / "home"
         for d in (self.work, self.config, home):
@@ -138,7 +143,7 @@ class Task:
                     "PAI_CONFIG_DIR": str(self.config), "PAI_TERMINATION_LOG": str(root / "termination-log"),
                     "PAI_LOG_FORMAT": "console", "FC_FRAMEWORK_NAME": fw["metadata"]["name"],
                     "FC_FRAMEWORK_NAMESPACE": "default", "FC_TASKROLE_NAME": pname, "FC_TASK_INDEX": "0",
-                    "FC_POD_UID": uid, "PAI_CURRENT_TASK_ROLE_NAME": role, "USER_CMD": USER_CMD[role],
+                    "FC_POD_UID": uid, "PAI_CURRENT_TASK_ROLE_NAME": role, "USER_CMD": user_cmd,
                     "PAI_USER_NAME": "test_user", "PAI_JOB_NAME": "test_user~e2e_job", "GANG_ALLOCATION": "true",
                     "STORAGE_CONFIGS": '["STORAGE_E2E"]', "PAI_TASK_ROLE_LIST": "taskrole,taskrole_1",
                     "PAI_TASK_ROLE_COUNT": "2", "PAI_TASK_ROLE_TASK_COUNT_taskrole": "1",
@@ -165,7 +170,9 @@ def test_unchanged_openpai_job_through_init_and_run(tmp_path: Path, rig: KubeApi
     host = registry_rig.host("basic")
     data = tmp_path / "mnist.txt"
     data.write_text("MNIST-BYTES\n")
-    text = JOB % {"image": f"{host}/private/app:v1", "registry": host, "data": str(data)}
+    flag = tmp_path / "peer-ok"
+    text = JOB % {"image": f"{host}/private/app:v1", "registry": host, "data": str(data), "flag": flag}
+    user_cmd = {role: cmd % {"flag": flag} for role, cmd in USER_CMD.items()}
     fw = framework(text)
     for r in fw["status"]["attemptStatus"]["taskRoleStatuses"]:
         for t in r["taskStatuses"]:
@@ -180,7 +187,8 @@ def test_unchanged_openpai_job_through_init_and_run(tmp_path: Path, rig: KubeApi
     user_ext = {"jobSSH": {"key": key, "pubKey": pub}, "sshKeys": []}
     env = {"KUBECONFIG": str(rig.kubeconfig(tmp_path / "kubeconfig"))}
     spec = init_spec(registry_rig)
-    tasks = [Task(tmp_path / role, role, fw, env, user_ext, spec) for role in ("taskrole", "taskrole_1")]
+    tasks = [Task(tmp_path / role, role, fw, env, user_ext, spec, user_cmd[role])
+             for role in ("taskrole", "taskrole_1")]
     try:
         # -- init, both tasks (the barrier waits for the gang) ---------------------------
         results: dict[str, subprocess.CompletedProcess[str]] = {}
@@ -201,24 +209,29 @@ def test_unchanged_openpai_job_through_init_and_run(tmp_path: Path, rig: KubeApi
             assert env_file["PAI_CURRENT_TASK_ROLE_CURRENT_TASK_INDEX"] == "0"
             assert env_file["PAI_TASK_ROLE_INSTANCES"] == "taskrole:0,taskrole1:0"
             assert env_file["PAI_HOST_IP_taskrole1_0"] == "127.0.0.1"
-            pre, post = precommands(t), read(t, "postcommands.sh")  # type: ignore[arg-type]
+            pre, post = precommands(t), postcommands(t)  # type: ignore[arg-type]
             assert f"cat {data} > data_mnist.txt" in pre
             assert f"echo LOADED mnist from {data}" in pre
             assert "echo SUCCEEDED mnist" in post
             assert "mount -t nfs -o retry=0,timeo=5,retrans=0 127.0.0.1:/export/data /mnt/data" in pre
             assert "mount -t nfs -o retry=0,timeo=5,retrans=0 127.0.0.1:/export/users/test_user /mnt/home" in pre
             assert "mkdir -p /tmp/pai-storage-root-1/users/test_user" in pre
-            assert USER_CMD[t.role] in read(t, "user.sh")  # type: ignore[arg-type]
+            assert user_cmd[t.role] in read(t, "user.sh")  # type: ignore[arg-type]
             assert "<%" not in pre + post + read(t, "user.sh")  # type: ignore[arg-type]
             jobkey = next(t.runtime_dir.rglob("jobkey"))
             assert jobkey.read_text().strip() == key.strip()
-            assert ("barrier.sh" in read(t, "precommands.sh")) is True  # type: ignore[arg-type]
+            assert "/barrier.sh" in pre_snippets(t)  # type: ignore[arg-type]
             ext = t.work / "user-extension-secrets" / "userExtensionSecrets.yaml"
             assert yaml.safe_load(ext.read_text()) == user_ext  # mounted read-only: untouched
         # -- run, both tasks, each in its own mount namespace -----------------------------
         runs: dict[str, subprocess.CompletedProcess[str]] = {}
+        # ssh reads ~/.ssh/config under the passwd entry's home, not $HOME; in a container
+        # the two are the same, so each task's $HOME/.ssh is bound over it in its own namespace
+        dot_ssh = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".ssh"
+        dot_ssh.mkdir(mode=0o700, exist_ok=True)
+        bind = f'mkdir -p -m 700 "$HOME/.ssh" && mount --bind "$HOME/.ssh" {dot_ssh} && exec "$0" run'
         threads = [threading.Thread(target=lambda t=t: runs.__setitem__(
-            t.role, t.cli("unshare", "--mount", "--fork", str(BIN), "run", timeout=180))) for t in tasks]
+            t.role, t.cli("unshare", "--mount", "--fork", "sh", "-c", bind, str(BIN), timeout=180))) for t in tasks]
         for th in threads:
             th.start()
         for th in threads:
@@ -233,7 +246,7 @@ def test_unchanged_openpai_job_through_init_and_run(tmp_path: Path, rig: KubeApi
             assert "sshd started" in log
         user0 = (tasks[0].log_dir / "user-all" / "current").read_text()
         assert "MNIST-BYTES" in user0 and "TRAIN epochs=3 role=taskrole" in user0
-        assert "PEER-OK-from-taskrole_1" in user0
+        assert "PEER-OK-from-taskrole1-0" in user0
         user1 = (tasks[1].log_dir / "user-all" / "current").read_text()
         assert "WORKER epochs=3 role=taskrole_1" in user1
     finally:

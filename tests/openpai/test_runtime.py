@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from tests.openpai import FIXTURES
-from tests.openpai.jobs import keypair, openpai_job, precommands, read
+from tests.openpai.jobs import keypair, openpai_job, postcommands, pre_snippets, precommands, read
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -43,7 +43,7 @@ def test_cmd_plugin_renders_data_references(tmp_path: Path, name: str) -> None:
     job, _ = openpai_job(tmp_path, fixture(name), "worker")
     res = job.init(None)
     assert res.returncode == 0, res.stderr
-    pre, post = precommands(job), read(job, "postcommands.sh")
+    pre, post = precommands(job), postcommands(job)
     for line in PRE:
         assert line in pre
     for line in POST:
@@ -95,7 +95,7 @@ def test_ssh_plugin_barrier_with_openpai_job_key(tmp_path: Path, role: str, barr
     assert jobkeys and jobkeys[0].read_text().strip() == key.strip()
     assert stat.S_IMODE(jobkeys[0].stat().st_mode) == 0o600
     assert [p.read_text().strip() for p in (job.runtime_dir / "plugins").rglob("jobkey.pub")] == [pub.strip()]
-    assert ("barrier.sh" in read(job, "precommands.sh")) is barrier
+    assert ("/barrier.sh" in pre_snippets(job)) is barrier
     ext = job.work / "user-extension-secrets" / "userExtensionSecrets.yaml"
     assert ext.exists() and yaml.safe_load(ext.read_text())["jobSSH"]["key"] == key  # never removed or rewritten
 
