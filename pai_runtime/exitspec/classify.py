@@ -2,8 +2,9 @@
 fields AND'ed, an absent field matches anything.
 
 Why RE2 on bytes: specs were written for Go's RE2 and must run in linear time on hostile
-logs; searching the raw bytes avoids decoding 10 MiB per pattern, and a log that is not
-UTF-8 still matches what it can. Why the *latest* match: the failure that ended the job
+logs; searching bytes avoids decoding 10 MiB per pattern. A window that is not valid
+UTF-8 is searched as Go reads it, each invalid byte one U+FFFD (:mod:`.gotext`), so
+``.`` matches there as in OpenPAI. Why the *latest* match: the failure that ended the job
 is at the end of the log; an old, harmless line earlier in the window is not the story
 (OpenPAI reported the leftmost). Each regex is searched at most once per log.
 
@@ -17,6 +18,7 @@ which regexes match at all; only those are searched for their latest match.
 
 from __future__ import annotations
 
+from pai_runtime.exitspec.gotext import GoView
 from pai_runtime.exitspec.logtail import LogTail
 from pai_runtime.exitspec.record import Record
 from pai_runtime.exitspec.spec import PASS_THROUGH, Entry, ExitSpec, Pattern, compile_regex
@@ -103,20 +105,31 @@ def _walk(rx: Any, data: bytes, span: Span) -> Span | None:
 
 
 class Searcher:
-    """One log, each regex compiled and searched once."""
+    """One log, each regex compiled and searched once, on the log as Go's regexp reads
+    it (each invalid UTF-8 byte one U+FFFD, see :mod:`pai_runtime.exitspec.gotext`);
+    spans are offsets into the log's own bytes."""
 
     def __init__(self, tail: LogTail, pending: list[str] | None = None) -> None:
         self.tail = tail
         #: Regexes that may be asked for; searched together on the first :meth:`find`.
         self.pending = list(pending or ())
         self._cache: dict[str, Span | None] = {}
+        self._view: GoView | None = None
+
+    @property
+    def view(self) -> GoView:
+        """The log's window as Go's regexp reads it, made on first use."""
+        if self._view is None:
+            self._view = GoView(self.tail.data)
+        return self._view
 
     def find(self, regex: str) -> Span | None:
         if self.pending:
             pending, self.pending = self.pending, []
             self.rule_out(pending)
         if regex not in self._cache:
-            self._cache[regex] = last_match(compile_regex(regex), self.tail.data)
+            view = self.view
+            self._cache[regex] = view.raw_span(last_match(compile_regex(regex), view.for_regexes((regex,))))
         return self._cache[regex]
 
     def rule_out(self, regexes: list[str]) -> None:
@@ -129,15 +142,16 @@ class Searcher:
         todo = [r for r in dict.fromkeys(regexes) if r not in self._cache]
         if len(todo) < 2 or not self.tail.data:
             return
+        data = self.view.for_regexes(todo)
         try:
             combined = compile_regex("|".join(f"(?:{r})" for r in todo))
         except Exception:  # noqa: BLE001 - re2.error and friends: fall back to one search per regex
             return
-        if combined.search(self.tail.data) is None:
+        if combined.search(data) is None:
             for r in todo:
                 self._cache[r] = None
             return
-        hits = _which_match(todo, self.tail.data)
+        hits = _which_match(todo, data)
         if hits:
             for i, r in enumerate(todo):
                 if i not in hits:
