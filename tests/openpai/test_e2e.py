@@ -77,7 +77,8 @@ taskRoles:
     commands:
       - cat data_mnist.txt
       - echo TRAIN epochs=<%% $parameters.epochs %%> role=$PAI_CURRENT_TASK_ROLE_NAME
-      - ssh taskrole1-0 "touch %(flag)s && echo PEER-OK-from-taskrole1-0"
+      - ssh taskrole1-0 echo PEER-OK-from-taskrole1-0
+      - touch %(flag)s
   taskrole_1:
     instances: 1
     dockerImage: private_image
@@ -97,9 +98,9 @@ extras:
 """
 #: USER_CMD as OpenPAI's rest-server writes it into each pod (commands trimmed, joined with
 #: " && ", $parameters rendered; $secrets left for the runtime). taskrole_1 waits until
-#: taskrole has logged in to it over ssh (its sshd ends with its command).
+#: taskrole's ssh session with it has ended (its sshd ends with its command).
 USER_CMD = {"taskrole": "cat data_mnist.txt && echo TRAIN epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
-                        'ssh taskrole1-0 "touch %(flag)s && echo PEER-OK-from-taskrole1-0"',
+                        "ssh taskrole1-0 echo PEER-OK-from-taskrole1-0 && touch %(flag)s",
             "taskrole_1": "echo WORKER epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
                           "i=0; while [ ! -f %(flag)s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"}
 STORAGE_CONFIG = {"name": "STORAGE_E2E", "default": True, "mountInfos": [
