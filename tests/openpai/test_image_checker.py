@@ -113,3 +113,35 @@ def test_invalid_image_uris(tmp_path: Path, registry_rig: RegistryRig, uri: str)
     res = check(tmp_path, registry_rig, "docker_image_no_exist.yaml", uri=uri)
     assert res.returncode == 254, res.stderr
     assert "invalid image reference" in res.stderr and "Traceback" not in res.stderr
+
+
+#: test_is_use_default_domain: (image uri, the peer's expected repo and tag)
+NORMALIZED = [("registry.domain/user-name/repo-0:tag-0.version", "user-name/repo-0", "tag-0.version"),
+              ("username/repo:tag", "username/repo", "tag"), ("username/repo", "username/repo", "latest"),
+              ("ubuntu", "library/ubuntu", "latest"), ("golang:1.12.6-alpine", "library/golang", "1.12.6-alpine"),
+              ("pytorch/pytorch:1.3-cuda10.1-cudnn7-runtime", "pytorch/pytorch", "1.3-cuda10.1-cudnn7-runtime"),
+              ("test.azurecr.io/test-base:4dc825cebeam2", "test-base", "4dc825cebeam2")]
+
+
+@pytest.mark.parametrize("uri,repo,tag", NORMALIZED)
+def test_is_use_default_domain(uri: str, repo: str, tag: str) -> None:
+    """test_is_use_default_domain: the repository and tag asked for, the peer's values (its
+    invalid URIs are :func:`test_invalid_image_uris`, checked through init)."""
+    from pai_runtime.registry.reference import parse
+
+    ref = parse(uri)
+    assert (ref.path, ref.tag) == (repo, tag)
+
+
+@pytest.mark.parametrize("uri,registry", [
+    ("registry.domain:5000/user-name/repo-0:tag-0.version", "https://registry.domain:5000/v2/"),
+    ("username/repo:tag", "https://registry-1.docker.io/v2/"),
+    ("test.azurecr.io/test-base:4dc825cebeam2", "https://test.azurecr.io/v2/")])
+def test_get_registry_from_image_uri(uri: str, registry: str) -> None:
+    """test_get_registry_from_image_uri, the peer's values except Docker Hub, which differs
+    on purpose: ``registry-1.docker.io`` is Docker Hub's registry API host; the peer's
+    ``index.docker.io`` only answers with a redirect there (credentials for
+    ``https://index.docker.io/v1/`` still apply, see the module docstring)."""
+    from pai_runtime.registry.reference import parse
+
+    assert f"https://{parse(uri).api_host}/v2/" == registry

@@ -13,6 +13,7 @@ cifar-10-batches-py data_cifar10``."""
 from __future__ import annotations
 
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ import yaml
 
 from tests.openpai import FIXTURES
 from tests.openpai.jobs import keypair, openpai_job, postcommands, pre_snippets, precommands, read
+from tests.rigs.git_server import GitServer, git_server_fixture  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -112,6 +114,28 @@ def test_ssh_user_keys_from_user_extension(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     keys = "".join(p.read_text() for p in (job.runtime_dir / "plugins").rglob("user_keys"))
     assert userssh in keys and pub.strip() in keys
+
+
+def test_git_plugin(tmp_path: Path, git_server: GitServer) -> None:
+    """test_git_plugin: git_repo_test_job.yaml's git plugin (``repo_uri``, ``options: [--depth
+    1]``, ``clone_dir``) clones the repository before the user's commands. The peer's
+    github.com URL and ``/code`` become the git rig's repository and a temp dir (this
+    machine reaches no GitHub); the parameters are OpenPAI's, unchanged."""
+    dest = tmp_path / "code"
+    text = (fixture("git_repo_test_job.yaml")
+            .replace("https://github.com/microsoft/openpai-runtime.git", git_server.url(area="open"))
+            .replace("clone_dir: /code", f"clone_dir: {dest}"))
+    job, _ = openpai_job(tmp_path / "job", text, "worker")
+    res = job.init(None)
+    assert res.returncode == 0, res.stderr
+    run = job.run()
+    assert run.returncode == 0, run.stderr
+    head = subprocess.run(["git", "-C", str(dest), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    assert head.stdout.strip() == git_server.commits["main"]
+    shallow = subprocess.run(["git", "-C", str(dest), "rev-parse", "--is-shallow-repository"], capture_output=True,
+                             text=True, check=True)
+    assert shallow.stdout.strip() == "true"  # --depth 1
+    assert "Commands start ..." in (job.log_dir / "user-all" / "current").read_text()
 
 
 def test_plugin_failure_policy(tmp_path: Path) -> None:
