@@ -14,4 +14,5 @@ from pai_runtime.runtimeplugins.api import (  # noqa: F401
     platform_name,
     q,
     quote,
+    read_yaml,
 )

@@ -188,6 +188,22 @@ def fail(message: str, *, hint: str | None = None, code: int = CONFIG_INVALID) -
     raise SystemExit(code)
 
 
+def read_yaml(path: str | os.PathLike[str], what: str) -> Any:
+    """The YAML (or JSON) document in ``path`` through the runtime's bounded loader (size,
+    depth and alias limits), None when the file does not exist; a bad document is one
+    :func:`fail` line naming the file and the line. For files the runtime does not hand
+    over itself, e.g. OpenPAI's mounted ``userExtensionSecrets.yaml``; only read, never
+    rewritten (a mounted secret is read-only). The loader is imported when first used."""
+    from pai_runtime.config import yamlsource
+    from pai_runtime.errors import ConfigError
+
+    try:
+        raw = yamlsource.optional_file(Path(path), what)
+        return yamlsource.parse(raw, str(path)).data if raw is not None else None
+    except ConfigError as exc:
+        fail(exc.line())
+
+
 def die_sh(message: str, code: int = 1) -> str:
     """A sh group that prints ``message`` to stderr and exits ``code`` (for checks that can
     only happen in the job container, like a missing binary in the user's image); safe

@@ -132,20 +132,10 @@ def user_extension(inp: plugin_api.PluginInput) -> dict:
     ``jobSSH: {key, pubKey}`` (the job key pair OpenPAI's rest-server generates for every
     job) and ``sshKeys: [{value}]`` (the user's profile keys). Read only: the mount is
     read-only and other containers read it too. Absent = empty."""
-    from pathlib import Path
-
-    from pai_runtime.config import yamlsource
-    from pai_runtime.errors import ConfigError
-
     d = inp.getenv("PAI_USER_EXTENSION_SECRET_DIR") or (
         (inp.getenv("PAI_WORK_DIR") or "/usr/local/pai") + "/user-extension-secrets")
-    path = Path(d) / "userExtensionSecrets.yaml"
-    try:
-        raw = yamlsource.optional_file(path, "user extension secrets")
-        doc = yamlsource.parse(raw, str(path)) if raw is not None else None
-    except ConfigError as exc:
-        plugin_api.fail(exc.line())
-    data = doc.data if doc is not None else None
+    path = d + "/userExtensionSecrets.yaml"
+    data = plugin_api.read_yaml(path, "user extension secrets")
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -211,3 +211,13 @@ def test_unknown_data_reference_is_one_clear_line(tmp_path: Path) -> None:
     res = job.init(None)
     assert res.returncode == 247
     assert "$data.nope" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_broken_user_extension_secrets_is_one_line(tmp_path: Path) -> None:
+    """A userExtensionSecrets.yaml that is not YAML: 247, one line naming the file (the
+    ssh plugin reads it through the plugin API's bounded loader), the mount untouched."""
+    job, _ = openpai_job(tmp_path, fixture("sshbarrier_test_job.yaml"), "worker", user_extension="jobSSH: [unclosed\n")
+    res = job.init(None)
+    assert res.returncode == 247
+    assert "userExtensionSecrets.yaml" in res.stderr and "Traceback" not in res.stderr
+    assert (job.work / "user-extension-secrets" / "userExtensionSecrets.yaml").read_text() == "jobSSH: [unclosed\n"
