@@ -112,8 +112,19 @@ def test_user_key_and_taskrole_aliases(tmp_path: Path) -> None:
         job.stop()
         r = task.sh("precommands.sh")
         assert r.returncode == 0, r.stderr
+        environment = Path(task.env["HOME"]) / ".ssh" / "environment"
+        environment.write_text(environment.read_text() + "MINE=kept\n")
+        job.stop()
+        r = task.sh("precommands.sh")
+        assert r.returncode == 0, r.stderr
         cfg = (Path(task.env["HOME"]) / ".ssh" / "config").read_text()
         assert cfg.count(">>> pai-runtime ssh plugin >>>") == 1
+        # ... and one in ~/.ssh/environment (the job's env for ssh sessions, as OpenPAI),
+        # the user's own lines kept, owner-only
+        env_text = environment.read_text()
+        assert env_text.count(">>> pai-runtime ssh plugin >>>") == 1 and "MINE=kept" in env_text
+        assert f"PAI_WORK_DIR={task.env['PAI_WORK_DIR']}" in env_text and "\nHOME=" not in env_text
+        assert environment.stat().st_mode & 0o777 == 0o600
     finally:
         job.stop()
 

@@ -116,6 +116,7 @@ def sshd_config(d: str, port: int) -> str:
         "KbdInteractiveAuthentication no",
         "PermitRootLogin prohibit-password",
         "PubkeyAuthentication yes",
+        "PermitUserEnvironment yes",  # ~/.ssh/environment: the job's env in ssh sessions (OpenPAI)
         # The work dir is a shared volume (an emptyDir is mode 0777): sshd's ownership
         # checks of the key file's path would always refuse it.
         "StrictModes no",

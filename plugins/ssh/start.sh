@@ -27,6 +27,25 @@ chmod 644 "$D/authorized_keys"
 if [ "$(id -u)" = 0 ]; then
   mkdir -p /run/sshd && chmod 755 /run/sshd
 fi
+# ~/.ssh/environment: the job container's env for every ssh session (sshd_config has
+# PermitUserEnvironment yes), as OpenPAI's ssh plugin does, so `mpirun`/`horovodrun` over
+# ssh find the image's PATH, LD_LIBRARY_PATH and the PAI_* variables. One managed block,
+# replaced on every start; written before sshd listens. Variables of the shell itself
+# (HOME, PWD, SHLVL, ...) are left to sshd; a value over several lines cannot be written.
+envhome=${HOME:-}
+[ -n "$envhome" ] || envhome=$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)
+if [ -n "$envhome" ] && mkdir -p "$envhome/.ssh" 2>/dev/null; then
+  envf="$envhome/.ssh/environment"
+  eb="# >>> pai-runtime ssh plugin >>>"
+  ee="# <<< pai-runtime ssh plugin <<<"
+  touch "$envf" 2>/dev/null && chmod 600 "$envf" && {
+    sed "/^$eb\$/,/^$ee\$/d" "$envf" > "$envf.tmp.$$"
+    { cat "$envf.tmp.$$"; echo "$eb"
+      env | grep -E '^[A-Za-z_][A-Za-z0-9_]*=' | grep -vE '^(HOME|PWD|OLDPWD|SHLVL|_|USER|LOGNAME|SHELL|MAIL)='
+      echo "$ee"; } > "$envf"
+    rm -f "$envf.tmp.$$"
+  } || echo "ssh: warning: cannot write $envf: ssh sessions get sshd's default environment" >&2
+fi
 port=$(sed -n 's/^Port //p' "$D/sshd_config")
 "$SSHD" -t -f "$D/sshd_config" || die "sshd rejects its configuration $D/sshd_config (see above)"
 # sshd detaches before it binds its port and exits 0 either way; it writes its pid file

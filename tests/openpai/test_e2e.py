@@ -77,7 +77,7 @@ taskRoles:
     commands:
       - cat data_mnist.txt
       - echo TRAIN epochs=<%% $parameters.epochs %%> role=$PAI_CURRENT_TASK_ROLE_NAME
-      - ssh taskrole1-0 echo PEER-OK-from-taskrole1-0
+      - ssh taskrole1-0 echo PEER-OK-from-\\$PAI_CURRENT_TASK_ROLE_NAME
       - touch %(flag)s
   taskrole_1:
     instances: 1
@@ -100,7 +100,7 @@ extras:
 #: " && ", $parameters rendered; $secrets left for the runtime). taskrole_1 waits until
 #: taskrole's ssh session with it has ended (its sshd ends with its command).
 USER_CMD = {"taskrole": "cat data_mnist.txt && echo TRAIN epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
-                        "ssh taskrole1-0 echo PEER-OK-from-taskrole1-0 && touch %(flag)s",
+                        "ssh taskrole1-0 echo PEER-OK-from-\\$PAI_CURRENT_TASK_ROLE_NAME && touch %(flag)s",
             "taskrole_1": "echo WORKER epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
                           "i=0; while [ ! -f %(flag)s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"}
 STORAGE_CONFIG = {"name": "STORAGE_E2E", "default": True, "mountInfos": [
@@ -247,7 +247,7 @@ def test_unchanged_openpai_job_through_init_and_run(tmp_path: Path, rig: KubeApi
             assert "sshd started" in log
         user0 = (tasks[0].log_dir / "user-all" / "current").read_text()
         assert "MNIST-BYTES" in user0 and "TRAIN epochs=3 role=taskrole" in user0
-        assert "PEER-OK-from-taskrole1-0" in user0
+        assert "PEER-OK-from-taskrole_1" in user0  # the peer's env in the ssh session, as in OpenPAI
         user1 = (tasks[1].log_dir / "user-all" / "current").read_text()
         assert "WORKER epochs=3 role=taskrole_1" in user1
     finally:
