@@ -221,3 +221,33 @@ def test_broken_user_extension_secrets_is_one_line(tmp_path: Path) -> None:
     assert res.returncode == 247
     assert "userExtensionSecrets.yaml" in res.stderr and "Traceback" not in res.stderr
     assert (job.work / "user-extension-secrets" / "userExtensionSecrets.yaml").read_text() == "jobSSH: [unclosed\n"
+
+
+def test_user_cmd_when_there_is_no_job_config(tmp_path: Path) -> None:
+    """Without a job config (or commands in RUNTIME_CONFIG), the user command is OpenPAI's
+    ``USER_CMD`` env, its secrets rendered, as OpenPAI's user_command_renderer does."""
+    from pai_runtime.plugin_testing import Job
+
+    job = Job(tmp_path, env={"INIT_CONFIG": "initPlugins: [{name: render, builtin: render}]",
+                             "USER_CMD": "echo USER-CMD <% $secrets.word %> && echo TWO"})
+    job.secrets({"word": "rendered-word"})
+    res = job.init(None)
+    assert res.returncode == 0, res.stderr
+    assert read(job, "user.sh").splitlines()[-1] == "echo USER-CMD rendered-word && echo TWO"
+    run = job.run()
+    assert run.returncode == 0, run.stderr
+    assert "USER-CMD" in (job.log_dir / "user-all" / "current").read_text()
+
+
+def test_role_commands_come_with_the_default_deployment(tmp_path: Path) -> None:
+    """OpenPAI's rest-server puts the default deployment's preCommands/postCommands around
+    the role's commands, each trimmed, joined with `` && ``; so does the render built-in."""
+    job_doc = {"protocolVersion": 2, "name": "d", "type": "job", "parameters": {"n": 2},
+               "taskRoles": {"taskrole_1": {"instances": 1, "commands": ["  echo MAIN <% $parameters.n %>  "]}},
+               "defaults": {"deployment": "dep"},
+               "deployments": [{"name": "dep", "taskRoles": {"taskrole_1": {"preCommands": ["echo PRE"],
+                                                                             "postCommands": ["echo POST"]}}}]}
+    job, _ = openpai_job(tmp_path, yaml.safe_dump(job_doc), "taskrole_1")
+    res = job.init(None)
+    assert res.returncode == 0, res.stderr
+    assert read(job, "user.sh").splitlines()[-1] == "echo PRE && echo MAIN 2 && echo POST"
