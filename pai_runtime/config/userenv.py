@@ -18,15 +18,17 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from pai_runtime.config.secrets import Secrets
+    from pai_runtime.config.secrets import JobScope, Secrets
     from pai_runtime.config.yamlsource import Document
 
 #: an env file larger than this is no list of variables (Linux caps one variable at 128 KiB)
 MAX_ENV_FILE = 1 << 20
 
 
-def render(doc: Document, config_dir: Path, environ: Mapping[str, str], secrets: Secrets) -> dict[str, str]:
-    """The variables of ``envFile`` then ``env`` (``env`` wins), secrets rendered."""
+def render(doc: Document, config_dir: Path, environ: Mapping[str, str], secrets: Secrets,
+           job: JobScope | None = None) -> dict[str, str]:
+    """The variables of ``envFile`` then ``env`` (``env`` wins), references rendered
+    (``$secrets``, and ``$parameters``/``$data``/... against ``job``, the job config)."""
     out: dict[str, str] = {}
     env_file = doc.data.get("envFile")
     if env_file:
@@ -43,14 +45,14 @@ def render(doc: Document, config_dir: Path, environ: Mapping[str, str], secrets:
         except ValueError as exc:
             raise ConfigError(str(exc), where=doc.where(("envFile",))) from None
         for key, value in from_file.items():
-            out[key] = _no_nul(secrets.render(value, used_in=f"{path}, {key}"), key, str(path))
+            out[key] = _no_nul(secrets.render(value, used_in=f"{path}, {key}", job=job), key, str(path))
     for key, value in (doc.data.get("env") or {}).items():
         if not envfile.valid_name(str(key)):
             raise ConfigError(f"{key!r} is not a valid environment variable name",
                               where=doc.where(("env", key)),
                               hint="use letters, digits and '_', not starting with a digit")
         text = str(value).lower() if isinstance(value, bool) else str(value)
-        out[str(key)] = _no_nul(secrets.render(text, used_in=doc.where(("env", key))), str(key),
+        out[str(key)] = _no_nul(secrets.render(text, used_in=doc.where(("env", key)), job=job), str(key),
                                 doc.where(("env", key)))
     return out
 

@@ -31,10 +31,13 @@ REDACT_FILE = "redact.json"
 
 
 def user_env(ctx: InitContext) -> dict[str, str]:
-    """``env`` and ``envFile`` of RUNTIME_CONFIG, secrets rendered (bounded reads, NUL refused)."""
+    """``env`` and ``envFile`` of RUNTIME_CONFIG, references rendered (bounded reads, NUL
+    refused); ``$parameters``, ``$data``, ... against the job config, as everywhere."""
     from pai_runtime.config import userenv
+    from pai_runtime.openpai import jobconfig
 
-    return userenv.render(ctx.runtime_config, ctx.layout.config_dir, ctx.environ, ctx.secrets)
+    return userenv.render(ctx.runtime_config, ctx.layout.config_dir, ctx.environ, ctx.secrets,
+                          jobconfig.current_scope(ctx))
 
 
 def job_settings(ctx: InitContext) -> dict[str, Any]:

@@ -251,3 +251,16 @@ def test_role_commands_come_with_the_default_deployment(tmp_path: Path) -> None:
     res = job.init(None)
     assert res.returncode == 0, res.stderr
     assert read(job, "user.sh").splitlines()[-1] == "echo PRE && echo MAIN 2 && echo POST"
+
+
+def test_job_references_in_runtime_config_env(tmp_path: Path) -> None:
+    """The one renderer also fills RUNTIME_CONFIG ``env``: ``$parameters`` and ``$data``
+    of the job config, like commands and plugin parameters."""
+    from pai_runtime import envfile
+
+    job, _ = openpai_job(tmp_path, fixture("cmd_test_job.yaml"), "worker")
+    res = job.init({"env": {"DATA_URI": "<% $data.uri[0] %>", "MODEL": "<% $parameters.modelPath %>"}})
+    assert res.returncode == 0, res.stderr
+    env = envfile.read(job.runtime_dir / "env")
+    assert env["DATA_URI"] == "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+    assert env["MODEL"] == yaml.safe_load(fixture("cmd_test_job.yaml"))["parameters"]["modelPath"]
