@@ -45,3 +45,9 @@ def test_run_imports_none_of_the_init_side(pai):
     for heavy in ("yaml", "re2", "structlog", "click", "jsonschema", "psutil", "typing", "asyncio", "subprocess",
                   "dataclasses", "logging"):
         assert heavy not in mods, f"run -- true imported {heavy}"
+    # nor the stdlib modules that cost its start milliseconds each (issue 19: PID 1 at the
+    # interpreter's floor): paths are strings, JSON goes through _json, the selector is an
+    # epoll of our own, signals go through _signal, prctl through _ctypes
+    for slow in ("pathlib", "re", "json", "enum", "selectors", "signal", "ctypes", "collections", "threading",
+                 "functools"):
+        assert slow not in mods, f"run -- true imported {slow}"

@@ -10,14 +10,14 @@ code, with the reason in runtime.log; a termination file we cannot write -> a no
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from pai_runtime.errors import signal_exit_code
 from pai_runtime.exitspec import SUCCESS_MESSAGE
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # ``typing`` costs the PID-1 path milliseconds; annotations are strings here
+if TYPE_CHECKING:  # ``typing`` and ``pathlib`` cost the PID-1 path milliseconds; annotations are strings here
     from collections.abc import Callable
+    from pathlib import Path
     from typing import Any
 
 #: Phrase of the running threshold code when the spec does not name it.
@@ -61,6 +61,8 @@ class Notes:
 def spec_candidates(layout: Any, settings: dict[str, Any]) -> list[Path]:
     """Where the job container looks: init's validated copy, then the configured path,
     then the config dir, then the shipped default."""
+    from pathlib import Path
+
     from pai_runtime.exitspec.spec import SPEC_FILE, shipped_spec_path
 
     out = [Path(layout.runtime_dir) / SPEC_FILE]
@@ -72,6 +74,8 @@ def spec_candidates(layout: Any, settings: dict[str, Any]) -> list[Path]:
 
 
 def load_spec(layout: Any, settings: dict[str, Any], notes: Notes) -> Any:
+    from pathlib import Path
+
     from pai_runtime.errors import PaiError
     from pai_runtime.exitspec.spec import SPEC_FILE, ExitSpec, load_file
 
@@ -121,7 +125,8 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
     from pai_runtime import redact
 
     data = redact.scrub_bytes(data)
-    targets = [Path(layout.termination_log), Path(layout.log_dir) / "termination-log"]
+    # strings: a successful run writes its message without importing pathlib
+    targets = [os.fspath(layout.termination_log), os.path.join(layout.log_dir, "termination-log")]
     for t in targets:
         try:
             with open(t, "wb") as f:
@@ -130,7 +135,7 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
             notes.add(f"cannot write the termination message to {t}: {exc.strerror or exc}")
 
 
-def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: Path | None,
+def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: str | Path | None,
            forced: tuple[int, str] | None = None, attempt: Any = None,
            report: Callable[[list[str]], None] | None = None,
            say: Callable[[str], None] | None = None) -> int:
@@ -180,9 +185,11 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
     return result
 
 
-def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: Path | None,
+def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: str | Path | None,
               forced: tuple[int, str] | None, notes: Notes, attempt: Any = None,
               report: Callable[[list[str]], None] | None = None) -> int:
+    from pathlib import Path
+
     from pai_runtime.exitspec import ecc, exitinfo, message
     from pai_runtime.exitspec.classify import Verdict, classify
     from pai_runtime.exitspec.logtail import read_tail
