@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 
-from pai_runtime.errors import signal_exit_code
 from pai_runtime.exitspec import SUCCESS_MESSAGE
 
 TYPE_CHECKING = False
@@ -151,6 +150,8 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
         code = 255
         notes.add(f"exit code {exit_code!r} is not an integer; reporting 255")
     if code < 0:  # Popen-style -N: killed by signal N
+        from pai_runtime.errors import signal_exit_code
+
         code = signal_exit_code(-code)
     if code > 255:
         notes.add(f"exit code {code} is outside 0-255; reporting 255")
