@@ -72,13 +72,15 @@ def tcp_listening_ports() -> set[int] | None:
     Why not ``/proc/net/tcp`` for TCP: reading it walks the kernel's whole established-
     socket hash, every bucket, empty or not: ~4 ms per table on a node with a large hash
     (most of the ports check), more with many connections. Asked for LISTEN sockets
-    only, sock_diag walks just the listening hash (~0.1 ms)."""
-    import socket
+    only, sock_diag walks just the listening hash (~0.1 ms). Through ``_socket``, the C
+    half of :mod:`socket` (whose Python half imports ``selectors`` and ``array``)."""
     import struct
 
     try:
+        import _socket as socket
+
         s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _NETLINK_SOCK_DIAG)
-    except (OSError, AttributeError):
+    except (ImportError, OSError, AttributeError):
         return None
     found: set[int] = set()
     try:
