@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import random
 import re
 import threading
 import time
@@ -603,6 +602,8 @@ def _follow(client: Any, share: _Share, *, interval: float, report: Any, log: An
     """Read and watch the gang ConfigMap until the leader says ready. ``None``: fall back
     to the direct path (the leader was silent for leaderTimeout, then a random wait of up
     to fallbackJitter passed without news; or this task may not read ConfigMaps)."""
+    import random
+
     from pai_runtime.kube import gang as gangmod
     from pai_runtime.kube.client import StatusError, WatchBroken
 
