@@ -9,15 +9,18 @@ undoes exactly that quoting. Stdlib only and no ``re``: this is on the PID-1 pat
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing and pathlib cost the PID-1 path milliseconds
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
 
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@%+=:,./-_")
 
 
 def valid_name(name: str) -> bool:
-    return bool(name) and (name[0].isascii() and (name[0].isalpha() or name[0] == "_")) and all(
-        c.isascii() and (c.isalnum() or c == "_") for c in name)
+    """``[A-Za-z_][A-Za-z0-9_]*`` (string methods, not a loop: ``run`` checks every line)."""
+    return bool(name) and name.isascii() and name.replace("_", "a").isalnum() and not name[0].isdigit()
 
 
 def quote(value: str) -> str:
@@ -62,10 +65,17 @@ def _unquote(text: str) -> str:
         elif c == "\\" and i + 1 < n:
             out.append(text[i + 1])
             i += 2
-        else:
-            out.append(c)
-            i += 1
+        else:  # a run of plain characters, up to the next quote or backslash
+            j = _next_special(text, i + 1, n)
+            out.append(text[i:j])
+            i = j
     return "".join(out)
+
+
+def _next_special(text: str, start: int, end: int) -> int:
+    found = [k for k in (text.find("'", start, end), text.find('"', start, end), text.find("\\", start, end))
+             if k >= 0]
+    return min(found) if found else end
 
 
 def loads(text: str) -> dict[str, str]:
@@ -89,22 +99,22 @@ def loads(text: str) -> dict[str, str]:
 
 def _line_end(text: str, pos: int) -> int:
     """End of the logical line at ``pos``: a newline inside quotes does not end it."""
-    quote_char = ""
     i, n = pos, len(text)
-    while i < n:
-        c = text[i]
-        if quote_char:
-            if c == quote_char:
-                quote_char = ""
-        elif c in ("'", '"'):
-            quote_char = c
-        elif c == "\n":
-            return i
-        i += 1
-    return n
+    while True:
+        nl = text.find("\n", i)
+        if nl < 0:
+            nl = n
+        quotes = [k for k in (text.find("'", i, nl), text.find('"', i, nl)) if k >= 0]
+        if not quotes:
+            return nl
+        q = min(quotes)
+        close = text.find(text[q], q + 1)
+        if close < 0:
+            return n
+        i = close + 1
 
 
-def read(path: Path) -> dict[str, str]:
+def read(path: str | Path) -> dict[str, str]:
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         return loads(f.read())
 

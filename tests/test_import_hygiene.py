@@ -35,8 +35,9 @@ def test_init_of_a_framework_with_ports_and_a_runtime_plugin(pai):
     mods = _imported(pai, "init", env={"INIT_CONFIG": INIT, "RUNTIME_CONFIG": RUNTIME, **OWN})
     assert "structlog" in mods, sorted(m for m in mods if m.startswith("pai_runtime"))  # it did the work
     for heavy in ("jsonschema", "asyncio", "urllib.request", "http.client", "requests", "ssl", "psutil",
-                  "structlog.stdlib"):
-        assert heavy not in mods, f"init imported {heavy}"
+                  "structlog.stdlib", "pai_runtime.kube.gang", "pai_runtime.kube.connection",
+                  "subprocess", "pai_runtime.childproc", "_hashlib"):  # the shipped cmd plugin runs in-process
+        assert heavy not in mods, f"init imported {heavy}"  # a Framework from a file needs no API client
 
 
 def test_run_imports_none_of_the_init_side(pai):
@@ -45,3 +46,9 @@ def test_run_imports_none_of_the_init_side(pai):
     for heavy in ("yaml", "re2", "structlog", "click", "jsonschema", "psutil", "typing", "asyncio", "subprocess",
                   "dataclasses", "logging"):
         assert heavy not in mods, f"run -- true imported {heavy}"
+    # nor the stdlib modules that cost its start milliseconds each (issue 19: PID 1 at the
+    # interpreter's floor): paths are strings, JSON goes through _json, the selector is an
+    # epoll of our own, signals go through _signal, prctl through _ctypes
+    for slow in ("pathlib", "re", "json", "enum", "selectors", "signal", "ctypes", "collections", "threading",
+                 "functools"):
+        assert slow not in mods, f"run -- true imported {slow}"

@@ -134,3 +134,25 @@ def test_the_kernel_tables_agree_with_psutil_on_real_sockets():
         client.close()
         tcp.close()
         udp.close()
+
+
+def test_sock_diag_answers_what_the_proc_tables_say():
+    """The LISTEN sockets netlink's sock_diag reports are exactly those of /proc/net/tcp{,6}
+    (issue 19: reading those tables walks the kernel's whole socket hash)."""
+    tcp = listener("127.0.0.1")
+    tcp6 = listener("::", socket.AF_INET6)
+    client = socket.create_connection(("127.0.0.1", tcp.getsockname()[1]))
+    bound = socket.socket()
+    bound.bind(("127.0.0.1", 0))  # bound, not listening: not a TCP conflict in either source
+    try:
+        wanted = {tcp.getsockname()[1], tcp6.getsockname()[1], client.getsockname()[1], bound.getsockname()[1]}
+        netlink = ports.tcp_listening_ports()
+        assert netlink is not None, "this kernel answers sock_diag"
+        assert netlink & wanted == {tcp.getsockname()[1], tcp6.getsockname()[1]}
+        assert netlink == ports.ports_in_use(set(range(1, 65536)), ports.PROC_NET[:2])
+        # the same tables by another name: the /proc path alone
+        by_proc = tuple(t.replace("/proc/net/", "/proc/self/net/") for t in ports.PROC_NET)
+        assert ports.ports_in_use(wanted) == ports.ports_in_use(wanted, by_proc) == netlink & wanted
+    finally:
+        for s in (client, tcp, tcp6, bound):
+            s.close()

@@ -392,8 +392,10 @@ def parse_json(text: str | bytes, source: str, *, max_bytes: int = MAX_BYTES, ma
                **hooks: Any) -> Any:
     """Parse JSON within the same bounds (size, depth, digits), with the standard library
     only; errors are ConfigErrors naming ``source`` and the line. ``hooks`` go to
-    :func:`json.loads` (``object_pairs_hook``)."""
-    import json
+    :func:`json.loads` (``object_pairs_hook``). Parsed by :mod:`pai_runtime.fastjson`
+    (json's own C scanner, without importing :mod:`json` and :mod:`re` on the job
+    container's PID-1 path); errors are json's, in its words."""
+    from pai_runtime import fastjson
 
     raw = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
     _size_check(len(raw), source, max_bytes)
@@ -407,17 +409,22 @@ def parse_json(text: str | bytes, source: str, *, max_bytes: int = MAX_BYTES, ma
         return int(s)
 
     try:
-        data = json.loads(raw, parse_int=parse_int, **hooks)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"invalid JSON: {exc.msg}", where=f"{source} line {exc.lineno} column {exc.colno}",
-                          hint="fix the JSON syntax") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not valid UTF-8 (at offset {exc.start})", where=f"{source} line {_line_of(raw, exc.start)}",
-                          hint="save the file as UTF-8") from None
+        data = fastjson.loads(raw, parse_int=parse_int, **hooks)
     except RecursionError:
         raise ConfigError(f"nested deeper than {max_depth} levels", where=source,
                           hint="flatten the structure") from None
-    except (ValueError, TypeError) as exc:
+    except ValueError as exc:
+        import json  # the document is refused: json.loads said why (fastjson fell back to it)
+
+        if isinstance(exc, json.JSONDecodeError):
+            raise ConfigError(f"invalid JSON: {exc.msg}", where=f"{source} line {exc.lineno} column {exc.colno}",
+                              hint="fix the JSON syntax") from None
+        if isinstance(exc, UnicodeDecodeError):
+            raise ConfigError(f"not valid UTF-8 (at offset {exc.start})",
+                              where=f"{source} line {_line_of(raw, exc.start)}",
+                              hint="save the file as UTF-8") from None
+        raise ConfigError(f"invalid JSON: {exc}", where=source) from None
+    except TypeError as exc:
         raise ConfigError(f"invalid JSON: {exc}", where=source) from None
     if _depth(data) > max_depth:
         raise ConfigError(f"nested deeper than {max_depth} levels", where=source, hint="flatten the structure")

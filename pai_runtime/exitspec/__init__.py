@@ -11,22 +11,19 @@ and the classifier are imported only inside the two entry points below.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from pai_runtime.init.context import InitContext
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # ``typing`` costs the PID-1 path milliseconds; annotations are strings here
+if TYPE_CHECKING:  # ``typing`` and ``pathlib`` cost the PID-1 path milliseconds; annotations are strings
+    from pathlib import Path
     from typing import Any
+
+    from pai_runtime.init.context import InitContext
 
 #: The termination message of a successful run: written without importing the
 #: classifier, so a job that succeeds pays nothing for the exit spec.
 SUCCESS_MESSAGE = b"exitCode: 0\nphrase: Succeeded\n"
 
 
-def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log: Path,
+def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log: str | Path,
            forced: tuple[int, str] | None = None, attempt: Any = None, report: Any = None,
            say: Any = None) -> int:
     """Classify ``exit_code`` (user log = ``layout.log_dir/"user-all"``, platform log =
@@ -50,6 +47,8 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log
 
 def resolve_spec_path(ctx: InitContext) -> tuple[Path, str]:
     """RUNTIME_CONFIG ``exitSpec`` > ``$PAI_CONFIG_DIR/runtime-exit-spec.yaml`` > shipped."""
+    from pathlib import Path
+
     from pai_runtime.errors import ConfigError
     from pai_runtime.exitspec.spec import SPEC_FILE, shipped_spec_path
 

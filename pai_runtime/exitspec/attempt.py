@@ -19,11 +19,13 @@ Nothing here raises for a missing or damaged record: no record means "the whole 
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 
 from pai_runtime.exitspec.record import Record
+
+TYPE_CHECKING = False  # typing and pathlib cost the PID-1 path milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RECORD = "attempt.json"
 #: Rotated files looked at (``current.1`` ... ``current.<n>``); rotation keeps far fewer.
@@ -60,8 +62,11 @@ def _int(value: object) -> int | None:
 
 def load(log_dir: str | os.PathLike[str]) -> Attempt | None:
     """The record of the latest attempt in ``log_dir``, or None (none, or unreadable)."""
+    from pai_runtime import fastjson
+
     try:
-        data = json.loads((Path(log_dir) / RECORD).read_text(encoding="utf-8"))
+        with open(os.path.join(log_dir, RECORD), encoding="utf-8") as f:
+            data = fastjson.loads(f.read())
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(data, dict) or _int(data.get("attempt")) is None:
@@ -77,14 +82,17 @@ def load(log_dir: str | os.PathLike[str]) -> Attempt | None:
 
 def save(log_dir: str | os.PathLike[str], attempt: Attempt) -> str | None:
     """Write the record atomically; the error text when it cannot be written."""
-    path = Path(log_dir) / RECORD
-    tmp = path.with_name(f".{RECORD}.{os.getpid()}")
+    from pai_runtime import fastjson
+
+    path = os.path.join(log_dir, RECORD)
+    tmp = os.path.join(log_dir, f".{RECORD}.{os.getpid()}")
     try:
-        tmp.write_text(json.dumps(attempt.to_data()) + "\n", encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(fastjson.dumps(attempt.to_data()) + "\n")
         os.replace(tmp, path)
     except OSError as exc:
         try:
-            tmp.unlink()
+            os.unlink(tmp)
         except OSError:
             pass
         return f"cannot write {path}: {exc.strerror or exc}"
@@ -96,7 +104,7 @@ def start(log_dir: str | os.PathLike[str], runtime_log_size: int, started: str) 
     previous = load(log_dir)
     mark = None
     try:
-        st = os.stat(Path(log_dir) / "user-all" / "current")
+        st = os.stat(os.path.join(log_dir, "user-all", "current"))
         mark = (st.st_ino, st.st_size)
     except OSError:
         pass

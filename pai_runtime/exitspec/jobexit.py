@@ -10,14 +10,13 @@ code, with the reason in runtime.log; a termination file we cannot write -> a no
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from pai_runtime.errors import signal_exit_code
 from pai_runtime.exitspec import SUCCESS_MESSAGE
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # ``typing`` costs the PID-1 path milliseconds; annotations are strings here
+if TYPE_CHECKING:  # ``typing`` and ``pathlib`` cost the PID-1 path milliseconds; annotations are strings here
     from collections.abc import Callable
+    from pathlib import Path
     from typing import Any
 
 #: Phrase of the running threshold code when the spec does not name it.
@@ -61,6 +60,8 @@ class Notes:
 def spec_candidates(layout: Any, settings: dict[str, Any]) -> list[Path]:
     """Where the job container looks: init's validated copy, then the configured path,
     then the config dir, then the shipped default."""
+    from pathlib import Path
+
     from pai_runtime.exitspec.spec import SPEC_FILE, shipped_spec_path
 
     out = [Path(layout.runtime_dir) / SPEC_FILE]
@@ -72,6 +73,8 @@ def spec_candidates(layout: Any, settings: dict[str, Any]) -> list[Path]:
 
 
 def load_spec(layout: Any, settings: dict[str, Any], notes: Notes) -> Any:
+    from pathlib import Path
+
     from pai_runtime.errors import PaiError
     from pai_runtime.exitspec.spec import SPEC_FILE, ExitSpec, load_file
 
@@ -119,10 +122,12 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
     again on the bytes, outside the message's keys and markers (message.scrub_message):
     ``***`` is never longer than a masked value (secrets have at least 4 characters), so
     the 4096-byte bound holds."""
-    from pai_runtime.exitspec import message
+    if data is not SUCCESS_MESSAGE:  # fixed text: nothing to mask, and no `re` on the success path
+        from pai_runtime.exitspec import message
 
-    data = message.scrub_message(data)
-    targets = [Path(layout.termination_log), Path(layout.log_dir) / "termination-log"]
+        data = message.scrub_message(data)
+    # strings: a successful run writes its message without importing pathlib
+    targets = [os.fspath(layout.termination_log), os.path.join(layout.log_dir, "termination-log")]
     for t in targets:
         try:
             with open(t, "wb") as f:
@@ -131,7 +136,7 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
             notes.add(f"cannot write the termination message to {t}: {exc.strerror or exc}")
 
 
-def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: Path | None,
+def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: str | Path | None,
            forced: tuple[int, str] | None = None, attempt: Any = None,
            report: Callable[[list[str]], None] | None = None,
            say: Callable[[str], None] | None = None) -> int:
@@ -147,6 +152,8 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
         code = 255
         notes.add(f"exit code {exit_code!r} is not an integer; reporting 255")
     if code < 0:  # Popen-style -N: killed by signal N
+        from pai_runtime.errors import signal_exit_code
+
         code = signal_exit_code(-code)
     if code > 255:
         notes.add(f"exit code {code} is outside 0-255; reporting 255")
@@ -181,9 +188,11 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
     return result
 
 
-def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: Path | None,
+def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: str | Path | None,
               forced: tuple[int, str] | None, notes: Notes, attempt: Any = None,
               report: Callable[[list[str]], None] | None = None) -> int:
+    from pathlib import Path
+
     from pai_runtime.exitspec import ecc, exitinfo, message
     from pai_runtime.exitspec.classify import Verdict, classify
     from pai_runtime.exitspec.logtail import read_tail

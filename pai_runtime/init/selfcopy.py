@@ -43,7 +43,6 @@ reaches the user's commands.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -124,7 +123,11 @@ def fingerprint(items: list[tuple[str, Path]], bundle: Path | None) -> str:
     """A short id of exactly what would be copied (names, sizes, mtimes, modes) plus the
     interpreter: the same init image always yields the same id, so a restart reuses the
     complete copy; a different image gets a new one."""
-    h = hashlib.sha256()
+    try:  # the interpreter's own SHA-256: hashlib loads OpenSSL (~3 ms of init) for ~1 KB of names
+        from _sha256 import sha256
+    except ImportError:
+        from hashlib import sha256
+    h = sha256()
     h.update(f"{sys.executable}\0{sys.version}\0{bundle}\0".encode())
     for name, src in items:
         h.update(f"item\0{name}\0".encode())

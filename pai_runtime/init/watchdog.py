@@ -16,12 +16,10 @@ from __future__ import annotations
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Mapping
-
-# imported here, not in the thread: a main thread stuck inside an import holds the import lock
-from pai_runtime import childproc
 
 #: seconds init may take to stop after a signal: a child's TERM -> KILL grace (2 s), the
 #: failure Event's deadline (5 s) and the summary fit in it; the kubelet's default grace is 30 s.
@@ -106,7 +104,12 @@ class Watchdog:
                 return
         code = 128 + signum
         try:
-            childproc.kill_all()  # a child group must not outlive init (outside a container it would)
+            # a child group must not outlive init (outside a container it would); children
+            # exist only once the runner is imported, and importing it here could wait on an
+            # import lock the stuck main thread holds, so only an imported runner is asked
+            kill_all = getattr(sys.modules.get("pai_runtime.childproc"), "kill_all", None)
+            if kill_all is not None:
+                kill_all()
             os.set_blocking(2, False)  # a stuck stderr must not keep us either
             os.write(2, f"pai-runtime init: still stopping {self.grace:g}s after signal {signum}; "
                         f"exiting {code} now\n".encode())

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import random
 import re
 import threading
 import time
@@ -37,15 +36,14 @@ from pai_runtime.errors import (
     GangTimeoutError,
     Skip,
 )
-from pai_runtime.kube import gang as gangmod
-from pai_runtime.kube import pods as podsmod
-from pai_runtime.kube.connection import DEFAULT_SA_DIR, Connection, ConnectionSetupError, resolve
 from pai_runtime.openpai import framework as fwstatus
 from pai_runtime.units import UnitError, format_duration, parse_duration
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pai_runtime.init.context import InitContext
+    from pai_runtime.kube import gang as gangmod
+    from pai_runtime.kube.connection import Connection
 
 TIMEOUT_CODE = errors.GANG_TIMEOUT
 FC_GROUP = "frameworkcontroller.microsoft.com"
@@ -197,6 +195,7 @@ class _PodsView:
         """``expected`` not given: the size of the JobSet / Job that owns the pods (this
         pod's owner when it is among them, else the first pod's); read once."""
         from pai_runtime.kube import owner as ownermod
+        from pai_runtime.kube import pods as podsmod
         from pai_runtime.kube.client import StatusError
 
         pods = self._mine() or podsmod.live(list(self.pods.values()))
@@ -222,6 +221,8 @@ class _PodsView:
         self.expected_from = found.what
 
     def _mine(self) -> list[dict[str, Any]]:
+        from pai_runtime.kube import pods as podsmod
+
         uid, hostname = self.own.get("uid", ""), self.own.get("hostname", "")
         if not (uid or hostname):
             return []
@@ -232,7 +233,9 @@ class _PodsView:
     def owner_ref(self, client: Any) -> gangmod.Owner | None:
         """The JobSet / Job owning the pods, for the gang ConfigMap's ownerReferences
         (read once; None for pods of neither, or when it cannot be read)."""
+        from pai_runtime.kube import gang as gangmod
         from pai_runtime.kube import owner as ownermod
+        from pai_runtime.kube import pods as podsmod
         from pai_runtime.kube.client import StatusError
 
         if self.owner_obj is None:
@@ -266,6 +269,8 @@ class _PodsView:
                 self._expected_from_owner(client)
 
     def readiness(self) -> fwstatus.Readiness:
+        from pai_runtime.kube import pods as podsmod
+
         if self.expected is None:
             r = podsmod.readiness(list(self.pods.values()), 0)
             r.stale = "no pod of the job is visible yet to read the gang size from its JobSet or Job"
@@ -276,6 +281,8 @@ class _PodsView:
         return r
 
     def result(self) -> dict[str, Any]:
+        from pai_runtime.kube import pods as podsmod
+
         return podsmod.to_framework(list(self.pods.values()), name=self.name, namespace=self.namespace,
                                     role_label=self.role_label)
 
@@ -455,6 +462,8 @@ class _Share:
 def _share_settings(params: Mapping[str, Any], env: Mapping[str, str], source: str, job: str,
                     selector: str, namespace: str) -> _Share | None:
     """The gang ConfigMap settings, or None for the direct path (every task watches)."""
+    from pai_runtime.kube import gang as gangmod
+
     mode = params.get("share")
     if mode == "off":
         return None
@@ -490,6 +499,8 @@ def _share_settings(params: Mapping[str, Any], env: Mapping[str, str], source: s
 
 def _first_role(view: Any, share: _Share) -> bool:
     """Whether this task's role is the first one (the leader is index 0 of it)."""
+    from pai_runtime.kube import pods as podsmod
+
     if isinstance(view, _FrameworkView):
         roles = [r for r, _ in fwstatus.spec_roles(view.obj or {})]
         return not roles or not share.own_role or share.own_role == roles[0]
@@ -543,6 +554,7 @@ class _Publisher:
             self.thread.join(10)
 
     def write(self, state: str, fw: dict[str, Any] | None = None) -> None:
+        from pai_runtime.kube import gang as gangmod
         from pai_runtime.kube.client import Cancelled, KubeError, StatusError
 
         with self.lock:
@@ -590,6 +602,9 @@ def _follow(client: Any, share: _Share, *, interval: float, report: Any, log: An
     """Read and watch the gang ConfigMap until the leader says ready. ``None``: fall back
     to the direct path (the leader was silent for leaderTimeout, then a random wait of up
     to fallbackJitter passed without news; or this task may not read ConfigMaps)."""
+    import random
+
+    from pai_runtime.kube import gang as gangmod
     from pai_runtime.kube.client import StatusError, WatchBroken
 
     silent_until = time.monotonic() + share.leader_timeout
@@ -687,6 +702,8 @@ def _follow(client: Any, share: _Share, *, interval: float, report: Any, log: An
 
 def _owner(view: Any, client: Any) -> gangmod.Owner | None:
     """The job object the ConfigMap belongs to (garbage-collected with it)."""
+    from pai_runtime.kube import gang as gangmod
+
     if isinstance(view, _FrameworkView):
         meta = (view.obj or {}).get("metadata") or {}
         if meta.get("uid"):
@@ -791,6 +808,9 @@ def _classify(exc: Exception, conn: Connection, view: Any, last: fwstatus.Readin
 
 # -- entry point -----------------------------------------------------------------------------
 def run(ctx: InitContext, params: dict[str, Any]) -> str:
+    # The Kubernetes modules are imported only by the sources that talk to the API: the
+    # file source (a recorded Framework) is the whole barrier of many inits, and it
+    # needs none of them (issue 19).
     env = ctx.environ
     own = {"uid": env.get("FC_POD_UID", "").strip(), "role": env.get("FC_TASKROLE_NAME", "").strip(),
            "index": env.get("FC_TASK_INDEX", "").strip(), "hostname": ""}
@@ -803,6 +823,8 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
     conn: Connection | None = None
 
     def connect() -> Connection | None:
+        from pai_runtime.kube.connection import DEFAULT_SA_DIR, ConnectionSetupError, resolve
+
         try:
             return resolve(env, api_server=params.get("apiServer"), kubeconfig=params.get("kubeconfig"),
                            sa_dir=params.get("serviceAccountDir") or DEFAULT_SA_DIR)
@@ -910,6 +932,8 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
         assert share is not None
         r = fwstatus.Readiness(got.total, got.ready)
         report(r, force=True)
+        from pai_runtime.kube import gang as gangmod
+
         fw = got.framework or gangmod.counts_framework(name or share.name, namespace, [])
         _publish(ctx, fw, f"{share.what} (leader {got.leader or '?'})")
         stats = {"requests": client.requests_made, "seconds": round(time.monotonic() - start, 3), "tasks": r.total,

@@ -53,11 +53,13 @@ def hashed_ports(pod_uid: str, port_name: str, count: int, start: int, end: int)
     span = end - start
     if span <= 0:
         raise ValueError(f"schedulePortEnd ({end}) must be greater than schedulePortStart ({start})")
+    try:  # the interpreter's own MD5: hashlib loads OpenSSL (~3 ms of init) for a few short strings
+        from _md5 import md5
+    except ImportError:
+        from hashlib import md5
     ports = []
     for i in range(count):
-        import hashlib
-
-        digest = hashlib.md5(f"[{pod_uid}][{port_name}][{i}]".encode(), usedforsecurity=False).hexdigest()
+        digest = md5(f"[{pod_uid}][{port_name}][{i}]".encode(), usedforsecurity=False).hexdigest()
         total = int(digest[:12], 16) + int(digest[12:24], 16) + int(digest[24:], 16)
         ports.append(total % span + start)
     return ports

@@ -14,7 +14,7 @@ from typing import Any
 
 from pai_runtime import errors, redact
 from pai_runtime.errors import ConfigError, InternalError, PaiError
-from pai_runtime.runtimeplugins import api
+from pai_runtime.runtimeplugins import api, inprocess
 from pai_runtime.runtimeplugins.discover import PluginDesc
 from pai_runtime.runtimeplugins.request import Request, TaskInfo
 
@@ -96,7 +96,10 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
     })
     timeout = ctx.remaining(DEFAULT_INIT_SECONDS) or DEFAULT_INIT_SECONDS
     try:
-        code, output = _execute(entry_argv(req.desc), env, req.desc.directory, timeout, ctx, req.instance)
+        if inprocess.eligible(req.desc):  # shipped cmd: no interpreter of its own (inprocess.py)
+            code, output = _in_process(req.desc.init_target, env, ctx, req.instance)
+        else:
+            code, output = _execute(entry_argv(req.desc), env, req.desc.directory, timeout, ctx, req.instance)
     finally:
         input_path.unlink(missing_ok=True)
     if code == 0:
@@ -132,6 +135,15 @@ def task_fields(task: TaskInfo) -> dict[str, Any]:
         "taskRoles": list(task.roles.names),
         "jobConfig": task.job_config.data if task.job_config is not None else None,
     }
+
+
+def _in_process(script: Path, env: dict[str, str], ctx: InitContext, instance: str) -> tuple[int, list[str]]:
+    """:func:`inprocess.run`, its output logged and kept as :func:`_execute` does."""
+    code, raw = inprocess.run(script, env)
+    lines = [redact.scrub(line) for line in raw]
+    for line in lines:
+        ctx.log.info(line, runtime_plugin=instance, stream="output")
+    return code, lines[-TAIL_LINES:]
 
 
 def _execute(argv: list[str], env: dict[str, str], cwd: Path, timeout: float,

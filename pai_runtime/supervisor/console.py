@@ -10,8 +10,9 @@ the console is best effort.
 from __future__ import annotations
 
 import os
-import selectors
 import stat
+
+from pai_runtime.supervisor.pid1 import EVENT_WRITE
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class Console:
                 self.buf += data[:room]
             self.dropped += len(data) - max(room, 0)
         if self.buf and not self._registered and self.init is not None:
-            self.init.register(self.fd, selectors.EVENT_WRITE, self._on_writable)
+            self.init.register(self.fd, EVENT_WRITE, self._on_writable)
             self._registered = True
 
     def _on_writable(self, mask: int) -> None:

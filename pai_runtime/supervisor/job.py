@@ -15,7 +15,7 @@ import sys
 import time
 
 from pai_runtime import envfile
-from pai_runtime.layout import Layout
+from pai_runtime.layout import Paths
 from pai_runtime.supervisor import pid1
 from pai_runtime.supervisor.console import Console
 from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE, MAX_LOG_FILES, Capture, parse_size
@@ -23,7 +23,6 @@ from pai_runtime.supervisor.runlog import LineSink, RuntimeLog
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any, NoReturn
 
 CONFIG_INVALID = 247
@@ -118,7 +117,7 @@ class Job:
         self.out = Console(1, self.init)
         self.rlog = RuntimeLog(None, self.err)
         self.init.say = self.rlog.say
-        self.layout: Layout | None = None
+        self.layout: Paths | None = None
         self.settings: dict[str, Any] = {}
         self.capture: Capture | None = None
         #: Output pipes of services the pre-commands left running, read until the end.
@@ -149,14 +148,16 @@ class Job:
         return final
 
     def _sequence(self) -> int:
-        self.layout = layout = Layout.from_env(local=self.local)
+        # Paths as strings: pathlib (re, fnmatch, urllib.parse, enum) costs every start ~10 ms.
+        self.layout = layout = Paths.from_env(local=self.local)
         try:
-            layout.log_dir.mkdir(parents=True, exist_ok=True)
+            os.makedirs(layout.log_dir, exist_ok=True)
+            runtime_log = _join(layout.log_dir, "runtime.log")
             try:
-                earlier = os.stat(layout.log_dir / "runtime.log").st_size
+                earlier = os.stat(runtime_log).st_size
             except OSError:
                 earlier = 0
-            self.rlog = RuntimeLog(layout.log_dir / "runtime.log", self.err)
+            self.rlog = RuntimeLog(runtime_log, self.err)
         except OSError as exc:
             self._error(f"cannot create the log dir {layout.log_dir}: {exc.strerror} "
                         "(make PAI_WORK_DIR a writable volume, or set PAI_LOG_DIR)")
@@ -177,8 +178,8 @@ class Job:
 
         self._apply_addons(layout)
         self._check_stop()
-        pre = layout.runtime_dir / "precommands.sh"
-        if pre.is_file():
+        pre = _join(layout.runtime_dir, "precommands.sh")
+        if os.path.isfile(pre):
             code = self._script(pre, "precommands", env, leave_running=True)
             if code != 0:
                 self.rlog.say(f"pre-commands failed with code {code}; the user command is not run")
@@ -187,8 +188,8 @@ class Job:
         code = self._user_command(command, env, layout, running, log_cfg)
         if code != 0:
             return code
-        post = layout.runtime_dir / "postcommands.sh"
-        if post.is_file():
+        post = _join(layout.runtime_dir, "postcommands.sh")
+        if os.path.isfile(post):
             if self.init.stop_signal is not None:
                 self.rlog.say("post-commands skipped: the container is being stopped")
                 return code
@@ -197,7 +198,7 @@ class Job:
                 self.rlog.say(f"post-commands failed with code {code}")
         return code
 
-    def _start_attempt(self, layout: Layout, runtime_log_size: int) -> None:
+    def _start_attempt(self, layout: Paths, runtime_log_size: int) -> None:
         """Record where the logs stand: a container restarted in the same pod appends to
         the same log dir, and its classification must read only its own output."""
         from pai_runtime.exitspec import attempt
@@ -233,11 +234,11 @@ class Job:
             raise Stop(128 + sig)
 
     # -- inputs ------------------------------------------------------------------------------
-    def _load_redactions(self, layout: Layout) -> None:
+    def _load_redactions(self, layout: Paths) -> None:
         """Secret values init rendered into runtime.d: masked in runtime.log and in the
         termination message from here on (the job container cannot read secrets.yaml)."""
-        path = layout.runtime_dir / "redact.json"
-        if not path.is_file():
+        path = _join(layout.runtime_dir, "redact.json")
+        if not os.path.isfile(path):
             return
         from pai_runtime import redact
         from pai_runtime.config import yamlsource
@@ -254,12 +255,12 @@ class Job:
             self._config_error(f"{path}: expected a JSON list of strings (re-run init)")
         redact.register_all(v for v in values if isinstance(v, str))
 
-    def _load_env(self, layout: Layout) -> dict[str, str]:
+    def _load_env(self, layout: Paths) -> dict[str, str]:
         env = user_environ()
         for key, value in layout.env().items():
             env.setdefault(key, value)
-        path = layout.runtime_dir / "env"
-        if path.exists():
+        path = _join(layout.runtime_dir, "env")
+        if os.path.exists(path):
             from pai_runtime.config import yamlsource
             from pai_runtime.errors import ConfigError
 
@@ -272,9 +273,9 @@ class Job:
                 self._config_error(f"{path}: cannot load the runtime env: {exc} (re-run init, or fix the file)")
         return env
 
-    def _load_settings(self, layout: Layout) -> dict[str, Any]:
-        path = layout.runtime_dir / "settings.json"
-        if not path.exists():
+    def _load_settings(self, layout: Paths) -> dict[str, Any]:
+        path = _join(layout.runtime_dir, "settings.json")
+        if not os.path.exists(path):
             return {}
         from pai_runtime.config import yamlsource
         from pai_runtime.errors import ConfigError
@@ -320,17 +321,17 @@ class Job:
             self._config_error(str(exc))
         return grace, running, {"maxSize": max_size, "maxFiles": max_files, "mode": mode}
 
-    def _command(self, layout: Layout) -> list[str]:
+    def _command(self, layout: Paths) -> list[str]:
         if self.argv:
             return self.argv
-        user_sh = layout.runtime_dir / "user.sh"
-        if user_sh.is_file():
-            return [shell(), str(user_sh)]
+        user_sh = _join(layout.runtime_dir, "user.sh")
+        if os.path.isfile(user_sh):
+            return [shell(), user_sh]
         self._config_error(f"no command: {user_sh} does not exist and no `-- CMD` was given "
                            "(give RUNTIME_CONFIG commands and check that init succeeded)")
 
-    def _apply_addons(self, layout: Layout) -> None:
-        if not (layout.runtime_dir / "addons.json").exists():
+    def _apply_addons(self, layout: Paths) -> None:
+        if not os.path.exists(_join(layout.runtime_dir, "addons.json")):
             return
         try:
             from pai_runtime.addons.apply import apply_plan
@@ -342,7 +343,9 @@ class Job:
         from pai_runtime.errors import AddonError
 
         try:
-            links = apply_plan(layout.runtime_dir)
+            from pathlib import Path  # only where a plan exists: addons need the full layout
+
+            links = apply_plan(Path(layout.runtime_dir))
         except AddonError as exc:
             line = exc.line()
             self._error(line)
@@ -351,7 +354,7 @@ class Job:
             self.rlog.say(f"runtime addons: {len(links)} link(s) made")
 
     # -- running things ----------------------------------------------------------------------
-    def _script(self, path: Path, source: str, env: dict[str, str], *, leave_running: bool = False) -> int:
+    def _script(self, path: str, source: str, env: dict[str, str], *, leave_running: bool = False) -> int:
         """``/bin/sh path`` with its output as ``[source]`` lines of runtime.log.
 
         Pre-commands may start services for the job (sshd); with ``leave_running`` they
@@ -360,7 +363,7 @@ class Job:
         sink.attach(self.init)
         self.rlog.say(f"{source}: running {path}")
         try:
-            result = self.init.run([shell(), str(path)], env, sink.child_fds, sources=[sink],
+            result = self.init.run([shell(), path], env, sink.child_fds, sources=[sink],
                                    close_after_spawn=sink.write_ends(), leave_running=leave_running)
         except pid1.SpawnError as exc:
             sink.close()
@@ -373,7 +376,7 @@ class Job:
         self.rlog.say(f"{source}: {result.describe()} after {result.seconds:.1f}s")
         return result.code
 
-    def _user_command(self, command: list[str], env: dict[str, str], layout: Layout,
+    def _user_command(self, command: list[str], env: dict[str, str], layout: Paths,
                       running: float | None, log_cfg: dict[str, Any]) -> int:
         try:
             capture = Capture(layout.log_dir, max_size=log_cfg["maxSize"], max_files=log_cfg["maxFiles"],
@@ -465,6 +468,10 @@ class Job:
                 os.kill(pid, 9)
             except OSError:
                 pass
+
+
+def _join(directory: str, name: str) -> str:
+    return directory + name if directory.endswith("/") else f"{directory}/{name}"
 
 
 def _peak_rss_kib() -> int:

@@ -18,9 +18,9 @@ single pipe for both fds, so ``user-all`` has the exact order (and there is no s
 from __future__ import annotations
 
 import os
-import selectors
 
 from pai_runtime.config import bounds as _bounds
+from pai_runtime.supervisor.pid1 import EVENT_READ
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
@@ -61,12 +61,13 @@ class RotatingFile:
     is cut exactly at the limit. No byte is lost or duplicated either way.
     """
 
-    def __init__(self, directory: Path, max_size: int, max_files: int,
+    def __init__(self, directory: str | Path, max_size: int, max_files: int,
                  on_error: Callable[[str], None] | None = None) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = os.fspath(directory)  # strings: no pathlib on the PID-1 path
+        os.makedirs(directory, exist_ok=True)
         _remove_leftovers(directory)
         self.directory = directory
-        self.path = directory / "current"
+        self.path = os.path.join(directory, "current")
         self.max_size = max_size
         self.max_files = max_files
         self.on_error = on_error
@@ -76,7 +77,7 @@ class RotatingFile:
         #: rotated files kept (``current.1`` .. ``current.<kept>``): rotation renames only
         #: these, so its cost never depends on maxFiles (10^9 once meant 10^9 names a rotation)
         self.kept = 0
-        while self.kept < max_files - 1 and (directory / f"current.{self.kept + 1}").exists():
+        while self.kept < max_files - 1 and os.path.exists(os.path.join(directory, f"current.{self.kept + 1}")):
             self.kept += 1
         self.fd = self._open()
         self.size = os.fstat(self.fd).st_size
@@ -182,23 +183,24 @@ class RotatingFile:
         """``current`` -> ``current.1`` -> ... -> ``current.<maxFiles-1>``; the file that
         falls off the end is deleted off the data path (:func:`_expire`). One rename per
         file kept, never a walk over ``maxFiles`` names (bounded at init: at most 100)."""
+        join = os.path.join
         if self.max_files == 1:
             _expire(self.path)
             return
         if self.kept >= self.max_files - 1:
-            _expire(self.directory / f"current.{self.max_files - 1}")
+            _expire(join(self.directory, f"current.{self.max_files - 1}"))
             self.kept = self.max_files - 2
         for i in range(self.kept, 0, -1):
             try:
-                os.replace(self.directory / f"current.{i}", self.directory / f"current.{i + 1}")
+                os.replace(join(self.directory, f"current.{i}"), join(self.directory, f"current.{i + 1}"))
             except FileNotFoundError:  # removed by someone else: the files above it stay
                 self.kept = i - 1
-        os.replace(self.path, self.directory / "current.1")
+        os.replace(self.path, join(self.directory, "current.1"))
         self.kept += 1
 
     # -- sharing storage with another stream's files ------------------------------------------
     def _link_current(self, leader: RotatingFile) -> None:
-        tmp = self.directory / ".current.link"
+        tmp = os.path.join(self.directory, ".current.link")
         try:
             os.unlink(tmp)
         except FileNotFoundError:
@@ -239,7 +241,7 @@ class RotatingFile:
             self._report(f"cannot write {self.path}: {exc.strerror or exc}; output is being lost")
             for name in (".current.copy", "current"):
                 try:  # current is still the leader's file (a hard link): never append to it
-                    os.unlink(self.directory / name)
+                    os.unlink(os.path.join(self.directory, name))
                 except OSError:
                     pass
             try:
@@ -249,7 +251,7 @@ class RotatingFile:
             self.size = self.line_start = 0
 
     def _copy_of(self, leader: RotatingFile) -> None:
-        tmp = self.directory / ".current.copy"
+        tmp = os.path.join(self.directory, ".current.copy")
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
         try:
             size = os.fstat(leader.fd).st_size
@@ -284,14 +286,14 @@ _deleting: list[Any] = []
 _aside = 0
 
 
-def _expire(path: Path) -> None:
+def _expire(path: str) -> None:
     """Delete ``path`` without stalling the capture: rename it aside now (cheap) and
     unlink it in a helper thread. Why: the last unlink of a 256 MiB file frees its pages
     in the thread that unlinks it (~40 ms on tmpfs, more on a disk), and meanwhile the
     job's pipes would not be read. A leftover from a crash is removed at the next start."""
     global _aside
     _aside += 1
-    aside = path.with_name(f".expired.{os.getpid()}.{_aside}")
+    aside = os.path.join(os.path.dirname(path), f".expired.{os.getpid()}.{_aside}")
     try:
         os.replace(path, aside)
     except FileNotFoundError:
@@ -303,7 +305,7 @@ def _expire(path: Path) -> None:
     _deleting.append(t)
 
 
-def _unlink(path: Path) -> None:
+def _unlink(path: str) -> None:
     try:
         os.unlink(path)
     except OSError:
@@ -316,14 +318,14 @@ def wait_expired() -> None:
         _deleting.pop().join()
 
 
-def _remove_leftovers(directory: Path) -> None:
+def _remove_leftovers(directory: str) -> None:
     try:
         names = os.listdir(directory)
     except OSError:
         return
     for name in names:
         if name.startswith(".expired."):
-            _unlink(directory / name)
+            _unlink(os.path.join(directory, name))
 
 
 def _pipe() -> tuple[int, int]:
@@ -342,11 +344,12 @@ class Capture:
     """The user command's two pipes (one in merged-only mode), read through the init's
     selector into the stream files, the merged file and the consoles."""
 
-    def __init__(self, log_dir: Path, *, max_size: int = DEFAULT_MAX_SIZE, max_files: int = DEFAULT_MAX_FILES,
+    def __init__(self, log_dir: str | Path, *, max_size: int = DEFAULT_MAX_SIZE, max_files: int = DEFAULT_MAX_FILES,
                  merged_only: bool = False, out_console: Any = None, err_console: Any = None,
                  on_error: Callable[[str], None] | None = None) -> None:
         self.merged_only = merged_only
-        self.all = RotatingFile(log_dir / "user-all", max_size, max_files, on_error)
+        log_dir = os.fspath(log_dir)
+        self.all = RotatingFile(os.path.join(log_dir, "user-all"), max_size, max_files, on_error)
         self.files: list[RotatingFile] = [self.all]
         self._readers: dict[int, tuple[RotatingFile | None, Any]] = {}
         if merged_only:
@@ -355,8 +358,8 @@ class Capture:
             self.child_fds = {1: w, 2: w}
             self._write_ends = [w]
         else:
-            out = RotatingFile(log_dir / "user-stdout", max_size, max_files, on_error)
-            err = RotatingFile(log_dir / "user-stderr", max_size, max_files, on_error)
+            out = RotatingFile(os.path.join(log_dir, "user-stdout"), max_size, max_files, on_error)
+            err = RotatingFile(os.path.join(log_dir, "user-stderr"), max_size, max_files, on_error)
             self.files += [out, err]
             out_r, out_w = _pipe()
             err_r, err_w = _pipe()
@@ -411,7 +414,7 @@ class Capture:
     def attach(self, init: Any) -> None:
         self._init = init
         for fd in self._readers:
-            init.register(fd, selectors.EVENT_READ, self._callback(fd))
+            init.register(fd, EVENT_READ, self._callback(fd))
 
     def _callback(self, fd: int) -> Callable[[int], None]:
         own, console = self._readers[fd]

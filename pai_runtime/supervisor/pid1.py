@@ -27,8 +27,6 @@ import _signal
 import errno
 import gc
 import os
-import selectors
-import signal
 import time
 
 from pai_runtime.supervisor import early
@@ -42,13 +40,16 @@ if TYPE_CHECKING:
 FORWARDED = early.FORWARDED
 IGNORED = early.IGNORED
 #: Signals that ask us to stop when no command is running.
-STOPPING = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT)
+STOPPING = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP, _signal.SIGQUIT)
 #: After SIGKILL, how long we wait for the last processes and pipes before giving up.
 KILL_SETTLE = 2.0
 #: The reaper also runs on this period, in case a SIGCHLD wake-up was coalesced away.
 TICK = 1.0
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 PR_SET_CHILD_SUBREAPER = 36
+#: :mod:`selectors`' event bits (the callbacks registered with :meth:`Init.register` get them).
+EVENT_READ = 1
+EVENT_WRITE = 2
 
 
 class SpawnError(Exception):
@@ -68,6 +69,8 @@ def exit_code(status: int) -> int:
 
 
 def signal_name(signum: int) -> str:
+    import signal  # its enum costs ms: only once a signal is to be named
+
     try:
         return signal.Signals(signum).name
     except ValueError:
@@ -96,14 +99,110 @@ def ensure_std_fds() -> None:
 
 def become_subreaper() -> bool:
     """``prctl(PR_SET_CHILD_SUBREAPER)`` so orphans of the user command come back to us
-    when we are not PID 1 (``docker run --init``, shared PID namespace, a laptop)."""
-    import ctypes
+    when we are not PID 1 (``docker run --init``, shared PID namespace, a laptop).
 
+    Called through :mod:`_ctypes`, the C half of :mod:`ctypes` (whose Python half, with
+    ``struct``, costs ~2 ms of every start): the call is what ``ctypes.CDLL(None).prctl``
+    makes, a C function of the running program returning ``int`` with int arguments."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
+        import _ctypes
+
+        class _Libc:
+            _handle = _ctypes.dlopen(None, 0)
+
+        class _CFunc(_ctypes.CFuncPtr):  # what CDLL(None, use_errno=True) builds per function
+            _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+
+        return _CFunc(("prctl", _Libc))(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (ImportError, OSError, AttributeError):
         return False
+
+
+class _Selector:
+    """:class:`selectors.EpollSelector` for int fds, without :mod:`selectors` (its
+    ``collections`` and ``math`` imports cost the PID-1 path milliseconds): the same
+    ``register``/``modify``/``unregister`` errors and the same ``select`` results, i.e.
+    ``(key, events)`` pairs whose ``key.data`` is what was registered."""
+
+    def __init__(self) -> None:
+        import select
+
+        self._epoll = select.epoll()
+        self._in, self._out = select.EPOLLIN, select.EPOLLOUT
+        self._keys: dict[int, _Key] = {}
+
+    def _poll_mask(self, events: int) -> int:
+        if not events or events & ~(EVENT_READ | EVENT_WRITE):
+            raise ValueError(f"Invalid events: {events!r}")
+        return (self._in if events & EVENT_READ else 0) | (self._out if events & EVENT_WRITE else 0)
+
+    def register(self, fd: int, events: int, data: Any = None) -> _Key:
+        if fd < 0:
+            raise ValueError(f"Invalid file descriptor: {fd}")
+        if fd in self._keys:
+            raise KeyError(f"{fd!r} (FD {fd}) is already registered")
+        key = _Key(fd, events, data)
+        mask = self._poll_mask(events)
+        self._keys[fd] = key
+        try:
+            self._epoll.register(fd, mask)
+        except BaseException:
+            del self._keys[fd]
+            raise
+        return key
+
+    def modify(self, fd: int, events: int, data: Any = None) -> _Key:
+        key = self._keys.get(fd)
+        if key is None:
+            raise KeyError(f"{fd!r} is not registered")
+        if events != key.events:
+            mask = self._poll_mask(events)
+            try:
+                self._epoll.modify(fd, mask)
+            except BaseException:
+                self.unregister(fd)
+                raise
+        key = self._keys[fd] = _Key(fd, events, data)
+        return key
+
+    def unregister(self, fd: int) -> _Key:
+        key = self._keys.pop(fd)  # KeyError when not registered, as selectors raises
+        try:
+            self._epoll.unregister(fd)
+        except OSError:
+            pass
+        return key
+
+    def select(self, timeout: float | None = None) -> list[tuple[_Key, int]]:
+        if timeout is None:
+            timeout = -1
+        elif timeout <= 0:
+            timeout = 0
+        else:
+            # round up to the epoll's millisecond, or a short wait turns into a busy loop
+            timeout = -(-timeout * 1e3 // 1) * 1e-3
+        try:
+            ready = self._epoll.poll(timeout, max(len(self._keys), 1))
+        except InterruptedError:
+            return []
+        out = []
+        for fd, event in ready:
+            events = (EVENT_WRITE if event & ~self._in else 0) | (EVENT_READ if event & ~self._out else 0)
+            key = self._keys.get(fd)
+            if key is not None:
+                out.append((key, events & key.events))
+        return out
+
+    def close(self) -> None:
+        self._epoll.close()
+        self._keys.clear()
+
+
+class _Key:
+    __slots__ = ("fd", "events", "data")
+
+    def __init__(self, fd: int, events: int, data: Any) -> None:
+        self.fd, self.events, self.data = fd, events, data
 
 
 #: ``rt_sigaction`` syscall numbers; glibc's own sigaction() refuses signals 32 and 33.
@@ -325,7 +424,7 @@ class Init:
         reset_reserved_signals()
         self.grace = grace
         self.say = say or (lambda msg: None)
-        self.selector = selectors.DefaultSelector()
+        self.selector = _Selector()
         self.pending: list[int] = []
         #: First signal that asked us to stop (TERM, or INT/HUP/QUIT while idle).
         self.stop_signal: int | None = None
@@ -335,15 +434,16 @@ class Init:
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
-        signal.set_wakeup_fd(self._wake_w, warn_on_full_buffer=False)
-        for sig in (*FORWARDED, signal.SIGCHLD):
-            signal.signal(sig, self._on_signal)
+        # ``_signal``, the C module: ``signal``'s wrappers cost its enum import (ms).
+        _signal.set_wakeup_fd(self._wake_w, warn_on_full_buffer=False)
+        for sig in (*FORWARDED, _signal.SIGCHLD):
+            _signal.signal(sig, self._on_signal)
         for sig in IGNORED:
-            signal.signal(sig, signal.SIG_IGN)
+            _signal.signal(sig, _signal.SIG_IGN)
         # Whoever started us may have blocked signals (the mask survives exec); a blocked
         # SIGTERM would never reach us.
-        signal.pthread_sigmask(signal.SIG_SETMASK, ())
-        self.selector.register(self._wake_r, selectors.EVENT_READ, self._drain_wakeups)
+        _signal.pthread_sigmask(_signal.SIG_SETMASK, ())
+        self.selector.register(self._wake_r, EVENT_READ, self._drain_wakeups)
         # What arrived while we were starting (recorded by early.catch), after our own
         # handlers are in place so that nothing falls between the two.
         self.pending.extend(early.take())
@@ -486,8 +586,8 @@ class Init:
         if not self.has_children():
             return
         self.say(f"{reason}; sending SIGTERM to the remaining processes, SIGKILL after a grace of {self.grace:g}s")
-        self.signal_all(None, signal.SIGTERM)
-        for sig, wait in ((None, self.grace), (signal.SIGKILL, KILL_SETTLE)):
+        self.signal_all(None, _signal.SIGTERM)
+        for sig, wait in ((None, self.grace), (_signal.SIGKILL, KILL_SETTLE)):
             if sig is not None:
                 left = self._count_descendants()
                 self.say(f"{left} process(es) still running after the grace; sending SIGKILL")
@@ -545,7 +645,7 @@ class Init:
                 return  # one grace per command: a second TERM or a late deadline changes nothing
             self.say(f"{reason}; sending SIGTERM to the user's processes, SIGKILL after a grace of "
                      f"{self.grace:g}s")
-            self.signal_all(pgid, signal.SIGTERM)
+            self.signal_all(pgid, _signal.SIGTERM)
             phase.terminate(time.monotonic())
 
         next_tick = time.monotonic() + TICK
@@ -556,9 +656,9 @@ class Init:
             reap = False
             if self.pending:
                 for sig in self.take_signals():
-                    if sig == signal.SIGCHLD:
+                    if sig == _signal.SIGCHLD:
                         reap = True
-                    elif sig == signal.SIGTERM:
+                    elif sig == _signal.SIGTERM:
                         # SIGTERM is how Kubernetes (and docker stop) ask the container to
                         # end: it starts our grace, so everything gets TERM now and KILL
                         # when the grace is over, before the kubelet's own KILL hits us.
@@ -608,7 +708,7 @@ class Init:
                 killed = self._count_descendants()
                 if killed:
                     self.say(f"{killed} process(es) still running after the grace; sending SIGKILL")
-                self.signal_all(pgid, signal.SIGKILL)
+                self.signal_all(pgid, _signal.SIGKILL)
                 phase.kill(now)
             elif phase.phase is KILLING and now >= phase.give_up_at:
                 if status is None:
@@ -616,7 +716,7 @@ class Init:
                     # or GPU driver call): its exit status is the job's result, and a PID 1
                     # that returns now would lose it and make the kernel kill the rest
                     # without reaping; so KILL again and keep looping until it dies.
-                    self.signal_all(pgid, signal.SIGKILL)
+                    self.signal_all(pgid, _signal.SIGKILL)
                     phase.kill(now)
                     continue
                 # Other survivors cannot hold the result: report them and leave.

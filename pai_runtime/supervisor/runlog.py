@@ -12,9 +12,9 @@ keys init's JSON lines use (``event``, ``level``, ``timestamp``, ``phase``; plus
 from __future__ import annotations
 
 import os
-import selectors
 
 from pai_runtime import redact
+from pai_runtime.supervisor.pid1 import EVENT_READ
 from pai_runtime.units import timestamp
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
@@ -49,9 +49,9 @@ class RuntimeLog:
                 pass
         if echo and self.console is not None:
             if self.json:
-                import json
+                from pai_runtime import fastjson
 
-                data = (json.dumps({"event": text, "source": source, "phase": "run", "level": "info",
+                data = (fastjson.dumps({"event": text, "source": source, "phase": "run", "level": "info",
                                     "timestamp": ts}) + "\n").encode("utf-8", "surrogateescape")
             self.console.write(data)
 
@@ -86,7 +86,7 @@ class LineSink:
 
     def attach(self, init: Any) -> None:
         self._init = init
-        init.register(self.r, selectors.EVENT_READ, self._on_readable)
+        init.register(self.r, EVENT_READ, self._on_readable)
 
     def _on_readable(self, mask: int) -> None:
         self._read_once()

@@ -1,0 +1,117 @@
+"""Shipped runtime plugins whose init entry runs in init's own interpreter.
+
+Why: a fresh interpreter for one plugin costs ~50 ms of every init (the interpreter's
+start, ``runpy``, the plugin API's imports), the largest single step of a typical init,
+for a plugin like ``cmd`` whose whole work is to read its input file and append the
+user's own lines to two snippet files. What a child process gives a plugin (isolation
+from whatever Python packages the image holds, its folder as the working dir, a time
+limit enforced by killing it) matters for code that imports more than the standard
+library and ``pai_runtime``, starts processes, or may hang; the plugins named in
+:data:`IN_PROCESS` do none of that. Only the copy shipped with the runtime, in the
+runtime's own ``plugins/`` folder, runs here: a plugin of the same name anywhere else
+(``PAI_PLUGINS_DIR``, the config dir) runs as a child like every other plugin.
+
+Seen from the plugin and from the job nothing differs: the same input file and the same
+environment variables while it runs, the same snippet files, the same output lines
+(stdout and stderr in one stream, in order), and the same exit code as a child's:
+``sys.exit(n)``, :func:`pai_runtime.plugin_api.fail`, 1 with its traceback for an
+uncaught exception.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
+#: shipped plugins whose init entry reads its input, writes its snippet files and
+#: prints, nothing else (no imports beyond the standard library and pai_runtime, no
+#: processes, no waiting, no use of the working dir)
+IN_PROCESS = frozenset({"cmd"})
+
+
+def eligible(desc: Any) -> bool:
+    """Whether ``desc`` is a plugin of :data:`IN_PROCESS` run from the runtime's own
+    ``plugins/`` folder, with a Python init entry inside that folder."""
+    if getattr(desc, "name", None) not in IN_PROCESS or getattr(desc, "init_kind", None) != "python":
+        return False
+    from pai_runtime.layout import resource_dir
+
+    try:
+        shipped = (resource_dir() / "plugins" / desc.name).resolve()
+        return (desc.directory.resolve() == shipped
+                and desc.init_target.resolve().parent == shipped)
+    except (OSError, RuntimeError):
+        return False
+
+
+class _Lines:
+    """The plugin's stdout and stderr, one stream, cut into lines as a pipe would carry them."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.chunks.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def lines(self) -> list[str]:
+        return "".join(self.chunks).splitlines()
+
+
+def _exit_code(exc: SystemExit, out: _Lines) -> int:
+    """What the interpreter would exit with for ``exc`` (it prints a non-integer code)."""
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code & 0xFF
+    out.write(f"{code}\n")
+    return 1
+
+
+def run(script: Path, env: Mapping[str, str]) -> tuple[int, list[str]]:
+    """Run ``script`` as ``__main__`` with ``env`` as the process environment; returns its
+    exit code and its output lines (secrets not yet masked, as a child's)."""
+    out = _Lines()
+    saved_env = dict(os.environ)
+    saved = sys.stdout, sys.stderr, sys.argv
+    code = 0
+    try:
+        for key in [k for k in os.environ if k not in env]:
+            del os.environ[key]
+        os.environ.update(env)
+        sys.stdout = sys.stderr = out  # type: ignore[assignment]
+        sys.argv = [str(script)]
+        try:
+            source = script.read_bytes()
+            namespace: dict[str, Any] = {"__name__": "__main__", "__file__": str(script),
+                                         "__builtins__": __builtins__}
+            exec(compile(source, str(script), "exec"), namespace)  # noqa: S102 - the shipped plugin itself
+        except SystemExit as exc:
+            code = _exit_code(exc, out)
+        except Exception:  # noqa: BLE001 - what the interpreter prints for an uncaught exception
+            import traceback
+
+            out.write(traceback.format_exc())
+            code = 1
+    finally:
+        sys.stdout, sys.stderr, sys.argv = saved
+        for key in [k for k in os.environ if k not in saved_env]:
+            del os.environ[key]
+        os.environ.update(saved_env)
+    return code, out.lines()

@@ -1,0 +1,149 @@
+"""The PID-1 path's stand-ins for pathlib and json (issue 19) give what those give.
+
+``run`` spells paths without pathlib (:func:`pai_runtime.layout.pure`, :class:`Paths`)
+and reads and writes its JSON files through :mod:`pai_runtime.fastjson`: a user's
+command must see the same ``PAI_*`` values, and every file the same bytes, as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pai_runtime import envfile, fastjson, layout
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="/.ab", max_size=14))
+def test_pure_spells_paths_as_pathlib_does(text: str) -> None:
+    assert layout.pure(text) == str(PurePosixPath(text))
+
+
+ENV_VALUES = {
+    "PAI_WORK_DIR": [None, "/w/", "rel//x/.", ".", "//w"],
+    "PAI_LOG_DIR": [None, "l/"],
+    "FC_POD_UID": [None, "abc", "/abs", "a//b/."],
+    "PAI_TERMINATION_LOG": [None, "t//l"],
+    "PAI_SPECS_DIR": [None, "s/"],
+    "PAI_CONFIG_DIR": [None, "c/./"],
+    "PAI_RUNTIME_DIR": [None, "r/"],
+}
+
+
+@pytest.mark.parametrize("local", [False, True])
+def test_paths_equal_the_layout(local: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for combo in itertools.product(*ENV_VALUES.values()):
+        env = {k: v for k, v in zip(ENV_VALUES, combo, strict=True) if v is not None}
+        full, strings = layout.Layout.from_env(env, local=local), layout.Paths.from_env(env, local=local)
+        for name in layout.FIELDS:
+            assert isinstance(getattr(full, name), Path)
+            assert str(getattr(full, name)) == getattr(strings, name), (env, name)
+        assert full.env() == strings.env()
+    for name in layout.FIELDS:  # what a path joined by pathlib gives
+        env = {"PAI_WORK_DIR": "/a//b/"}
+        assert getattr(layout.Layout.from_env(env), name) == Path(getattr(layout.Paths.from_env(env), name))
+    assert str(layout.Layout.from_env({"PAI_WORK_DIR": "/a//b/"}).log_dir) == "/a/b/logs/local"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values)
+def test_fastjson_writes_and_reads_what_json_does(value: object) -> None:
+    text = fastjson.dumps(value)
+    assert text == json.dumps(value)
+    assert fastjson.loads(text) == json.loads(text)
+    assert fastjson.loads(f" \n{text}\t\r\n") == json.loads(text)
+
+
+def test_fastjson_constants_and_errors_are_json_s() -> None:
+    assert math.isnan(fastjson.loads("NaN")) and fastjson.loads("-Infinity") == -math.inf
+    assert fastjson.dumps(math.inf) == "Infinity"
+    for bad in ("", "{", '{"a": 1} x', "\ufeff{}", "[1,]", '{"a" 1}', '"\\x"', "[1e999999]x"):
+        with pytest.raises(ValueError) as got:
+            fastjson.loads(bad)
+        with pytest.raises(ValueError) as want:
+            json.loads(bad)
+        assert str(got.value) == str(want.value)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        fastjson.dumps({"a": object()})
+    with pytest.raises(ValueError, match="Circular reference"):
+        loop: list[object] = []
+        loop.append(loop)
+        fastjson.dumps(loop)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True),
+                       st.text(max_size=24).filter(lambda v: "\0" not in v), max_size=6))
+def test_env_file_round_trip(env: dict[str, str]) -> None:
+    assert envfile.loads(envfile.dumps(env)) == env
+
+
+def test_env_file_names() -> None:
+    for good in ("A", "_", "a_1", "PAI_X"):
+        assert envfile.valid_name(good)
+    for bad in ("", "1A", "A-B", "Ä", "A B", "A=", "٣"):
+        assert not envfile.valid_name(bad)
+
+
+def test_fastjson_hooks_and_bytes_as_json() -> None:
+    seen: list[str] = []
+
+    def parse_int(s: str) -> int:
+        seen.append(s)
+        return int(s) * 2
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        if len(dict(items)) != len(items):
+            raise ValueError("duplicate key")
+        return dict(reversed(items))
+
+    doc = '{"a": 1, "b": [2, 3.5, {"c": -4}]}'
+    for text in (doc, doc.encode(), doc.encode("utf-16"), b"\xef\xbb\xbf" + doc.encode()):
+        seen.clear()
+        assert fastjson.loads(text, parse_int=parse_int, object_pairs_hook=pairs) == \
+            json.loads(text, parse_int=parse_int, object_pairs_hook=pairs)
+        assert seen == ["1", "2", "-4"] * 2
+    for bad in (b'{"a": 1, "a": 2}', b"\xff{}", b'{"a": 1'):
+        with pytest.raises(ValueError) as got:
+            fastjson.loads(bad, object_pairs_hook=pairs)
+        with pytest.raises(ValueError) as want:
+            json.loads(bad, object_pairs_hook=pairs)
+        assert (type(got.value), str(got.value)) == (type(want.value), str(want.value))
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(RecursionError):
+        fastjson.loads(deep)
+
+
+def test_fastjson_errors_before_json_is_imported() -> None:
+    """The C scanner raises json.decoder's exception only once json is imported; before
+    that (the PID-1 path never imports it) the error must still be json's own."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom pai_runtime import fastjson\nassert 'json' not in sys.modules\n"
+             "for bad in ('{not json', '[1,]', b'{\"a\": 1', '{\"a\" 1}'):\n"
+             "    try:\n        fastjson.loads(bad)\n    except ValueError as exc:\n"
+             "        print(type(exc).__name__, exc)\n")
+    r = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=60,
+                       cwd=str(Path(layout.__file__).parent.parent))
+    assert r.returncode == 0, r.stderr
+    want = []
+    for bad in ("{not json", "[1,]", b'{"a": 1', '{"a" 1}'):
+        try:
+            json.loads(bad)
+        except ValueError as exc:
+            want.append(f"{type(exc).__name__} {exc}")
+    assert r.stdout.splitlines() == want
