@@ -97,23 +97,27 @@ def ensure_std_fds() -> None:
                 os.close(null)
 
 
+def _libc(name: str) -> Any:
+    """A C function of the running program, returning ``int``, through :mod:`_ctypes`, the
+    C half of :mod:`ctypes` (whose Python half, with ``struct``, costs ~2 ms of every
+    start): what ``ctypes.CDLL(None, use_errno=True)`` builds per function. Ints go in as
+    ``int``, bytes as ``char *``, None as NULL."""
+    import _ctypes
+
+    class _Lib:
+        _handle = _ctypes.dlopen(None, 0)
+
+    class _CFunc(_ctypes.CFuncPtr):
+        _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+
+    return _CFunc((name, _Lib))
+
+
 def become_subreaper() -> bool:
     """``prctl(PR_SET_CHILD_SUBREAPER)`` so orphans of the user command come back to us
-    when we are not PID 1 (``docker run --init``, shared PID namespace, a laptop).
-
-    Called through :mod:`_ctypes`, the C half of :mod:`ctypes` (whose Python half, with
-    ``struct``, costs ~2 ms of every start): the call is what ``ctypes.CDLL(None).prctl``
-    makes, a C function of the running program returning ``int`` with int arguments."""
+    when we are not PID 1 (``docker run --init``, shared PID namespace, a laptop)."""
     try:
-        import _ctypes
-
-        class _Libc:
-            _handle = _ctypes.dlopen(None, 0)
-
-        class _CFunc(_ctypes.CFuncPtr):  # what CDLL(None, use_errno=True) builds per function
-            _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
-
-        return _CFunc(("prctl", _Libc))(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+        return _libc("prctl")(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (ImportError, OSError, AttributeError):
         return False
 
@@ -226,11 +230,12 @@ def reset_reserved_signals() -> list[int]:
     number = _RT_SIGACTION.get(os.uname().machine)
     if not reserved or number is None:
         return []
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    default = ctypes.create_string_buffer(32)  # kernel sigaction, all zero: SIG_DFL, no flags, empty mask
-    return [sig for sig in reserved if libc.syscall(number, sig, default, None, 8) == 0]
+    try:
+        syscall = _libc("syscall")
+    except (ImportError, OSError, AttributeError):
+        return []
+    default = bytes(32)  # kernel sigaction, all zero: SIG_DFL, no flags, empty mask
+    return [sig for sig in reserved if syscall(number, sig, default, None, 8) == 0]
 
 
 def resolve(argv0: str, env: Mapping[str, str]) -> str:
