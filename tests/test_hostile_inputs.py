@@ -294,6 +294,24 @@ def test_rotation_with_the_largest_max_files_stays_fast(pai):
     assert (out / "current").read_text().endswith("line 19999 of a chatty job, padded to look like a log line\n")
 
 
+def test_a_rotation_never_walks_max_files_names(tmp_path):
+    """The rotation itself, whatever ``maxFiles`` says (init refuses more than 100; this is
+    the module ``run`` uses): 50 rotations with ``max_files=10**9`` cost what 50 rotations
+    with 51 files cost. Before: the first one looped over ~10^9 names."""
+    from pai_runtime.supervisor.logs import RotatingFile
+
+    chunk = b"a log line\n" * 400  # 4400 bytes: one rotation per write at 4096
+    f = RotatingFile(tmp_path / "s", 4096, 10**9)
+    start = time.monotonic()
+    for _ in range(50):
+        f.write(chunk)
+    took = time.monotonic() - start
+    f.close()
+    assert f.rotations >= 50 and f.kept == f.rotations
+    assert sorted(os.listdir(tmp_path / "s")) == sorted(["current"] + [f"current.{i}" for i in range(1, f.kept + 1)])
+    assert took < 5
+
+
 def test_sigterm_during_a_rotation_storm_is_handled_at_once(pai):
     """PID 1 rotating every 4 KiB with 100 files (99 renames a rotation) answers SIGTERM
     at once and exits 143 within the grace (before: ``maxFiles: 1000000000`` kept PID 1
