@@ -223,6 +223,21 @@ def test_a_gzip_bomb_in_a_framework_status_is_refused(pai):
     assert took < 10
 
 
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"schedulePortStart": ' + "9" * 5000 + "}"])
+def test_a_hostile_port_annotation_is_no_traceback(text):
+    """A Framework's port-scheduling annotation is input too: deep nesting or a 5,000-digit
+    number means "not hashed ports" (kube/gang.py), or a 247 line (openpai/env.py)."""
+    from pai_runtime.errors import ConfigError
+    from pai_runtime.kube.gang import PORT_ANNOTATION, _hashed_ports
+    from pai_runtime.openpai.env import PORT_SPEC_ANNOTATION, port_spec
+
+    role = {"name": "r", "task": {"pod": {"metadata": {"annotations": {PORT_ANNOTATION: text,
+                                                                       PORT_SPEC_ANNOTATION: text}}}}}
+    assert _hashed_ports(role) is False
+    with pytest.raises(ConfigError, match="is not JSON"):
+        port_spec(role)
+
+
 # -- settings checked at init ------------------------------------------------------------------
 @pytest.mark.parametrize(("setting", "field"), [
     ("logs: {maxSize: 99999999999999999999Ei}", "logs.maxSize"),
