@@ -128,7 +128,7 @@ def init_configs() -> st.SearchStrategy[str]:
                   "command": st.one_of(st.just("true"), _scalars()), "timeout": _scalars(),
                   "failurePolicy": _scalars(), "parameters": _trees(), "enabled": _scalars()})
     spec = st.fixed_dictionaries({"initPlugins": st.lists(plugin, max_size=3)},
-                                 optional={"initScripts": _scalars()})
+                                 optional={"initScripts": _scalars(), "initScriptTimeout": _scalars()})
     return st.one_of(spec.map(_dump), _trees().map(_dump), st.builds(_shaped, st.integers(1, 9), st.integers(2, 9),
                                                                      KINDS))
 
@@ -198,6 +198,11 @@ def test_fuzz_runtime_config(pai, text):
 @given(text=init_configs())
 def test_fuzz_init_config(pai, text):
     _reset(pai)
+    script = pai.work / "init.d" / "10-ok"  # a drop-in, so initScripts/initScriptTimeout matter
+    if not script.exists():
+        script.parent.mkdir(exist_ok=True)
+        script.write_text("#!/bin/sh\necho drop-in ran\n")
+        script.chmod(0o755)
     _write(pai.config / "init_plugins.yaml", text)
     check(pai, {"RUNTIME_CONFIG": "commands: [echo hi]\n"}, "init_plugins.yaml", text)
 

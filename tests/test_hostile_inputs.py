@@ -223,6 +223,21 @@ def test_a_gzip_bomb_in_a_framework_status_is_refused(pai):
     assert took < 10
 
 
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"schedulePortStart": ' + "9" * 5000 + "}"])
+def test_a_hostile_port_annotation_is_no_traceback(text):
+    """A Framework's port-scheduling annotation is input too: deep nesting or a 5,000-digit
+    number means "not hashed ports" (kube/gang.py), or a 247 line (openpai/env.py)."""
+    from pai_runtime.errors import ConfigError
+    from pai_runtime.kube.gang import PORT_ANNOTATION, _hashed_ports
+    from pai_runtime.openpai.env import PORT_SPEC_ANNOTATION, port_spec
+
+    role = {"name": "r", "task": {"pod": {"metadata": {"annotations": {PORT_ANNOTATION: text,
+                                                                       PORT_SPEC_ANNOTATION: text}}}}}
+    assert _hashed_ports(role) is False
+    with pytest.raises(ConfigError, match="is not JSON"):
+        port_spec(role)
+
+
 # -- settings checked at init ------------------------------------------------------------------
 @pytest.mark.parametrize(("setting", "field"), [
     ("logs: {maxSize: 99999999999999999999Ei}", "logs.maxSize"),
@@ -292,6 +307,24 @@ def test_rotation_with_the_largest_max_files_stays_fast(pai):
     out = pai.log_dir / "user-stdout"
     assert sorted(os.listdir(out)) == sorted(["current"] + [f"current.{i}" for i in range(1, 100)])
     assert (out / "current").read_text().endswith("line 19999 of a chatty job, padded to look like a log line\n")
+
+
+def test_a_rotation_never_walks_max_files_names(tmp_path):
+    """The rotation itself, whatever ``maxFiles`` says (init refuses more than 100; this is
+    the module ``run`` uses): 50 rotations with ``max_files=10**9`` cost what 50 rotations
+    with 51 files cost. Before: the first one looped over ~10^9 names."""
+    from pai_runtime.supervisor.logs import RotatingFile
+
+    chunk = b"a log line\n" * 400  # 4400 bytes: one rotation per write at 4096
+    f = RotatingFile(tmp_path / "s", 4096, 10**9)
+    start = time.monotonic()
+    for _ in range(50):
+        f.write(chunk)
+    took = time.monotonic() - start
+    f.close()
+    assert f.rotations >= 50 and f.kept == f.rotations
+    assert sorted(os.listdir(tmp_path / "s")) == sorted(["current"] + [f"current.{i}" for i in range(1, f.kept + 1)])
+    assert took < 5
 
 
 def test_sigterm_during_a_rotation_storm_is_handled_at_once(pai):

@@ -264,6 +264,10 @@ class _Builder:
         self.built = 0
         self.chars = 0
         self.constructor = yaml.constructor.SafeConstructor()  # one per document: scalars only
+        self.construct = self.constructor.construct_object
+        self.yaml_errors = (yaml.YAMLError,)
+        self.collection_node, self.mapping_node, self.scalar_node = (
+            yaml.nodes.CollectionNode, yaml.nodes.MappingNode, yaml.nodes.ScalarNode)
         self.lines: dict[PathKey, int] = {}
         self.open: set[int] = set()  # collections on the current path (a cycle check)
 
@@ -273,8 +277,6 @@ class _Builder:
                            hint="an alias bomb? use fewer or smaller anchors")
 
     def walk(self, node: Any, path: PathKey) -> Any:
-        from yaml import nodes
-
         self.built += 1
         if self.built > self.budget:
             raise self._bomb(node, f"{self.max_alias_values} extra values")
@@ -282,7 +284,7 @@ class _Builder:
             raise ConfigError(f"nested deeper than {self.max_depth} levels (through aliases)",
                               where=f"{self.source} line {node.start_mark.line + 1}", hint="flatten the structure")
         self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, nodes.CollectionNode):
+        if isinstance(node, self.collection_node):
             if id(node) in self.open:
                 raise ConfigError("invalid YAML: an alias refers to a value that contains it",
                                   where=f"{self.source} line {node.start_mark.line + 1}",
@@ -295,13 +297,11 @@ class _Builder:
         return self.scalar(node)
 
     def collection(self, node: Any, path: PathKey) -> Any:
-        from yaml import nodes
-
-        if isinstance(node, nodes.MappingNode):
+        if isinstance(node, self.mapping_node):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 where = f"{self.source} line {key_node.start_mark.line + 1}"
-                if not isinstance(key_node, nodes.ScalarNode):
+                if not isinstance(key_node, self.scalar_node):
                     raise ConfigError("a mapping key must be a plain value", where=where, hint="quote the key")
                 key = self.scalar(key_node)
                 try:
@@ -316,23 +316,23 @@ class _Builder:
         return [self.walk(v, path + (i,)) for i, v in enumerate(node.value)]
 
     def scalar(self, node: Any) -> Any:
-        import yaml
-
         self.chars += len(node.value)
         if self.chars > MAX_EXPANDED_CHARS:
             raise self._bomb(node, f"{_human(MAX_EXPANDED_CHARS)} of text")
-        where = f"{self.source} line {node.start_mark.line + 1}"
-        if node.tag == "tag:yaml.org,2002:int":
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_INT_DIGITS:
             digits = sum(c.isdigit() for c in node.value)
             if digits > MAX_INT_DIGITS:
                 raise ConfigError(f"a number with {digits} digits is too long (at most {MAX_INT_DIGITS})",
-                                  where=where, hint="give a realistic value, or quote it to make it text")
+                                  where=f"{self.source} line {node.start_mark.line + 1}",
+                                  hint="give a realistic value, or quote it to make it text")
         try:
-            return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"invalid YAML value: {' '.join(str(exc).split())}", where=where) from None
+            return self.construct(node, deep=True)
+        except self.yaml_errors as exc:
+            raise ConfigError(f"invalid YAML value: {' '.join(str(exc).split())}",
+                              where=f"{self.source} line {node.start_mark.line + 1}") from None
         except (ValueError, OverflowError) as exc:
-            raise ConfigError(f"invalid YAML value: {exc}", where=where) from None
+            raise ConfigError(f"invalid YAML value: {exc}", where=f"{self.source} line {node.start_mark.line + 1}") \
+                from None
 
 
 def parse(text: str | bytes, source: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
@@ -341,8 +341,21 @@ def parse(text: str | bytes, source: str, *, max_bytes: int = MAX_BYTES, max_dep
     ConfigError (247) naming ``source`` and the line."""
     import yaml
 
-    _size_check(len(text.encode("utf-8", "surrogateescape")) if isinstance(text, str) else len(text),
-                source, max_bytes)
+    if isinstance(text, str):
+        try:
+            _size_check(len(text.encode("utf-8")), source, max_bytes)
+        except UnicodeEncodeError as exc:  # an env var with bytes that are not UTF-8 (surrogateescape)
+            bad = exc.start
+            _size_check(len(text.encode("utf-8", "surrogateescape")), source, max_bytes)
+            if "\udc80" <= text[bad] <= "\udcff":
+                raise ConfigError(f"not valid UTF-8 (byte 0x{ord(text[bad]) - 0xdc00:02x} at offset {bad})",
+                                  where=f"{source} line {text[:bad].count(chr(10)) + 1}",
+                                  hint="give the text as UTF-8") from None
+            raise ConfigError(f"not valid UTF-8 (a lone surrogate U+{ord(text[bad]):04X} at offset {bad})",
+                              where=f"{source} line {text[:bad].count(chr(10)) + 1}",
+                              hint="give the text as UTF-8") from None
+    else:
+        _size_check(len(text), source, max_bytes)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -351,10 +364,6 @@ def parse(text: str | bytes, source: str, *, max_bytes: int = MAX_BYTES, max_dep
             raise ConfigError(f"not valid UTF-8 (byte 0x{text[exc.start]:02x} at offset {exc.start})",
                               where=f"{source} line {line}",
                               hint="save the file as UTF-8") from None
-    bad = next((i for i, c in enumerate(text) if "\udc80" <= c <= "\udcff"), None)
-    if bad is not None:  # an env var with bytes that are not UTF-8 (decoded with surrogateescape)
-        raise ConfigError(f"not valid UTF-8 (byte 0x{ord(text[bad]) - 0xdc00:02x} at offset {bad})",
-                          where=f"{source} line {text[:bad].count(chr(10)) + 1}", hint="give the text as UTF-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     try:

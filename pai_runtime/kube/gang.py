@@ -97,9 +97,12 @@ def _hashed_ports(role_spec: dict[str, Any]) -> bool:
     text = ann.get(PORT_ANNOTATION)
     if not text:
         return False
-    try:
-        spec = json.loads(text)
-    except (TypeError, ValueError):
+    from pai_runtime.config import yamlsource
+    from pai_runtime.errors import ConfigError
+
+    try:  # the bounded loader: deep nesting or a 5,000-digit number is "not hashed", not a traceback
+        spec = yamlsource.parse_json(text, PORT_ANNOTATION) if isinstance(text, str) else None
+    except ConfigError:
         return False
     return isinstance(spec, dict) and "schedulePortStart" in spec
 
