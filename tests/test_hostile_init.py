@@ -108,12 +108,23 @@ def test_init_d_scripts_have_a_ten_minute_default_timeout(pai):
 @pytest.mark.parametrize(("value", "message"), [
     ("0", "invalid initScriptTimeout: 0 would stop every init.d script at once"),
     ("soon", "invalid initScriptTimeout: 'soon' is not a duration"),
+    ("400d", "invalid initScriptTimeout: '400d' is longer than"), ("1e300", "is longer than"),
 ])
 def test_a_bad_init_script_timeout_is_one_line_and_247(pai, value, message):
     _script(pai, "40-any", "true\n")
     r = pai.run("init", env={"INIT_CONFIG": f"initPlugins:\n{RENDER}initScriptTimeout: {value}\n"})
     assert r.returncode == 247, r.stderr[-2000:]
     assert message in r.stderr and "initScriptTimeout" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_an_env_file_a_script_writes_is_read_within_the_bound(pai):
+    """What a plugin writes for the job's env is an input too: a 5 MiB one (or a FIFO,
+    which would block the read) is one line naming the file, not an unbounded read."""
+    _script(pai, "50-big-env", 'head -c 5000000 /dev/zero | tr "\\0" a | sed "s/^/A=/" > "$PAI_PLUGIN_ENV"\n')
+    r = pai.run("init", env={"INIT_CONFIG": "initPlugins:\n" + RENDER}, timeout=60)
+    assert r.returncode == 247, r.stderr[-2000:]
+    assert "the env file it wrote" in r.stderr and "more than 4 MiB" in r.stderr, r.stderr[-2000:]
     assert "Traceback" not in r.stderr
 
 

@@ -30,7 +30,7 @@ from pai_runtime.errors import ConfigError, InternalError, PaiError, Skip, Termi
 from pai_runtime.init.context import InitContext
 from pai_runtime.initplugins import BUILTINS
 from pai_runtime.layout import Layout
-from pai_runtime.units import UnitError, format_duration, parse_duration
+from pai_runtime.units import format_duration
 
 RUN_PARTS_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 #: built-ins' threads still running after their timeout or a signal (init exits without
@@ -164,10 +164,9 @@ class Pipeline:
         if "initScriptTimeout" not in data:
             return DEFAULT_INIT_SCRIPT_TIMEOUT
         where = doc.where(("initScriptTimeout",)) if doc is not None else "initScriptTimeout"
-        try:
-            timeout = parse_duration(data["initScriptTimeout"])
-        except UnitError as exc:
-            raise ConfigError(f"invalid initScriptTimeout: {exc}", where=where) from None
+        from pai_runtime.config import bounds
+
+        timeout = bounds.duration(data["initScriptTimeout"], where, "initScriptTimeout")  # at most 366d
         if timeout == 0:
             raise ConfigError("invalid initScriptTimeout: 0 would stop every init.d script at once", where=where,
                               hint="use a positive duration or -1 for no limit")
@@ -325,7 +324,10 @@ class Pipeline:
         if code == 0:
             if env_out.exists():
                 try:
-                    added = envfile.parse_docker_env_file(env_out.read_text(encoding="utf-8"), str(env_out), {})
+                    from pai_runtime.config import yamlsource
+
+                    text = yamlsource.read_text(env_out, "the env file it wrote")  # bounded, a regular file
+                    added = envfile.parse_docker_env_file(text, str(env_out), {})
                 except (ValueError, UnicodeDecodeError) as exc:
                     raise PaiError(f"wrote an invalid env file: {exc}", where=where) from None
                 finally:
