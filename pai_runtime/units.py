@@ -20,7 +20,6 @@ sizes and thresholds before it starts the user's command.
 
 from __future__ import annotations
 
-import math
 import time
 
 TYPE_CHECKING = False
@@ -32,6 +31,8 @@ class UnitError(ValueError):
     """A size or duration that does not parse, or falls outside its bounds. The message
     is one line: what was given and what to write instead."""
 
+#: float infinity (compared to instead of importing :mod:`math`: run imports this module)
+_INF = float("inf")
 _SIZE_UNITS = {"": 1}
 for _i, _p in enumerate("kmgtpe", start=1):
     _SIZE_UNITS[_p] = 1000 ** _i
@@ -54,7 +55,7 @@ def parse_size(value: Any, *, minimum: int = 0, maximum: int | None = None, what
     if isinstance(value, int):
         n = value
     elif isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
+        if value != value or value in (_INF, -_INF):  # NaN, infinity
             raise UnitError(f"{what} {value!r} is not a size; {_SIZE_HINT}")
         n = int(value)
     else:
@@ -157,9 +158,9 @@ def _seconds(seconds: float, shown: str) -> float | None:
     """Plain seconds. Why the checks: YAML and float() accept ``.nan``, ``nan`` and
     ``1e400`` (infinity); a NaN deadline never compares as passed and an infinite one
     breaks the arithmetic of every wait, so NaN is refused and infinity means no limit."""
-    if math.isnan(seconds):
+    if seconds != seconds:  # NaN
         raise UnitError(f"{shown} is not a duration; {_DURATION_HINT}")
-    if seconds == -1 or math.isinf(seconds) and seconds > 0:
+    if seconds == -1 or seconds == _INF:
         return None
     if seconds < 0:
         raise UnitError(f"{shown} is negative; use a positive duration or -1 for no limit")

@@ -147,3 +147,16 @@ def test_fastjson_errors_before_json_is_imported() -> None:
         except ValueError as exc:
             want.append(f"{type(exc).__name__} {exc}")
     assert r.stdout.splitlines() == want
+
+
+def test_run_s_copies_of_the_bounds_are_the_bounds() -> None:
+    """``run`` keeps its own copies of the numbers init checks against (importing the
+    config modules for them cost every job start a millisecond): they must not drift."""
+    from pai_runtime.config import bounds, yamlsource
+    from pai_runtime.supervisor import job, logs
+
+    assert (logs.DEFAULT_MAX_SIZE, logs.DEFAULT_MAX_FILES, logs.MIN_MAX_SIZE, logs.MAX_LOG_SIZE,
+            logs.MAX_LOG_FILES) == (bounds.DEFAULT_LOG_SIZE, bounds.DEFAULT_LOG_FILES, bounds.MIN_LOG_SIZE,
+                                    bounds.MAX_LOG_SIZE, bounds.MAX_LOG_FILES)
+    assert job.INPUT_MAX_BYTES == yamlsource.MAX_BYTES and job.INPUT_MAX_DEPTH == yamlsource.MAX_DEPTH
+    assert len(str(job.INPUT_MAX_INT)) == yamlsource.MAX_INT_DIGITS + 1

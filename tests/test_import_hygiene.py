@@ -49,6 +49,8 @@ def test_run_imports_none_of_the_init_side(pai):
     # nor the stdlib modules that cost its start milliseconds each (issue 19: PID 1 at the
     # interpreter's floor): paths are strings, JSON goes through _json, the selector is an
     # epoll of our own, signals go through _signal, prctl through _ctypes
+    # init's settings, env and secret list are read without the config loader (its caps kept),
+    # and the log bounds are run's own copies
     for slow in ("pathlib", "re", "json", "enum", "selectors", "signal", "ctypes", "collections", "threading",
-                 "functools"):
+                 "functools", "math", "pai_runtime.config", "pai_runtime.config.yamlsource", "pai_runtime.errors"):
         assert slow not in mods, f"run -- true imported {slow}"

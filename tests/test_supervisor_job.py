@@ -320,3 +320,28 @@ def test_a_services_last_words_are_read_before_its_pipe_is_closed(tmp_path: Path
     text = (tmp_path / "runtime.log").read_text()
     assert "[precommands] service stopping\n" in text
     assert text.endswith("[precommands] no newline at the end\n")
+
+
+@pytest.mark.parametrize("text, says", [
+    ('{"logs": {"maxSize": ' + "9" * 70 + "}}", "a number with 70 digits is too long (at most 64)"),
+    ("[" * 70 + "]" * 70, "nested deeper than 64 levels"),
+    ('{"a": 1} trailing', "invalid JSON: Extra data"),
+])
+def test_settings_json_past_the_loader_s_caps_is_its_one_line(pai, text: str, says: str) -> None:
+    """``run`` reads init's settings.json without importing the bounded loader; a document
+    the loader refuses is still refused with the loader's own line (247)."""
+    rd = prepare(pai)
+    (rd / "settings.json").write_text(text)
+    r = run(pai, "--", "true")
+    assert r.returncode == 247, r.stderr[-2000:]
+    assert says in r.stderr and "settings.json" in r.stderr and "(re-run init)" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_runtime_env_that_is_a_fifo_is_refused_at_once(pai) -> None:
+    """A FIFO without a writer in place of runtime.d/env: the loader's one line, no hang."""
+    rd = prepare(pai)
+    os.mkfifo(rd / "env")
+    r = run(pai, "--", "true")
+    assert r.returncode == 247, r.stderr[-2000:]
+    assert "the runtime env is a FIFO, expected a regular file" in r.stderr and "Traceback" not in r.stderr

@@ -23,6 +23,7 @@ from pai_runtime.supervisor.runlog import LineSink, RuntimeLog
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, NoReturn
 
 CONFIG_INVALID = 247
@@ -32,6 +33,12 @@ RUNNING_THRESHOLD_EXCEEDED = 236
 DEFAULT_GRACE = 10.0
 #: Kept between our SIGKILL and the pod's: reaping, draining, classifying.
 TERMINATION_MARGIN = 3.0
+#: The bounded loader's caps (:mod:`pai_runtime.config.yamlsource` MAX_BYTES, MAX_DEPTH,
+#: MAX_INT_DIGITS; tests hold them equal): the fast read of init's files keeps them.
+INPUT_MAX_BYTES = 4 * 1024 * 1024
+INPUT_MAX_DEPTH = 64
+INPUT_MAX_INT = 10 ** 64  # the smallest integer with more than 64 digits
+_S_IFMT, _S_IFREG = 0o170000, 0o100000
 
 
 
@@ -241,16 +248,11 @@ class Job:
         if not os.path.isfile(path):
             return
         from pai_runtime import redact
-        from pai_runtime.config import yamlsource
-        from pai_runtime.errors import ConfigError
 
         if not os.access(path, os.R_OK):
             self.rlog.say(f"{path} is not readable by this user: secret values are not masked in runtime.log")
             return
-        try:  # the bounded loader (stdlib only): size and depth capped, a device refused
-            values = yamlsource.load_json_file(path, "the secret list")
-        except ConfigError as exc:
-            self._config_error(f"{exc.line()} (re-run init)")
+        values = self._input_json(path, "the secret list", "(re-run init)")
         if not isinstance(values, list):
             self._config_error(f"{path}: expected a JSON list of strings (re-run init)")
         redact.register_all(v for v in values if isinstance(v, str))
@@ -261,14 +263,9 @@ class Job:
             env.setdefault(key, value)
         path = _join(layout.runtime_dir, "env")
         if os.path.exists(path):
-            from pai_runtime.config import yamlsource
-            from pai_runtime.errors import ConfigError
-
+            raw = self._input(path, "the runtime env", "(re-run init, or fix the file)")
             try:
-                raw = yamlsource.read_file(path, "the runtime env")
                 env.update(envfile.loads(raw.decode("utf-8", "surrogateescape")))
-            except ConfigError as exc:
-                self._config_error(f"{exc.line()} (re-run init, or fix the file)")
             except ValueError as exc:
                 self._config_error(f"{path}: cannot load the runtime env: {exc} (re-run init, or fix the file)")
         return env
@@ -277,16 +274,63 @@ class Job:
         path = _join(layout.runtime_dir, "settings.json")
         if not os.path.exists(path):
             return {}
+        data = self._input_json(path, "the job settings", "(re-run init)")
+        if not isinstance(data, dict):
+            self._config_error(f"{path}: not a JSON object (re-run init)")
+        return data
+
+    def _input(self, path: str, what: str, fix: str) -> bytes:
+        """The bytes of a file init wrote into runtime.d, within the bounded loader's caps.
+
+        Why not :func:`pai_runtime.config.yamlsource.read_file` straight away: importing
+        it (with :mod:`pai_runtime.errors`) costs every job start a millisecond, and
+        init's files are small regular files. Anything else (a device, a FIFO, a file
+        over the cap, an error) goes to the bounded loader, which refuses it in its words."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
+        except OSError:
+            fd = -1
+        if fd >= 0:
+            try:
+                st = os.fstat(fd)
+                if st.st_mode & _S_IFMT == _S_IFREG and st.st_size <= INPUT_MAX_BYTES:
+                    os.set_blocking(fd, True)
+                    chunks, total = [], 0
+                    while total <= INPUT_MAX_BYTES:
+                        chunk = os.read(fd, INPUT_MAX_BYTES + 1 - total)
+                        if not chunk:
+                            return b"".join(chunks)
+                        chunks.append(chunk)
+                        total += len(chunk)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        return self._loader(lambda ys: ys.read_file(path, what), fix)
+
+    def _input_json(self, path: str, what: str, fix: str) -> Any:
+        """A JSON file of runtime.d, parsed within the loader's caps (size, depth, digits);
+        a document that breaks one is handed to the loader, which says which."""
+        from pai_runtime import fastjson
+
+        raw = self._input(path, what, fix)
+        try:
+            data = fastjson.loads(raw)
+        except (ValueError, TypeError, RecursionError):
+            pass
+        else:
+            if _within_caps(data):
+                return data
+        return self._loader(lambda ys: ys.parse_json(raw, path), fix)
+
+    def _loader(self, call: Callable[[Any], Any], fix: str) -> Any:
         from pai_runtime.config import yamlsource
         from pai_runtime.errors import ConfigError
 
         try:
-            data = yamlsource.load_json_file(path, "the job settings")
+            return call(yamlsource)
         except ConfigError as exc:
-            self._config_error(f"{exc.line()} (re-run init)")
-        if not isinstance(data, dict):
-            self._config_error(f"{path}: not a JSON object (re-run init)")
-        return data
+            self._config_error(f"{exc.line()} {fix}")
 
     def _resolve(self, settings: dict[str, Any]) -> tuple[float, float | None, dict[str, Any]]:
         """Grace, running threshold and log settings, each validated with a clear line."""
@@ -468,6 +512,22 @@ class Job:
                 os.kill(pid, 9)
             except OSError:
                 pass
+
+
+def _within_caps(data: Any) -> bool:
+    """No deeper than :data:`INPUT_MAX_DEPTH` and no integer longer than 64 digits."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > INPUT_MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, int) and not -INPUT_MAX_INT < value < INPUT_MAX_INT:
+            return False
+    return True
 
 
 def _join(directory: str, name: str) -> str:
