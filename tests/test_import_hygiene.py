@@ -54,3 +54,7 @@ def test_run_imports_none_of_the_init_side(pai):
     for slow in ("pathlib", "re", "json", "enum", "selectors", "signal", "ctypes", "collections", "threading",
                  "functools", "math", "pai_runtime.config", "pai_runtime.config.yamlsource", "pai_runtime.errors"):
         assert slow not in mods, f"run -- true imported {slow}"
+    from pai_runtime.supervisor import pid1
+
+    if pid1._VFORK_EXEC:  # the child is started by vfork + exec in C, not by a fork of the interpreter
+        assert "_posixsubprocess" in mods

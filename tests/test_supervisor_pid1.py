@@ -229,7 +229,7 @@ def _parse_mask(text: str) -> dict[str, int]:
 def _dirty_signal_state() -> None:
     """What a careless parent leaves behind (the mask and SIG_IGN survive exec)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGTERM, signal.SIGINT})
-    for sig in (signal.SIGUSR2, signal.SIGHUP, signal.SIGPIPE, signal.SIGQUIT):
+    for sig in (signal.SIGUSR2, signal.SIGHUP, signal.SIGPIPE, signal.SIGQUIT, signal.SIGALRM, signal.SIGXFSZ):
         signal.signal(sig, signal.SIG_IGN)
 
 
