@@ -320,7 +320,7 @@ def copytree(src, dst, *a, **kw):
 selfcopy.shutil.copytree = copytree
 wrap(os, "rename", "rename", "renamed")
 wrap(os, "replace", "replace", "replaced")
-wrap(os, "fsync", "launcher-written")
+wrap(os, "write", "write", "launcher-written")  # the launcher is the one file written with os.write
 wrap(os, "unlink", "unlink")
 wrap(os, "rmdir", "rmdir")
 selfcopy.install(Layout.from_env({"PAI_WORK_DIR": sys.argv[4], "PAI_SPECS_DIR": sys.argv[5]}), RecordingLog())
