@@ -179,3 +179,17 @@ def test_pyyaml_s_non_printable_class_seeded_as_its_complement() -> None:
              "print(yaml.reader.Reader.NON_PRINTABLE.pattern == y._YAML_NON_PRINTABLE_FAST)")
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "True", r.stderr[-2000:]
+
+
+def test_each_exit_spec_regex_is_compiled_once() -> None:
+    """Validation, lint and the compile cache share one RE2 object per regex text; a
+    regex RE2 refuses is refused every time (never remembered as valid)."""
+    import re2
+
+    from pai_runtime.exitspec.spec import compile_regex
+
+    first = compile_regex(r"CUDA out of memory\. Tried to allocate \d+")
+    assert compile_regex(r"CUDA out of memory\. Tried to allocate \d+") is first
+    for _ in range(2):
+        with pytest.raises(re2.error):
+            compile_regex("(unclosed")

@@ -148,13 +148,26 @@ class ExitSpec(Record):
         return out
 
 
+#: compiled RE2 objects by their text: init validates each regex of the spec, then lint and
+#: the compile cache need the same ones (each compiled twice cost init milliseconds). RE2
+#: objects are immutable; the cap keeps ``classify``'s combined regexes from growing it.
+_COMPILED: dict[str, Any] = {}
+_COMPILED_MAX = 2048
+
+
 def compile_regex(regex: str) -> Any:
     """RE2 (Go's syntax, linear time); raises ``re2.error`` with RE2's reason."""
+    compiled = _COMPILED.get(regex) if isinstance(regex, str) else None
+    if compiled is not None:
+        return compiled
     import re2
 
     options = re2.Options()
     options.log_errors = False  # the error comes back as an exception; keep stderr clean
-    return re2.compile(regex, options)
+    compiled = re2.compile(regex, options)
+    if isinstance(regex, str) and len(_COMPILED) < _COMPILED_MAX:
+        _COMPILED[regex] = compiled
+    return compiled
 
 
 def _regex_error(regex: str) -> str | None:
