@@ -12,7 +12,9 @@ Rules this module keeps (each one is a known way for a PID 1 to go wrong):
   group, so ``bash -c 'train; cleanup'`` gets them and not just the shell.
 * The child starts with an empty signal mask and every disposition at default. We fork
   and exec ourselves rather than use ``os.posix_spawn``: glibc's posix_spawn leaves its
-  internal signals 32/33 at SIG_IGN in the child, so SigIgn would not be clean.
+  internal signals 32/33 at SIG_IGN in the child, so SigIgn would not be clean. The
+  vfork + exec of ``_posixsubprocess`` (subprocess's C half) is used where its signature
+  is known (:func:`_vfork_exec`), with the same child state; our own fork elsewhere.
 * Exactly one reaper: every ``wait`` goes through :meth:`Init._reap` (``waitpid(-1)``), so
   no status is ever swallowed (a ``Popen.wait`` racing a reaper returns 0).
 * When not PID 1 we become a child subreaper, so orphans still come back to us.
