@@ -62,30 +62,6 @@ MAX_INT_DIGITS = 64
 _C_COMPOSE_DEPTH = 2000
 
 
-#: PyYAML's reader compiles this class when it is imported: ~5-9 ms of every init, as sre
-#: walks its ranges up to U+10FFFF one code point at a time. The same set written as its
-#: complement compiles in under 1 ms; :func:`_yaml` puts that pattern in :mod:`re`'s cache
-#: under PyYAML's text before the import (tests/test_faststart.py compares the two on every
-#: code point). A PyYAML with another text just compiles its own.
-_YAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
-_YAML_NON_PRINTABLE_FAST = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"
-
-
-def _yaml() -> Any:
-    """:mod:`yaml`, imported without its slowest regex compile."""
-    import sys
-
-    if "yaml" not in sys.modules:
-        import re
-
-        cache = getattr(re, "_cache", None)
-        if isinstance(cache, dict):
-            cache.setdefault((str, _YAML_NON_PRINTABLE, 0), re.compile(_YAML_NON_PRINTABLE_FAST))
-    import yaml
-
-    return yaml
-
-
 class Document:
     """A parsed document, its source name and the line of every value."""
 
@@ -167,7 +143,7 @@ def _compose(text: str, source: str, max_depth: int) -> Any:
     Why not ``yaml.compose``: libyaml's composer recurses in C and crashes the process
     (SIGSEGV) at ~100,000 nested brackets, before any Python limit applies; libyaml's
     parser (events) keeps an explicit stack."""
-    yaml = _yaml()
+    import yaml
     from yaml import events as ev
     from yaml import nodes
 
@@ -363,7 +339,7 @@ def parse(text: str | bytes, source: str, *, max_bytes: int = MAX_BYTES, max_dep
           max_alias_values: int = MAX_ALIAS_VALUES) -> Document:
     """Parse one YAML document within bounds; any syntax, encoding or bound error is a
     ConfigError (247) naming ``source`` and the line."""
-    yaml = _yaml()
+    import yaml
 
     if isinstance(text, str):
         try:
