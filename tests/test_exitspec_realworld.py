@@ -305,6 +305,41 @@ PRINTED = [
      "returned non-zero exit status 249.\n", 135),
     ("DeepSpeed launcher, worker SIGABRT", 250, "[ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', "
      "'train.py', '--local_rank=0'] exits with return code = -6\n", 134),
+    # precedence and benign look-alikes: a healthy run's c10d IPv6 retry warning, TensorFlow's stream executor
+    # trying an allocation it then shrinks, NCCL falling back from IB to sockets, llama.cpp's mlock warning,
+    # scikit-learn's input check: none of them decides the code
+    ("c10d IPv6 retry warning, then an IndexError", 1, "[W socket.cpp:697] [c10d] The client socket has failed to "
+     "connect to [localhost]:29500 (errno: 97 - Address family not supported by protocol).\n" + TRACE
+     + "IndexError: list index out of range\n", 233),
+    ("TF's shrinking allocation, then an NCCL failure", 1, "E tensorflow/stream_executor/cuda/cuda_driver.cc:806] "
+     "failed to allocate 3.23G (3470458880 bytes) from device: CUDA_ERROR_OUT_OF_MEMORY: out of memory\n"
+     "E tensorflow/stream_executor/cuda/cuda_driver.cc:1002] failed to alloc 17179869184 bytes on host: "
+     "CUDA_ERROR_OUT_OF_MEMORY: out of memory\n" + TRACE + "RuntimeError: NCCL error in: ../torch/lib/c10d/"
+     "ProcessGroupNCCL.cpp:825, unhandled system error, NCCL version 2.7.8\n", 238),
+    ("old NCCL error wording", 1, TRACE + "RuntimeError: NCCL Error 2: unhandled system error\n", 238),
+    ("Horovod's ncclCommInitRank failure", 1, TRACE + "horovod.common.exceptions.HorovodInternalError: "
+     "ncclCommInitRank failed: unhandled system error\n", 238),
+    ("NCCL's IB fallback is not a failure", 1, "node1:12:12 [0] NCCL INFO NET/IB : No device found.\n"
+     "node1:12:12 [0] NCCL INFO NET/Socket : Using [0]eth0:10.0.0.2<0>\n" + TRACE + "KeyError: 'label'\n", 255),
+    ("llama.cpp's mlock warning is not host OOM", 1, "warning: failed to mlock 245760-byte buffer (after previously "
+     "locking 0 bytes): Cannot allocate memory\n" + TRACE + "KeyError: 'label'\n", 255),
+    ("scikit-learn's NaN input check is not divergence", 1, TRACE + "ValueError: Input contains NaN, infinity or a "
+     "value too large for dtype('float64').\n", 255),
+    ("TF estimator's divergence message", 1, "ERROR:tensorflow:Model diverged with loss = NaN.\n" + TRACE
+     + "tensorflow.python.training.basic_session_run_hooks.NanLossDuringTrainingError: NaN loss during training.\n",
+     244),
+    ("torch<=1.8 store connect timeout", 1, TRACE + "RuntimeError: connect() timed out. Original timeout was "
+     "1800000 ms.\n", 239),
+    ("runpy on Python 3.4-3.6, python -m with a file name", 1, "/usr/bin/python3: Error while finding spec for "
+     "'train.py' (<class 'AttributeError'>: 'module' object has no attribute '__path__')\n", 232),
+    ("Ray-wrapped keyword error", 1, "ray.exceptions.RayTaskError(TypeError): ray::Worker.__init__() (pid=4242, "
+     "ip=10.0.0.3) got an unexpected keyword argument 'num_gpus'\n", 228),
+    ("safetensors header error without the class name", 1, TRACE + "Exception: Error while deserializing header: "
+     "HeaderTooLarge\n", 243),
+    ("a 4 KiB torch checkpoint", 1, TRACE + "RuntimeError: PytorchStreamReader failed locating file data.pkl: file "
+     "not found\n", 243),
+    ("TGI warmup, total tokens", 1, "Error: Warmup(Generation(\"Not enough memory to handle 16000 total tokens with "
+     "4096 prefill tokens. You need to decrease `--max-batch-total-tokens` or `--max-batch-prefill-tokens`\"))\n", 226),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
