@@ -338,6 +338,8 @@ PRINTED = [
      "HeaderTooLarge\n", 243),
     ("a 4 KiB torch checkpoint", 1, TRACE + "RuntimeError: PytorchStreamReader failed locating file data.pkl: file "
      "not found\n", 243),
+    ("torch.jit.load of a file that is not TorchScript is not a corrupt checkpoint", 1, TRACE + "RuntimeError: "
+     "PytorchStreamReader failed locating file constants.pkl: file not found\n", 255),
     ("TGI warmup, total tokens", 1, "Error: Warmup(Generation(\"Not enough memory to handle 16000 total tokens with "
      "4096 prefill tokens. You need to decrease `--max-batch-total-tokens` or `--max-batch-prefill-tokens`\"))\n", 226),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
