@@ -303,3 +303,24 @@ def test_job_references_in_runtime_config_env(tmp_path: Path) -> None:
     env = envfile.read(job.runtime_dir / "env")
     assert env["DATA_URI"] == "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
     assert env["MODEL"] == yaml.safe_load(fixture("cmd_test_job.yaml"))["parameters"]["modelPath"]
+
+
+def test_prerequisite_plugins_come_before_extras(tmp_path: Path) -> None:
+    """OpenPAI's initializer (``collect_plugin_configs``) takes the role's prerequisite
+    plugins first, then ``extras.com.microsoft.pai.runtimeplugin``: a prerequisite's
+    commands run before the extras' (before their storage mounts and ssh)."""
+    job_doc = {
+        "protocolVersion": 2, "name": "o", "type": "job",
+        "prerequisites": [{"name": "prep", "type": "script", "plugin": "com.microsoft.pai.runtimeplugin.cmd",
+                           "callbacks": [{"event": "taskStarts", "commands": ["echo ORDER-PREREQUISITE"]}]}],
+        "taskRoles": {"taskrole_1": {"instances": 1, "prerequisites": ["prep"], "commands": ["true"]}},
+        "extras": {"com.microsoft.pai.runtimeplugin": [
+            {"plugin": "cmd", "parameters": {"callbacks": [{"event": "taskStarts",
+                                                            "commands": ["echo ORDER-EXTRAS"]}]}}]}}
+    job, _ = openpai_job(tmp_path, yaml.safe_dump(job_doc), "taskrole_1")
+    res = job.init(None)
+    assert res.returncode == 0, res.stderr
+    run = job.run()
+    assert run.returncode == 0, run.stderr
+    log = job.runtime_log()
+    assert log.index("ORDER-PREREQUISITE") < log.index("ORDER-EXTRAS"), log
