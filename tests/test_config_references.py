@@ -30,6 +30,33 @@ def test_job_references_resolve(text: str, expected: str) -> None:
     assert Secrets({"pw": "hunter22"}).render(text, used_in="t", job=SCOPE) == expected
 
 
+#: job-config values as OpenPAI's rest-server writes them into USER_CMD: mustache over
+#: js-yaml 3 values, i.e. JavaScript String() (derived from ECMAScript Number::toString and
+#: Array.prototype.toString; what the YAML text reads as is PyYAML's, see docs/openpai.md).
+JS_VALUES = [
+    ("true", "true"), ("false", "false"), ("1.0", "1"), ("0.001", "0.001"), ("1.0e-3", "0.001"),
+    ("0.00001", "0.00001"), ("1.0e-7", "1e-7"), ("1.0e+16", "10000000000000000"), ("1.0e+21", "1e+21"),
+    ("-2.50", "-2.5"), ("3", "3"), ("null", ""), ("'yes'", "yes"), ("[1, 2]", "1,2"),
+    ("[a, true, 1.0, null]", "a,true,1,"), ("[[1, 2], 3]", "1,2,3"), (".inf", "Infinity"), ("'1e-3'", "1e-3"),
+]
+
+
+@pytest.mark.parametrize("yaml_text,expected", JS_VALUES)
+def test_job_config_values_render_as_openpai_does(yaml_text: str, expected: str) -> None:
+    from pai_runtime.config import yamlsource
+
+    value = yamlsource.parse(f"v: {yaml_text}\n", "job.yaml").data["v"]
+    scope = JobScope(parameters={"v": value}, source="job.yaml")
+    assert Secrets({}).render("x=<% $parameters.v %>", used_in="t", job=scope) == f"x={expected}"
+
+
+def test_secret_values_keep_pystache_rendering() -> None:
+    """OpenPAI's runtime renders ``$secrets`` with pystache over PyYAML values: str()."""
+    assert Secrets({"b": True, "f": 1.0}).render("<% $secrets.b %> <% $secrets.f %>", used_in="t") == "True 1.0"
+    with pytest.raises(ConfigError, match="is a list, not a value"):
+        Secrets({"l": [1, 2]}).render("<% $secrets.l %>", used_in="t")
+
+
 def test_only_secret_values_are_tracked_for_the_job_redactor() -> None:
     s = Secrets({"pw": "hunter22"})
     s.render("<% $secrets.pw %> <% $parameters.model %>", used_in="t", job=SCOPE)
@@ -42,7 +69,7 @@ def test_only_secret_values_are_tracked_for_the_job_redactor() -> None:
     ("<% $data.uri[5] %>", SCOPE, "$data.uri has no 5", "indexes available at $data.uri: 0-1"),
     ("<% $parameters.model.x %>", SCOPE, "$parameters.model has no 'x'", "is a single value"),
     ("<% $parameters.model %>", None, "needs the job config", "Framework's config annotation"),
-    ("<% $data.uri %>", SCOPE, "is a list, not a value", "leaf"),
+    ("<% $parameters.opts %>", JobScope(parameters={"opts": {"a": 1}}), "is a mapping, not a value", "leaf"),
     ("<% $data.uri[0] %>", JobScope(role="worker", role_def={}), "names no data prerequisite",
      "add `data: NAME`"),
     ("<% $data.uri[0] %>", JobScope(role="worker", role_def={"data": "gone"}), "names data 'gone'",

@@ -269,7 +269,8 @@ def test_job_config_extras_prerequisites_and_role_rename(tmp_path: Path) -> None
         assert seen in log
     for unseen in ("EXTRAS-PS", "PREREQ-OTHER"):
         assert unseen not in log
-    assert log.index("RUNTIME-CONFIG") < log.index("EXTRAS-ALL") < log.index("PREREQ-SETUP")
+    # OpenPAI's initializer order: prerequisites before extras
+    assert log.index("RUNTIME-CONFIG") < log.index("PREREQ-SETUP") < log.index("EXTRAS-ALL")
 
 
 def test_missing_taskrole_names_available_roles(tmp_path: Path) -> None:

@@ -117,11 +117,15 @@ class Secrets:
                     hint=f"add it to {origin} or fix the name; {what}",
                 ) from None
             walked += f".{key}" if isinstance(key, str) else f"[{key}]"
-        if isinstance(value, (dict, list)):
-            raise ConfigError(f"{what_ref} {ref} is a "
-                              f"{'mapping' if isinstance(value, dict) else 'list'}, not a value",
-                              where=used_in, hint="reference a leaf value")
-        text = "" if value is None else str(value)
+        if ns == "secrets":
+            # OpenPAI's runtime renders $secrets with pystache over PyYAML values: str()
+            if isinstance(value, (dict, list)):
+                raise ConfigError(f"{what_ref} {ref} is a "
+                                  f"{'mapping' if isinstance(value, dict) else 'list'}, not a value",
+                                  where=used_in, hint="reference a leaf value")
+            text = "" if value is None else str(value)
+        else:
+            text = js_string(value, ref, used_in)
         if track and ns == "secrets":
             self.used.add(text)
         return text
@@ -155,6 +159,56 @@ class Secrets:
             return {k: self.render_tree(v, used_in=f"{used_in}.{k}", track=track, job=job)
                     for k, v in value.items()}
         return value
+
+
+def js_number(x: float) -> str:
+    """JavaScript's ``String(number)`` (ECMAScript Number::toString): the shortest digits
+    that round-trip, as Python's repr finds them, laid out as JavaScript does (``1`` for
+    1.0, ``0.001`` and ``0.00001`` where Python writes ``1e-05``, exponents from 1e21)."""
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    from decimal import Decimal
+
+    _, digit_tuple, exp = Decimal(repr(abs(x))).as_tuple()
+    digits = "".join(map(str, digit_tuple)).rstrip("0")
+    exp = int(exp) + (len(digit_tuple) - len(digits))
+    k = len(digits)
+    n = exp + k
+    sign = "-" if x < 0 else ""
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * -n + digits
+    e = n - 1
+    mantissa = digits if k == 1 else digits[0] + "." + digits[1:]
+    return f"{sign}{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
+
+
+def js_string(value: Any, ref: str, used_in: str) -> str:
+    """A job-config value as OpenPAI's rest-server puts it into USER_CMD: mustache over
+    js-yaml values, i.e. JavaScript's ``String()``: ``true``/``false``, numbers as
+    :func:`js_number`, null as nothing, a list as its elements joined with ``,`` (Array
+    toString). A mapping would be ``[object Object]`` there: refused (247) here."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if abs(value) <= 2**53 else js_number(float(value))
+    if isinstance(value, float):
+        return js_number(value)
+    if isinstance(value, list):
+        return ",".join("" if v is None else js_string(v, ref, used_in) for v in value)
+    if isinstance(value, dict):
+        raise ConfigError(f"reference {ref} is a mapping, not a value", where=used_in,
+                          hint="reference a leaf value or a list (a list renders as a,b,c as in OpenPAI)")
+    return str(value)
 
 
 def openpai_dirs(environ: Mapping[str, str], work_dir: Path) -> tuple[Path, Path, Path]:

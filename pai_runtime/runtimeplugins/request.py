@@ -81,9 +81,11 @@ def _check_entry(item: Any, doc: Document, path: tuple[Any, ...]) -> None:
 
 
 def requests_from(runtime_config: Document, job_config: Document | None, task: TaskInfo) -> list[Request]:
-    """Plugins named by RUNTIME_CONFIG ``runtimePlugin``, then the job config's
-    ``extras.com.microsoft.pai.runtimeplugin``, then the current role's ``prerequisites``
-    whose ``plugin`` is ``com.microsoft.pai.runtimeplugin.<name>`` (in that order)."""
+    """Plugins named by RUNTIME_CONFIG ``runtimePlugin``, then the current role's
+    ``prerequisites`` whose ``plugin`` is ``com.microsoft.pai.runtimeplugin.<name>``, then
+    the job config's ``extras.com.microsoft.pai.runtimeplugin`` (in that order). The last
+    two in OpenPAI's order (its initializer's ``collect_plugin_configs``): a prerequisite's
+    commands run before the storage mounts and ssh of the extras."""
     out: list[Request] = []
     items = (runtime_config.data or {}).get("runtimePlugin") or []
     for i, item in enumerate(items):
@@ -100,12 +102,12 @@ def requests_from(runtime_config: Document, job_config: Document | None, task: T
         raise ConfigError(f"extras.{EXTRAS_KEY} must be a list of plugins",
                           where=job_config.where(("extras", EXTRAS_KEY)),
                           hint="write it as a list of {plugin: NAME, parameters: {...}}")
+    checked = []
     for i, item in enumerate(listed):
         path = ("extras", EXTRAS_KEY, i)
         _check_entry(item, job_config, path)
-        out.append(_request(item, job_config, path))
-    out.extend(_prerequisites(job_config, task))
-    return out
+        checked.append(_request(item, job_config, path))
+    return out + _prerequisites(job_config, task) + checked
 
 
 def _request(item: dict[str, Any], doc: Document, path: tuple[Any, ...]) -> Request:

@@ -370,9 +370,25 @@ class Job:
             return self.argv
         user_sh = _join(layout.runtime_dir, "user.sh")
         if os.path.isfile(user_sh):
-            return [shell(), user_sh]
+            return [self._interpreter(user_sh), user_sh]
         self._config_error(f"no command: {user_sh} does not exist and no `-- CMD` was given "
                            "(give RUNTIME_CONFIG commands and check that init succeeded)")
+
+    def _interpreter(self, user_sh: str) -> str:
+        """user.sh's interpreter line where the image has it (``#!/bin/bash`` for OpenPAI
+        jobs, as OpenPAI runs them), else sh: an image without bash still runs the job."""
+        try:
+            with open(user_sh, "rb") as f:
+                first = f.readline(256)
+        except OSError:
+            return shell()
+        words = first[2:].decode("utf-8", "replace").split() if first.startswith(b"#!") else []
+        if not words or words[0] in ("/bin/sh", shell()):
+            return shell()
+        if os.path.isabs(words[0]) and os.access(words[0], os.X_OK):
+            return words[0]
+        self.rlog.say(f"user.sh asks for {words[0]}, which this image lacks: run with {shell()}")
+        return shell()
 
     def _apply_addons(self, layout: Paths) -> None:
         if not os.path.exists(_join(layout.runtime_dir, "addons.json")):

@@ -8,7 +8,7 @@ pod env; the secrets mounted read-only under the work dir; the storage secrets i
 Expected values come from OpenPAI's code: its initializer turns the ``load-data``
 prerequisite into a cmd plugin whose ``<% $data.uri[0] %>``/``<% $data.name %>`` resolve
 against the task role's ``data`` prerequisite; its rest-server puts the task role's
-commands, joined with `` && `` and ``$parameters`` rendered, into ``USER_CMD``; its ssh
+commands, joined with newlines and ``$parameters`` rendered, into ``USER_CMD``; its ssh
 plugin installs ``jobSSH`` from userExtensionSecrets; its storage plugin mounts
 ``<address>:<rootPath>/<path>`` with the per-user path, creating it first; its image
 checker logs in with the prerequisite's ``auth``.
@@ -97,11 +97,11 @@ extras:
       parameters: {storageConfigNames: [STORAGE_E2E]}
 """
 #: USER_CMD as OpenPAI's rest-server writes it into each pod (commands trimmed, joined with
-#: " && ", $parameters rendered; $secrets left for the runtime). taskrole_1 waits until
+#: newlines, $parameters rendered; $secrets left for the runtime). taskrole_1 waits until
 #: taskrole's ssh session with it has ended (its sshd ends with its command).
-USER_CMD = {"taskrole": "cat data_mnist.txt && echo TRAIN epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
-                        "ssh taskrole1-0 echo PEER-OK-from-\\$PAI_CURRENT_TASK_ROLE_NAME && touch %(flag)s",
-            "taskrole_1": "echo WORKER epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME && "
+USER_CMD = {"taskrole": "cat data_mnist.txt\necho TRAIN epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME\n"
+                        "ssh taskrole1-0 echo PEER-OK-from-\\$PAI_CURRENT_TASK_ROLE_NAME\ntouch %(flag)s",
+            "taskrole_1": "echo WORKER epochs=3 role=$PAI_CURRENT_TASK_ROLE_NAME\n"
                           "i=0; while [ ! -f %(flag)s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"}
 STORAGE_CONFIG = {"name": "STORAGE_E2E", "default": True, "mountInfos": [
     {"mountPoint": "/mnt/data", "path": "data", "server": "nfs_e2e", "permission": "rw"},

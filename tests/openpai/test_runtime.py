@@ -241,7 +241,8 @@ def test_user_cmd_when_there_is_no_job_config(tmp_path: Path) -> None:
 
 def test_role_commands_come_with_the_default_deployment(tmp_path: Path) -> None:
     """OpenPAI's rest-server puts the default deployment's preCommands/postCommands around
-    the role's commands, each trimmed, joined with `` && ``; so does the render built-in."""
+    the role's commands, each trimmed, joined with newlines (protocol.js since OpenPAI
+    v0.17); so does the render built-in, under OpenPAI's bash options."""
     job_doc = {"protocolVersion": 2, "name": "d", "type": "job", "parameters": {"n": 2},
                "taskRoles": {"taskrole_1": {"instances": 1, "commands": ["  echo MAIN <% $parameters.n %>  "]}},
                "defaults": {"deployment": "dep"},
@@ -250,7 +251,45 @@ def test_role_commands_come_with_the_default_deployment(tmp_path: Path) -> None:
     job, _ = openpai_job(tmp_path, yaml.safe_dump(job_doc), "taskrole_1")
     res = job.init(None)
     assert res.returncode == 0, res.stderr
-    assert read(job, "user.sh").splitlines()[-1] == "echo PRE && echo MAIN 2 && echo POST"
+    script = read(job, "user.sh").splitlines()
+    assert script[0] == "#!/bin/bash"
+    assert script[-3:] == ["echo PRE", "echo MAIN 2", "echo POST"]
+
+
+def test_multiline_role_commands_run_like_openpai(tmp_path: Path) -> None:
+    """A multi-line ``if``/``fi`` in a role's commands stays one statement (OpenPAI joins
+    with newlines), the script runs with bash and OpenPAI's options: ``[[`` works, a failing
+    stage of a pipe fails the job (pipefail) and an unset variable is an error (nounset)."""
+    commands = ["if true; then", "  echo IF-BRANCH", "fi", '[[ -n "x" ]] && echo DOUBLE-BRACKET',
+                "false | cat", "echo NOT-REACHED"]
+    job_doc = {"protocolVersion": 2, "name": "m", "type": "job",
+               "taskRoles": {"taskrole_1": {"instances": 1, "commands": commands}}}
+    job, _ = openpai_job(tmp_path, yaml.safe_dump(job_doc), "taskrole_1")
+    res = job.init(None)
+    assert res.returncode == 0, res.stderr
+    run = job.run()
+    out = (job.log_dir / "user-all" / "current").read_text()
+    assert "IF-BRANCH" in out and "DOUBLE-BRACKET" in out and "NOT-REACHED" not in out
+    assert run.returncode != 0 and "user command exited with code 1" in run.stderr, run.stderr
+
+
+def test_user_sh_without_its_interpreter_runs_with_sh(tmp_path: Path) -> None:
+    """An image without the interpreter user.sh names (OpenPAI's ``#!/bin/bash`` in an
+    image without bash, here a path that does not exist) runs it with sh, says so, and
+    still applies errexit/nounset (pipefail only where that sh has it)."""
+    job_doc = {"protocolVersion": 2, "name": "n", "type": "job",
+               "taskRoles": {"taskrole_1": {"instances": 1, "commands": ["echo SH-RAN", "echo $UNSET_VAR_X",
+                                                                         "echo NOT-REACHED"]}}}
+    job, _ = openpai_job(tmp_path, yaml.safe_dump(job_doc), "taskrole_1")
+    job.env["INIT_CONFIG"] = job.env["INIT_CONFIG"].replace(
+        "{name: render, builtin: render}", "{name: render, builtin: render, parameters: {shell: /nonexistent/bash}}")
+    res = job.init(None)
+    assert res.returncode == 0, res.stderr
+    run = job.run()
+    out = (job.log_dir / "user-all" / "current").read_text()
+    assert "SH-RAN" in out and "NOT-REACHED" not in out
+    assert run.returncode != 0
+    assert "/nonexistent/bash" in run.stderr + (job.log_dir / "runtime.log").read_text(errors="replace")
 
 
 def test_job_references_in_runtime_config_env(tmp_path: Path) -> None:
@@ -264,3 +303,24 @@ def test_job_references_in_runtime_config_env(tmp_path: Path) -> None:
     env = envfile.read(job.runtime_dir / "env")
     assert env["DATA_URI"] == "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
     assert env["MODEL"] == yaml.safe_load(fixture("cmd_test_job.yaml"))["parameters"]["modelPath"]
+
+
+def test_prerequisite_plugins_come_before_extras(tmp_path: Path) -> None:
+    """OpenPAI's initializer (``collect_plugin_configs``) takes the role's prerequisite
+    plugins first, then ``extras.com.microsoft.pai.runtimeplugin``: a prerequisite's
+    commands run before the extras' (before their storage mounts and ssh)."""
+    job_doc = {
+        "protocolVersion": 2, "name": "o", "type": "job",
+        "prerequisites": [{"name": "prep", "type": "script", "plugin": "com.microsoft.pai.runtimeplugin.cmd",
+                           "callbacks": [{"event": "taskStarts", "commands": ["echo ORDER-PREREQUISITE"]}]}],
+        "taskRoles": {"taskrole_1": {"instances": 1, "prerequisites": ["prep"], "commands": ["true"]}},
+        "extras": {"com.microsoft.pai.runtimeplugin": [
+            {"plugin": "cmd", "parameters": {"callbacks": [{"event": "taskStarts",
+                                                            "commands": ["echo ORDER-EXTRAS"]}]}}]}}
+    job, _ = openpai_job(tmp_path, yaml.safe_dump(job_doc), "taskrole_1")
+    res = job.init(None)
+    assert res.returncode == 0, res.stderr
+    run = job.run()
+    assert run.returncode == 0, run.stderr
+    log = job.runtime_log()
+    assert log.index("ORDER-PREREQUISITE") < log.index("ORDER-EXTRAS"), log
