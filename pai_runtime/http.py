@@ -67,7 +67,8 @@ def retry_after(headers: Any, body: Any = None) -> float | None:
     seconds = parse_retry_after(value)
     if seconds is not None:
         return seconds
-    detail = (body.get("details") or {}).get("retryAfterSeconds") if isinstance(body, dict) else None
+    details = body.get("details") if isinstance(body, dict) else None
+    detail = details.get("retryAfterSeconds") if isinstance(details, dict) else None  # "oops" is no answer
     if isinstance(detail, (int, float)) and not isinstance(detail, bool) and detail >= 0:
         return float(detail)
     return None

@@ -105,6 +105,32 @@ def test_throttled_then_taken(rig: KubeApiServer, tmp_path: Path) -> None:
     assert len(stored_events(rig, "team-a")) == 1
 
 
+def test_a_429_retry_after_header_is_honoured(rig: KubeApiServer, tmp_path: Path) -> None:
+    """A 429 with only the header (no details.retryAfterSeconds, as when a proxy answers):
+    the retry waits what it says, as the kube client does (one policy, pai_runtime.http)."""
+    rig.inject("status", "/events", status=429, retry_after=1, details={}, times=1)
+    warnings: list[str] = []
+    rec = events.recorder("job", "Run", environ=_env(rig, tmp_path), warn=warnings.append)
+    assert rec is not None and rec.post("UserCommandNotFound", "x")
+    posts = [r for r in rig.timeline() if r.method == "POST" and "/events" in r.path]
+    assert [r.status for r in posts[-2:]] == [429, 201]
+    assert posts[-1].start - posts[-2].end >= 0.9
+    assert warnings == [] and len(stored_events(rig, "team-a")) == 1
+
+
+@pytest.mark.parametrize("details", [{"retryAfterSeconds": -1}, "oops", {"retryAfterSeconds": "soon"}, [1]])
+def test_a_429_with_bad_details_is_one_warning_and_a_backoff(rig: KubeApiServer, tmp_path: Path,
+                                                           details: object) -> None:
+    """A negative or non-numeric retryAfterSeconds, or details that is no object, is one
+    warning line naming the value and the backoff: no ValueError, no AttributeError."""
+    rig.inject("status", "/events", status=429, details=details, times=1)
+    warnings: list[str] = []
+    rec = events.recorder("job", "Run", environ=_env(rig, tmp_path), warn=warnings.append)
+    assert rec is not None and rec.post("UserCommandNotFound", "x")
+    assert len(warnings) == 1 and "unusable Retry-After" in warnings[0] and "backing off" in warnings[0]
+    assert len(stored_events(rig, "team-a")) == 1
+
+
 def test_no_cluster_or_no_pod_name_or_opt_out_means_no_recorder(rig: KubeApiServer, tmp_path: Path) -> None:
     env = _env(rig, tmp_path)
     assert events.recorder("job", "Run", environ={"PAI_POD_NAME": POD}) is None  # nothing points at a cluster

@@ -7,9 +7,11 @@ with the final diagnosis. Reason = the exit spec phrase, note = the one-line rea
 
 Best effort by contract: an Event never fails a job and never holds it up. Every post
 has a deadline (:data:`DEFAULT_DEADLINE` seconds, one retry on 429/5xx/connection
-errors inside it); a refusal (403: the service account may not create Events) or any
-other failure is one warning line, after which this recorder posts nothing more. Stdlib
-only (``http.client`` + ``ssl``): the job container (PID 1, any image) posts too.
+errors inside it, waiting as the one HTTP retry policy says, :mod:`pai_runtime.http`:
+``Retry-After``, else backoff); a refusal (403: the service account may not create
+Events) or any other failure is one warning line, after which this recorder posts
+nothing more. Stdlib only (``http.client`` + ``ssl``, and ``pai_runtime.http``'s
+stdlib parts, imported only to retry): the job container (PID 1, any image) posts too.
 
 The object is the one client-go's ``tools/events`` recorder sends: ``regarding`` (the
 pod: kind, namespace, name, uid), ``reason``, ``note``, ``type``, ``action``,
@@ -138,25 +140,53 @@ class EventRecorder:
         return False
 
     def _call(self, method: str, path: str, body: dict[str, Any], end: float) -> tuple[int, Any]:
-        """One request with a retry inside the deadline: (HTTP status or 0, parsed body or error text)."""
+        """One request with a retry inside the deadline: (HTTP status or 0, parsed body or error text).
+
+        The wait is the one HTTP retry policy's (:mod:`pai_runtime.http`, stdlib only):
+        a 429's ``Retry-After`` header, else its Status body's ``details.retryAfterSeconds``,
+        else full-jitter backoff; an unusable value (negative, not a number, ``details`` not
+        an object) is one warning line and the backoff, never an exception."""
+        from pai_runtime import http
+
         last: tuple[int, Any] = (0, "no attempt")
         for attempt in range(2):
             left = end - time.monotonic()
             if left <= 0.05:
                 return last if attempt else (0, f"deadline of {self.deadline:g}s passed")
-            last = self._once(method, path, body, left)
-            code, data = last
+            code, data, headers = self._once(method, path, body, left)
+            last = (code, data)
             if code not in RETRYABLE and code != 0:
                 return last
-            wait = 0.2
-            if code == 429 and isinstance(data, dict):
-                wait = float((data.get("details") or {}).get("retryAfterSeconds") or wait)
+            wait = http.backoff(attempt, base=0.2, cap=1.0)
+            if code == 429:
+                told = http.retry_after(headers, data)
+                if told is not None:
+                    wait = told
+                elif self._unusable_retry_after(headers, data):
+                    self.warn(f"Kubernetes API server {self.conn.server} answered 429 with an unusable "
+                              f"Retry-After ({self._unusable_retry_after(headers, data)}); backing off "
+                              f"{wait:.1f}s instead (a proxy or API server bug: report it to its operator)")
             if time.monotonic() + wait >= end - 0.05:
                 return last
             time.sleep(wait)
         return last
 
-    def _once(self, method: str, path: str, body: dict[str, Any], timeout: float) -> tuple[int, Any]:
+    @staticmethod
+    def _unusable_retry_after(headers: Any, data: Any) -> str:
+        """What in a 429 answer gave a wait that cannot be used ("" when none was given)."""
+        value = headers.get("Retry-After") if headers is not None else None
+        if value is not None:
+            return f"header {value[:40]!r}"
+        if isinstance(data, dict) and "details" in data:
+            details = data["details"]
+            if not isinstance(details, dict):
+                return f"details {str(details)[:40]!r} is not an object"
+            if "retryAfterSeconds" in details:
+                return f"details.retryAfterSeconds {str(details['retryAfterSeconds'])[:40]!r}"
+        return ""
+
+    def _once(self, method: str, path: str, body: dict[str, Any], timeout: float) -> tuple[int, Any, Any]:
+        """One request: (status or 0, parsed body or error text, response headers or None)."""
         import http.client
         import ssl
         from urllib.parse import urlsplit
@@ -165,7 +195,7 @@ class EventRecorder:
         try:
             token = self.conn.token()
         except Exception as exc:  # noqa: BLE001 - ConnectionSetupError: an unreadable token is a finding
-            return 0, str(getattr(exc, "message", exc))
+            return 0, str(getattr(exc, "message", exc)), None
         headers = {"Accept": "application/json", "User-Agent": "pai-runtime-events",
                    "Content-Type": "application/strategic-merge-patch+json" if method == "PATCH"
                    else "application/json"}
@@ -191,12 +221,12 @@ class EventRecorder:
             finally:
                 c.close()
         except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
-            return 0, f"{self.conn.server}: {exc.__class__.__name__}: {exc}"
+            return 0, f"{self.conn.server}: {exc.__class__.__name__}: {exc}", None
         try:
             data: Any = json.loads(raw) if raw else {}
         except ValueError:
             data = raw[:200].decode("utf-8", "replace")
-        return resp.status, data
+        return resp.status, data, resp.headers
 
 
 def recorder(container: str, action: str, *, environ: Mapping[str, str] | None = None,

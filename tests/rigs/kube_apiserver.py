@@ -178,7 +178,8 @@ class ServiceAccountDir:
 class Fault:
     """One injected misbehaviour for requests whose path contains ``match``.
 
-    kind: ``status`` (answer ``status`` with a real Status body, ``retry_after`` header),
+    kind: ``status`` (answer ``status`` with a real Status body, ``retry_after`` header,
+    on an Event write ``details`` as given, also a bad one),
     ``drop`` (close the connection without an answer), ``watch_gone`` (a watch gets an
     in-stream ERROR 410 after ``after_events`` events), ``watch_close`` (a watch ends at
     once with no events), ``delay`` (sleep ``seconds`` first). ``times`` None = forever.
@@ -190,6 +191,7 @@ class Fault:
     status: int = 0
     retry_after: int | None = None
     message: str = ""
+    details: Any = None  # an Event write's Status details instead of retryAfterSeconds (tests/rigs/kube_events.py)
     watch: bool | None = None
     after_events: int = 0
     seconds: float = 0.0

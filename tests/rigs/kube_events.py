@@ -176,6 +176,8 @@ def _dispatch(h: _Handler, method: str, path: str, body: bytes, user: str | None
             return
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
         details = {"retryAfterSeconds": fault.retry_after} if fault.retry_after is not None else None
+        if fault.details is not None:  # what a buggy proxy or server sends instead ({} = the header only)
+            details = fault.details
         h._status(fault.status, fault.message or "injected", details, headers)
         return
     if user is None:
