@@ -86,19 +86,6 @@ class Stop(Exception):
         self.forced = forced
 
 
-def fmt_duration(seconds: float) -> str:
-    """3600 -> "1h", 5400 -> "1h 30m", 1.5 -> "1.5s" (the MLRun style users wrote)."""
-    if seconds < 60 and seconds != int(seconds):
-        return f"{seconds:g}s"
-    s = int(round(seconds))
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if s >= size:
-            parts.append(f"{s // size}{unit}")
-            s %= size
-    return " ".join(parts) or "0s"
-
-
 def _seconds(value: Any, what: str) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value < 0:
@@ -179,8 +166,10 @@ class Job:
         command = self._command(layout)
         mode = "PID 1" if self.init.pid1 else ("child subreaper" if self.init.subreaper else
                                                "not PID 1, subreaper refused: orphans are not reaped")
-        self.rlog.say(f"run starting ({mode}); grace {fmt_duration(grace)}; running threshold "
-                      f"{fmt_duration(running) if running else 'none'}; logs {log_cfg['mode']} "
+        from pai_runtime.units import format_duration  # the one duration formatter (stdlib, no re)
+
+        self.rlog.say(f"run starting ({mode}); grace {format_duration(grace)}; running threshold "
+                      f"{format_duration(running) if running else 'none'}; logs {log_cfg['mode']} "
                       f"{log_cfg['maxSize']} B x {log_cfg['maxFiles']} in {layout.log_dir}")
 
         self._apply_addons(layout)
@@ -449,7 +438,9 @@ class Job:
         capture.attach(self.init)
         shown = " ".join(command) if self.argv else command[-1]
         deadline = time.monotonic() + running if running else None
-        reason = f"running threshold of {fmt_duration(running)} exceeded" if running else ""
+        from pai_runtime.units import format_duration
+
+        reason = f"running threshold of {format_duration(running)} exceeded" if running else ""
         try:
             result = self.init.run(command, env, capture.child_fds, sources=[capture],
                                    close_after_spawn=capture.write_ends(), deadline=deadline,
