@@ -14,6 +14,7 @@ import pytest
 
 from pai_runtime.addons.tarsafe import Limits
 from pai_runtime.errors import ConfigError
+from pai_runtime.exitspec.cli import search_window
 from pai_runtime.exitspec.jobexit import Notes, _window
 from pai_runtime.supervisor.logs import parse_size as max_size
 from pai_runtime.units import (
@@ -41,9 +42,30 @@ def _addon_max_size(value: object) -> int:
         raise ValueError(exc.line()) from None
 
 
+def _init_logs(field: str) -> object:
+    """``logs.<field>`` given in RUNTIME_CONFIG, read and checked as init reads it
+    (sources.load_runtime_config: the schema, then config/bounds.job_settings)."""
+    import json
+
+    from pai_runtime.config import bounds, sources
+    from pai_runtime.layout import Layout
+
+    def read(value: object) -> int:
+        env = {"PAI_WORK_DIR": "/nonexistent/pai-units", "RUNTIME_CONFIG": json.dumps({"logs": {field: value}})}
+        try:
+            return bounds.job_settings(sources.load_runtime_config(Layout.from_env(env), env))["logs"][field]
+        except ConfigError as exc:
+            raise ValueError(exc.line()) from None
+
+    return read
+
+
 SETTINGS = {
     "logs.maxSize": max_size,
     "logs.searchWindow": _search_window,
+    "init logs.maxSize": _init_logs("maxSize"),
+    "init logs.searchWindow": _init_logs("searchWindow"),
+    "classify --search-window": lambda value: search_window(str(value)),
     "PAI_ADDON_MAX_SIZE": _addon_max_size,
     "units.parse_size": parse_size,
 }
@@ -74,6 +96,15 @@ def test_bounds_name_the_setting():
         parse_size("99999999999999999999Ei", maximum=2**63 - 1, what="logs.maxSize")
     with pytest.raises(UnitError, match=r"below the minimum of 4Ki"):
         max_size("1k")
+
+
+def test_a_refusal_names_the_setting_once():
+    """The name where it is, the hint once: not "PAI_ADDON_MAX_SIZE: PAI_ADDON_MAX_SIZE ..."."""
+    for setting in ("PAI_ADDON_MAX_SIZE", "classify --search-window"):
+        with pytest.raises(ValueError) as info:
+            SETTINGS[setting]("1e6")
+        line = str(info.value)
+        assert line.count(setting.split()[-1]) == 1 and line.count("Kubernetes quantity") == 1, line
 
 
 @pytest.mark.parametrize("n", [0, 1, 4096, 10**6, 2**20, 3 * 10**9, 5 * 2**40, 1023, 10**6 + 1])

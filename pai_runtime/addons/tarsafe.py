@@ -65,10 +65,9 @@ class Limits:
         size, members = DEFAULT_MAX_SIZE, DEFAULT_MAX_MEMBERS
         if env.get("PAI_ADDON_MAX_SIZE"):
             try:
-                size = parse_size(env["PAI_ADDON_MAX_SIZE"], minimum=1, what="PAI_ADDON_MAX_SIZE")
-            except ValueError as exc:
-                raise ConfigError(str(exc), where="PAI_ADDON_MAX_SIZE",
-                                  hint="give bytes or a Kubernetes quantity, e.g. 8Gi or 8G") from None
+                size = parse_size(env["PAI_ADDON_MAX_SIZE"], minimum=1, what="the value")
+            except ValueError as exc:  # where names the variable, the message says how to write it: once each
+                raise ConfigError(str(exc), where="PAI_ADDON_MAX_SIZE") from None
         if env.get("PAI_ADDON_MAX_MEMBERS"):
             try:
                 members = int(env["PAI_ADDON_MAX_MEMBERS"])

@@ -30,6 +30,15 @@ def _load_spec(path: str | None):  # noqa: ANN202 - ExitSpec, imported lazily
         sys.exit(exc.code)
 
 
+def search_window(text: str | None) -> int:
+    """``classify --search-window`` in bytes (the default when not given), read as every
+    size setting is read (units.parse_size; tests/test_units.py drives them all)."""
+    from pai_runtime.exitspec.logtail import DEFAULT_WINDOW
+    from pai_runtime.units import parse_size
+
+    return DEFAULT_WINDOW if text is None else parse_size(text, minimum=1, what="--search-window")
+
+
 @click.command(name="classify")
 @click.option("--exit-code", "exit_code", type=int, required=True,
               help="The user command's exit code (-N or 128+N for a death by signal N).")
@@ -53,14 +62,13 @@ def classify(exit_code: int, user_log: str, platform_log: str | None, spec_path:
     from pai_runtime.exitspec import exitinfo, message
     from pai_runtime.exitspec.classify import classify as run_classify
     from pai_runtime.exitspec.classify import normalise_exit_code
-    from pai_runtime.exitspec.logtail import DEFAULT_WINDOW, read_tail
-    from pai_runtime.units import parse_size
+    from pai_runtime.exitspec.logtail import read_tail
 
     spec = _load_spec(spec_path)
     try:
-        size = DEFAULT_WINDOW if window is None else parse_size(window, minimum=1, what="--search-window")
-    except ValueError as exc:
-        click.echo(f"pai-runtime classify: --search-window: {exc}", err=True)
+        size = search_window(window)
+    except ValueError as exc:  # its message names --search-window once
+        click.echo(f"pai-runtime classify: {exc}", err=True)
         sys.exit(247)
     code = normalise_exit_code(exit_code)
     if not 0 <= code <= 255:
