@@ -87,6 +87,17 @@ def test_hanging_nvidia_smi_is_killed_after_one_second(tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.timeout(20)
+def test_a_hanging_nvidia_smi_gets_sigterm_before_sigkill(tmp_path):
+    """Stopped the one way (childproc.stop_group): SIGTERM to the group first, so a tool
+    holding the driver can let go; SIGKILL only to what is left after the grace."""
+    marker = tmp_path / "got-term"
+    path = fake_smi(tmp_path, f"trap 'touch {marker}; exit 0' TERM\nsleep 30 &\nwait\n")
+    fact = ecc.query(path=path)
+    assert fact.value is None and "did not answer within 1s" in fact.reason
+    assert marker.exists()
+
+
 def test_fact_drives_code_128_through_finish(tmp_path, monkeypatch):
     layout = Layout.from_env({"PAI_WORK_DIR": str(tmp_path / "w"),
                               "PAI_TERMINATION_LOG": str(tmp_path / "term")})

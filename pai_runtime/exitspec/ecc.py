@@ -18,6 +18,8 @@ import os
 from pai_runtime.exitspec.record import Frozen
 
 TIMEOUT = 1.0
+#: seconds between SIGTERM and SIGKILL to a hung nvidia-smi's group (it may hold the driver: let it let go)
+STOP_GRACE = 0.5
 
 
 class EccFact(Frozen):
@@ -83,11 +85,11 @@ def which(name: str, path: str) -> str | None:
 
 
 def query(timeout: float = TIMEOUT, path: str | None = None) -> EccFact:
-    """Run ``nvidia-smi -q -x`` (killed with its process group after ``timeout``)."""
+    """Run ``nvidia-smi -q -x``; after ``timeout`` its process group is stopped the one
+    way (pai_runtime.childproc.stop_group: SIGTERM, SIGKILL :data:`STOP_GRACE` later)."""
     exe = which("nvidia-smi", path if path is not None else os.environ.get("PATH", os.defpath))
     if exe is None:
         return EccFact(None, "nvidia-smi not found (no GPU driver in this container)")
-    import signal
     import subprocess
 
     try:
@@ -98,11 +100,9 @@ def query(timeout: float = TIMEOUT, path: str | None = None) -> EccFact:
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        proc.kill()
+        from pai_runtime.childproc import stop_group  # stdlib only, as PID 1 needs
+
+        stop_group(proc, grace=STOP_GRACE)
         try:
             proc.communicate(timeout=1.0)
         except subprocess.TimeoutExpired:
