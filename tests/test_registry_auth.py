@@ -169,3 +169,20 @@ def test_job_auth_applies_to_its_registry_only() -> None:
     assert credentials.resolve("anything.example.com", job_auth=no_uri, environ={}) is not None
     assert "job-secret-pw" not in redact.scrub("pw=job-secret-pw")
     assert _b64("ju:job-secret-pw") not in redact.scrub("Basic " + _b64("ju:job-secret-pw"))
+
+
+@pytest.mark.timeout(30)
+def test_a_hanging_credential_helper_is_stopped_with_its_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that hangs (and started a child of its own) is no credentials, in bounded
+    time, and nothing of it is left: childproc.stop_group, TERM to the group first."""
+    term, orphan = tmp_path / "got-term", tmp_path / "orphan-alive"
+    helper = tmp_path / "docker-credential-hang"
+    helper.write_text(f"#!/bin/sh\n(sleep 1; touch {orphan}) &\ntrap 'touch {term}; exit 1' TERM\nsleep 30 &\nwait\n")
+    helper.chmod(0o755)
+    monkeypatch.setattr(credentials, "HELPER_TIMEOUT", 0.5)
+    start = time.monotonic()
+    assert credentials._from_helper("hang", "registry.example", environ={"PATH": str(tmp_path)}) is None
+    assert time.monotonic() - start < 5
+    assert term.exists()
+    time.sleep(1.5)
+    assert not orphan.exists()

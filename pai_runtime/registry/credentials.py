@@ -249,17 +249,27 @@ def _from_helper(name: str, server: str, *, log: Any = None,
         if log is not None:
             log.info("credential helper not installed; not used", helper=name)
         return None
-    try:
-        proc = subprocess.run([exe, "get"], input=server.encode(), capture_output=True,
-                              timeout=HELPER_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    try:  # its own group: at the timeout childproc stops the helper and what it started, TERM first
+        proc = subprocess.Popen([exe, "get"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as exc:
         if log is not None:
             log.warning("credential helper failed; not used", helper=name, error=type(exc).__name__)
+        return None
+    try:
+        stdout, _ = proc.communicate(server.encode(), timeout=HELPER_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        from pai_runtime.childproc import stop_group
+
+        stop_group(proc, grace=1.0)
+        proc.communicate()
+        if log is not None:
+            log.warning("credential helper failed; not used", helper=name, error="TimeoutExpired")
         return None
     if proc.returncode != 0:
         return None
     try:
-        out = json.loads(proc.stdout)
+        out = json.loads(stdout)
         user, secret = out.get("Username"), out.get("Secret")
     except (ValueError, AttributeError):
         return None
