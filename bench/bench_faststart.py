@@ -178,6 +178,14 @@ def openpai_section(tmp: Path) -> None:
     pod = next(t["attemptStatus"]["podUID"] for r in doc["status"]["attemptStatus"]["taskRoleStatuses"]
                if r["name"] == "taskrole" for t in r["taskStatuses"] if t["index"] == 0)
     own = ("taskrole", "0", pod)
+    # the job's ssh key pair where OpenPAI mounts it (userExtensionSecrets.yaml, jobSSH): the
+    # file's job has several tasks and the ssh plugin, which needs one pair for all of them
+    keydir = tmp / "jobkey"
+    keydir.mkdir()
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keydir / "key")], check=True)
+    ues = {"jobSSH": {"key": (keydir / "key").read_text(), "pubKey": (keydir / "key.pub").read_text().strip()}}
+    ues_text = json.dumps(ues) + "\n"
+    (keydir / "userExtensionSecrets.yaml").write_text(ues_text)
     n = 0
 
     def chain() -> float:
@@ -187,14 +195,15 @@ def openpai_section(tmp: Path) -> None:
         (d / "runtime.d").mkdir(parents=True)
         (d / "secrets").mkdir()
         shutil.copy(fw, d / "framework.json")
-        for name in ("secrets.yaml", "userExtensionSecrets.yaml"):
-            (d / "secrets" / name).write_text("{}\n")
+        (d / "secrets" / "secrets.yaml").write_text("{}\n")
+        (d / "secrets" / "userExtensionSecrets.yaml").write_text(ues_text)
         (d / "secrets" / "token").write_text("token")
         t = timed(["bash", "-c", CHAIN, "chain", str(d), checkout, sys.executable], chain_env)
         shutil.rmtree(d, ignore_errors=True)
         return t
 
-    ours = Fresh(tmp / "ours", lambda work: init_env(base, fw, own, work))
+    ours = Fresh(tmp / "ours", lambda work: dict(init_env(base, fw, own, work),
+                                                 PAI_USER_EXTENSION_SECRET_DIR=str(keydir)))
     cases = {"chain": chain, "init": lambda: ours([str(BIN), "init"])}
     samples = rounds(cases, RUNS)
     r = ratio(samples, "init", "chain")
