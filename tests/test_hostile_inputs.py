@@ -387,6 +387,29 @@ def test_a_full_log_disk_leaves_a_successful_job_successful(pai, tmp_path, mode)
     assert Path(pai.env["PAI_TERMINATION_LOG"]).exists()
 
 
+def test_a_full_log_disk_does_not_change_the_classification(pai, tmp_path):
+    """3 MB of stdout fill a 256 KiB log tmpfs, then a CUDA OOM line goes to stderr and the
+    job exits 134. Before: the line never reached the files and the verdict was 134
+    ContainerSigAbrtReceived; now the supervisor's in-memory tail is searched: 226, as on a
+    disk with room."""
+    log_dir = tmp_path / "logs"
+    log_dir.mkdir()
+    job = ('head -c 3000000 /dev/zero | tr "\\0" x | fold -w 100; '
+           'echo "RuntimeError: CUDA out of memory. Tried to allocate 2 GiB" >&2; exit 134')
+    (tmp_path / "job.sh").write_text(job + "\n")
+    script = f"mount -t tmpfs -o size=256k tmpfs {log_dir} && exec {BIN} up -- sh {tmp_path / 'job.sh'}"
+    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n", "PAI_LOG_DIR": str(log_dir),
+           "PAI_LOG_FORMAT": "text"}
+    r, _ = bounded(pai, env=env, seconds=90,
+                   argv=["unshare", "--mount", "--propagation", "private", "sh", "-c", script])
+    assert r.returncode == 226, r.stderr[-3000:]
+    assert "CUDA out of memory" in r.stderr
+    assert "bytes of output could not be written to the log files" in r.stderr
+    assert "Traceback" not in r.stderr
+    message = Path(pai.env["PAI_TERMINATION_LOG"]).read_text()
+    assert "exitCode: 226" in message or '"exitCode": 226' in message, message
+
+
 def test_a_log_disk_full_before_the_job_starts_leaves_its_exit_code(pai, tmp_path):
     """The log dir has no room at all, before init writes init.log: init and run go on,
     the job ends with its own code (0), its output on the console, the loss counted."""

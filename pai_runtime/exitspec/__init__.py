@@ -25,17 +25,18 @@ SUCCESS_MESSAGE = b"exitCode: 0\nphrase: Succeeded\n"
 
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log: str | Path,
            forced: tuple[int, str] | None = None, attempt: Any = None, report: Any = None,
-           say: Any = None) -> int:
+           say: Any = None, user_tail: bytes | None = None) -> int:
     """Classify ``exit_code`` (user log = ``layout.log_dir/"user-all"``, platform log =
     ``runtime_log``), write the termination message (``layout.termination_log`` and a copy
     in the log dir) and return the container's exit code. ``forced=(code, reason)`` skips
-    matching (the running threshold). Exit 0 writes a short success message and returns 0.
+    matching (the running threshold). ``user_tail`` (bytes the log disk lost) is searched
+    instead of the user log. Exit 0 writes a short success message and returns 0.
     """
     try:
         from pai_runtime.exitspec.jobexit import finish as _finish
 
         return _finish(exit_code, layout=layout, settings=settings, runtime_log=runtime_log, forced=forced,
-                       attempt=attempt, report=report, say=say)
+                       attempt=attempt, report=report, say=say, user_tail=user_tail)
     except BaseException:  # noqa: BLE001 - even an import failure must not mask the user's code
         try:
             code = int(exit_code)
