@@ -109,6 +109,9 @@ def test_init_d_scripts_have_a_ten_minute_default_timeout(pai):
     ("0", "invalid initScriptTimeout: 0 would stop every init.d script at once"),
     ("soon", "invalid initScriptTimeout: 'soon' is not a duration"),
     ("400d", "invalid initScriptTimeout: '400d' is longer than"), ("1e300", "is longer than"),
+    # issue 18 review: these meant "no limit" silently; only -1 does
+    ("'1e400'", "'1e400' is not a finite duration"), ("inf", "'inf' is not a finite duration"),
+    (".inf", "inf is not a finite duration"), ("''", "an empty string is not a duration"),
 ])
 def test_a_bad_init_script_timeout_is_one_line_and_247(pai, value, message):
     _script(pai, "40-any", "true\n")

@@ -250,6 +250,15 @@ def test_a_hostile_port_annotation_is_no_traceback(text):
     ("killGrace: 99999999h", "killGrace"),
     ("thresholds: {running: 99999999999d}", "running threshold"),
     ("thresholds: {running: 1e300}", "running threshold"),
+    # issue 18 review: infinity or an empty string meant "no limit" or the 10 s default;
+    # 0 was accepted and never applied
+    ("thresholds: {running: .inf}", "running threshold"),
+    ("thresholds: {running: '1e400'}", "running threshold"),
+    ("thresholds: {running: '0'}", "0 would stop the job at once"),
+    ("killGrace: .inf", "killGrace"),
+    ("killGrace: inf", "killGrace"),
+    ("killGrace: ''", "killGrace"),
+    ("killGrace: '1e400'", "killGrace"),
 ])
 def test_absurd_settings_fail_init_not_the_job_container(pai, setting, field):
     """Before: ``logs.maxSize: 99999999999999999999Ei`` passed init and failed ``run``."""
@@ -258,10 +267,19 @@ def test_absurd_settings_fail_init_not_the_job_container(pai, setting, field):
     assert not (pai.runtime_dir / "settings.json").exists()
 
 
-def test_an_absurd_init_plugin_timeout_is_247(pai):
-    spec = RENDER + "  timeout: 99999999999999d\n"
+@pytest.mark.parametrize("value", ["99999999999999d", "inf", "'1e400'", ".inf", "''"])
+def test_an_absurd_init_plugin_timeout_is_247(pai, value):
+    spec = RENDER + f"  timeout: {value}\n"
     r, _ = bounded(pai, "init", env={"INIT_CONFIG": spec, "RUNTIME_CONFIG": "commands: [echo]\n"})
     one_config_error(r, "INIT_CONFIG (env) line 4", "timeout")
+
+
+def test_a_barrier_timeout_beyond_a_year_is_247(pai):
+    """Every other duration stops at 366d; the barrier's took 99999999999999d."""
+    spec = ("initPlugins:\n- name: barrier\n  builtin: barrier\n"
+            "  parameters: {source: none, timeout: 99999999999999d}\n")
+    r, _ = bounded(pai, "init", env={"INIT_CONFIG": spec, "RUNTIME_CONFIG": "commands: [echo]\n"})
+    one_config_error(r, "parameters.timeout", "longer than")
 
 
 def test_settings_json_holds_resolved_values_run_accepts(pai):
