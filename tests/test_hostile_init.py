@@ -182,6 +182,26 @@ def test_sigterm_ends_143_within_the_grace_when_init_itself_is_stuck(pai, tmp_pa
     assert "pai-runtime init: still stopping 2s after signal 15; exiting 143 now" in err
 
 
+@pytest.mark.parametrize("grace", ["1e300", "1e400", "999999d"])
+def test_an_absurd_stop_grace_is_ignored_with_a_warning_and_sigterm_still_ends_143(pai, grace):
+    """PAI_INIT_STOP_GRACE=1e300 killed the watchdog thread (select: "timestamp out of
+    range for platform time_t"): now the default grace holds, with the same warning other
+    bad values get."""
+    pidfile = pai.root / "slow.pid"
+    _script(pai, "20-slow", f"echo $$ > {pidfile}; exec sleep 30\n")
+    init = _Pid1Init(pai, {"INIT_CONFIG": "initPlugins:\n" + RENDER, "PAI_INIT_STOP_GRACE": grace,
+                           "PAI_LOG_FORMAT": "text"})
+    try:
+        wait_for(lambda: pidfile.exists() and pidfile.read_text().strip(), 30)
+        code, err, took = init.signal_and_wait(signal.SIGTERM, 30)
+    finally:
+        init.kill()
+    assert code == 143, err[-2000:]
+    assert took < 8, f"{took:.1f}s"
+    assert "PAI_INIT_STOP_GRACE ignored" in err, err[-2000:]
+    assert "Traceback" not in err and "OverflowError" not in err, err[-2000:]
+
+
 # -- built-ins ------------------------------------------------------------------------------
 def test_the_plugins_after_an_ignored_builtin_timeout_still_run(pai, monkeypatch):
     """A built-in abandoned at its timeout with failurePolicy: ignore: the rest of the
