@@ -121,6 +121,22 @@ def test_a_bad_init_script_timeout_is_one_line_and_247(pai, value, message):
     assert "Traceback" not in r.stderr
 
 
+def test_a_script_flooding_its_output_is_capped_in_init_log(pai):
+    """``exec cat /dev/zero`` with initScriptTimeout 5s wrote a 497 MB init.log in 5 s,
+    into the log volume the job shares: init.log keeps the first 8 MiB of a plugin's
+    output and says once how many bytes it dropped."""
+    _script(pai, "60-flood", "exec cat /dev/zero\n")
+    r = pai.run("init", env={"INIT_CONFIG": f"initPlugins:\n{RENDER}initScriptTimeout: 3s\n",
+                             "PAI_LOG_FORMAT": "text"}, timeout=60)
+    assert r.returncode != 0 and "timed out after 3s" in r.stderr, r.stderr[-2000:]
+    size = (pai.log_dir / "init.log").stat().st_size
+    assert size < 40 << 20, size  # 8 MiB of NUL bytes, escaped in the log lines
+    dropped = [line for line in r.stderr.splitlines() if "bytes of the plugin's output were not logged" in line]
+    assert len(dropped) == 1, r.stderr[-2000:]
+    assert int(dropped[0].split("bytes of the plugin")[0].split()[-1]) > 8 << 20, dropped
+    assert "Traceback" not in r.stderr
+
+
 def test_an_env_file_a_script_writes_is_read_within_the_bound(pai):
     """What a plugin writes for the job's env is an input too: a 5 MiB one (or a FIFO,
     which would block the read) is one line naming the file, not an unbounded read."""
