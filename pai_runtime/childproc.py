@@ -203,6 +203,9 @@ class _LineSplitter:
         self.buf += chunk
         *whole, self.buf = self.buf.split(b"\n")
         for line in whole:
+            while len(line) > MAX_LINE:  # a long line that arrived whole in one read is cut too
+                self._emit(line[:MAX_LINE])
+                line = line[MAX_LINE:]
             self._emit(line)
         while len(self.buf) > MAX_LINE:
             self._emit(self.buf[:MAX_LINE])
