@@ -465,3 +465,59 @@ def test_runtime_files_holding_a_secret_are_owner_only(pai):
     r = pai.run("run")
     assert r.returncode == 0, r.stderr[-2000:]
     assert "s3cr3t-value-123" in r.stdout
+
+
+# -- messages that name the real problem (issue 18 review) -----------------------------------
+def _make_odd(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dir":
+        path.mkdir()
+    elif kind == "device":
+        os.symlink("/dev/null", path)
+    else:  # dangling
+        os.symlink(path.parent / "missing-target", path)
+
+
+@pytest.mark.parametrize(("kind", "says"), [("fifo", "is a FIFO"), ("dir", "is a directory"),
+                                            ("device", "is a device"), ("dangling", "dangling symlink")])
+def test_an_exit_spec_that_is_not_a_file_says_what_it_is(pai, kind, says):
+    """Before: every one of them "does not exist"."""
+    _make_odd(pai.config / "odd-spec", kind)
+    r, took = bounded(pai, "init", env={"INIT_CONFIG": RENDER,
+                                        "RUNTIME_CONFIG": "commands: [echo]\nexitSpec: odd-spec\n"})
+    one_config_error(r, "odd-spec", says, "exitSpec")
+    assert took < 10
+
+
+@pytest.mark.parametrize(("kind", "says"), [("fifo", "is a FIFO"), ("dir", "is a directory"),
+                                            ("device", "is a device"), ("dangling", "dangling symlink")])
+def test_a_plugin_desc_that_is_not_a_file_is_named(pai, tmp_path, kind, says):
+    """Before: the plugin was "unknown"."""
+    plugin = tmp_path / "myplugins" / "odd"
+    plugin.mkdir(parents=True)
+    _make_odd(plugin / "desc.yaml", kind)
+    env = {"INIT_CONFIG": RUNTIME_PLUGINS, "RUNTIME_CONFIG": "commands: [echo]\nruntimePlugin:\n- plugin: odd\n",
+           "PAI_PLUGIN_PATH": str(tmp_path / "myplugins")}
+    r, took = bounded(pai, "init", env=env)
+    one_config_error(r, str(plugin / "desc.yaml"), says)
+    assert took < 10
+
+
+@pytest.mark.parametrize("name", ["init_plugins.yaml", "runtime_plugin.yaml", "secrets.yaml"])
+def test_a_dangling_config_file_link_is_247_not_absent(pai, name):
+    """A broken ConfigMap mount was silently "no file"."""
+    os.symlink(pai.config / "..data" / name, pai.config / name)
+    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n"}
+    env.pop("INIT_CONFIG" if name == "init_plugins.yaml" else "RUNTIME_CONFIG" if name == "runtime_plugin.yaml"
+            else "", None)
+    r, took = bounded(pai, "init", env=env)
+    one_config_error(r, name, "dangling symlink")
+    assert took < 10
+
+
+def test_a_yaml_merge_key_gets_a_hint(pai):
+    spec = "base: &b {builtin: render}\ninitPlugins:\n- <<: *b\n  name: render\n"
+    r, _ = bounded(pai, "init", env={"INIT_CONFIG": spec, "RUNTIME_CONFIG": "commands: [echo]\n"})
+    line = one_config_error(r, "INIT_CONFIG (env) line 3", "merge keys (<<:) are not supported")
+    assert "could not determine a constructor" not in line

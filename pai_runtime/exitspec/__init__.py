@@ -61,13 +61,30 @@ def resolve_spec_path(ctx: InitContext) -> tuple[Path, str]:
         if not p.is_absolute():
             p = ctx.layout.config_dir / p
         if not p.is_file():
-            raise ConfigError(f"exit spec {str(p)!r} does not exist", where=doc.where(("exitSpec",)),
+            raise ConfigError(f"exit spec {str(p)!r} {_not_a_file(p)}", where=doc.where(("exitSpec",)),
                               hint="give the path of a runtime exit spec (relative paths are in PAI_CONFIG_DIR)")
         return p, "RUNTIME_CONFIG exitSpec"
     p = ctx.layout.config_dir / SPEC_FILE
     if p.is_file():
         return p, "config dir"
     return shipped_spec_path(), "shipped default"
+
+
+def _not_a_file(p: Path) -> str:
+    """What a path that is not a regular file is, in the words other inputs use: "does not
+    exist" for a FIFO or a directory sent people looking for a missing file (issue 18)."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(p).st_mode
+    except FileNotFoundError:
+        return "is a dangling symlink" if os.path.islink(p) else "does not exist"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"is {kind}, expected a regular file"
 
 
 def install_spec(ctx: InitContext) -> None:
