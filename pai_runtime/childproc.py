@@ -33,6 +33,10 @@ from pathlib import Path
 
 #: longest line handed to ``on_line``; longer output arrives in pieces this long
 MAX_LINE = 65536
+#: bytes of a child's output handed to ``on_line`` per run: past it, output is read and
+#: counted (``Outcome.dropped``), no longer passed on. ``exec cat /dev/zero`` in an init.d
+#: script wrote a 497 MB init.log in 5 s, into the volume the job's logs share (issue 18).
+MAX_OUTPUT = 8 * 1024 * 1024
 #: seconds between SIGTERM and SIGKILL to a child's process group
 DEFAULT_GRACE = 2.0
 #: seconds the group's output is still read after the leader exited
@@ -53,6 +57,8 @@ class Outcome:
     left_behind: bool = False
     #: the signal that finally stopped the group (SIGTERM or SIGKILL), None if none was sent
     stopped_by: int | None = None
+    #: bytes of output not handed to ``on_line`` (beyond ``max_output``)
+    dropped: int = 0
 
 
 class StartError(OSError):
@@ -73,9 +79,11 @@ def active() -> int:
 
 def run(argv: Sequence[str], *, cwd: Path | str, env: Mapping[str, str], on_line: Callable[[bytes], None],
         deadline: float | None = None, cancelled: threading.Event | None = None,
-        grace: float = DEFAULT_GRACE, linger: float = DEFAULT_LINGER) -> Outcome:
+        grace: float = DEFAULT_GRACE, linger: float = DEFAULT_LINGER,
+        max_output: int = MAX_OUTPUT) -> Outcome:
     """Run ``argv`` to its exit, its ``deadline`` (a ``time.monotonic()`` value) or until
-    ``cancelled`` is set, passing each output line (without its newline) to ``on_line``.
+    ``cancelled`` is set, passing each output line (without its newline) to ``on_line``,
+    up to ``max_output`` bytes of output (the rest is counted in ``Outcome.dropped``).
 
     Raises :class:`StartError` when the program cannot be started; never leaves a process
     of the child's group running when it returns (except one that moved to a session of
@@ -92,7 +100,7 @@ def run(argv: Sequence[str], *, cwd: Path | str, env: Mapping[str, str], on_line
         _active += 1
         _groups.add(proc.pid)
     try:
-        return _supervise(proc, on_line, deadline, cancelled, grace, linger)
+        return _supervise(proc, on_line, deadline, cancelled, grace, linger, max_output)
     finally:
         with _active_lock:
             _active -= 1
@@ -110,13 +118,13 @@ def kill_all() -> None:
 
 
 def _supervise(proc: subprocess.Popen[bytes], on_line: Callable[[bytes], None], deadline: float | None,
-               cancelled: threading.Event | None, grace: float, linger: float) -> Outcome:
+               cancelled: threading.Event | None, grace: float, linger: float, max_output: int) -> Outcome:
     import selectors
 
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
-    lines = _LineSplitter(on_line)
+    lines = _LineSplitter(on_line, max_output)
     sel = selectors.DefaultSelector()
     sel.register(fd, selectors.EVENT_READ)
     pipe_open = True
@@ -156,13 +164,16 @@ def _supervise(proc: subprocess.Popen[bytes], on_line: Callable[[bytes], None], 
             if pipe_open:
                 _read(fd, lines)  # what the group wrote while it was stopped; no wait for EOF
             code = proc.returncode if proc.returncode is not None else -signal.SIGKILL
-            return Outcome(code, timed_out=why == "timeout", cancelled=why == "cancelled", stopped_by=stopped_by)
+            lines.flush()
+            return Outcome(code, timed_out=why == "timeout", cancelled=why == "cancelled", stopped_by=stopped_by,
+                           dropped=lines.dropped)
         if pipe_open:
             _read(fd, lines)
         left = group_alive(proc.pid)
         stopped_by = stop_group(proc, grace) if left else None
         assert proc.returncode is not None
-        return Outcome(proc.returncode, left_behind=left, stopped_by=stopped_by)
+        lines.flush()
+        return Outcome(proc.returncode, left_behind=left, stopped_by=stopped_by, dropped=lines.dropped)
     finally:
         sel.close()
         lines.flush()
@@ -174,14 +185,27 @@ def _supervise(proc: subprocess.Popen[bytes], on_line: Callable[[bytes], None], 
 class _LineSplitter:
     """Bytes in, whole lines out (``\\r\\n`` and ``\\n`` endings removed), bounded."""
 
-    def __init__(self, on_line: Callable[[bytes], None]) -> None:
+    def __init__(self, on_line: Callable[[bytes], None], max_output: int = MAX_OUTPUT) -> None:
         self.on_line = on_line
         self.buf = b""
+        #: bytes still to hand on; past them, chunks are only counted
+        self.left = max_output
+        self.dropped = 0
 
     def feed(self, chunk: bytes) -> None:
+        if self.left <= 0:
+            self.dropped += len(chunk)
+            return
+        if len(chunk) > self.left:
+            self.dropped += len(chunk) - self.left
+            chunk = chunk[:self.left]
+        self.left -= len(chunk)
         self.buf += chunk
         *whole, self.buf = self.buf.split(b"\n")
         for line in whole:
+            while len(line) > MAX_LINE:  # a long line that arrived whole in one read is cut too
+                self._emit(line[:MAX_LINE])
+                line = line[MAX_LINE:]
             self._emit(line)
         while len(self.buf) > MAX_LINE:
             self._emit(self.buf[:MAX_LINE])

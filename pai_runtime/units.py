@@ -115,10 +115,13 @@ _DURATION_HINT = 'use e.g. "30s", "5m", "1h 30m", "2d" or -1 for no limit'
 
 
 def parse_duration(value: object) -> float | None:
-    """Seconds as a float, or ``None`` for "no limit" (-1, "-1", "none", "").
+    """Seconds as a float, or ``None`` for "no limit" (-1, "-1", "none"; YAML null is
+    "not set", also ``None``).
 
     Raises :class:`UnitError` with the expected syntax for anything else, including
-    negative values other than -1.
+    negative values other than -1, an empty string, and infinity (``inf``, ``.inf``,
+    ``1e400``, a 400-digit number): a typo or an overflow must not silently take a
+    bound away (issue 18); -1 is the one spelling of "no limit" the docs give.
     """
     if value is None:
         return None
@@ -131,8 +134,10 @@ def parse_duration(value: object) -> float | None:
             seconds = float("inf") if value > 0 else float("-inf")
         return _seconds(seconds, str(value))
     text = str(value).strip()
-    if text.lower() in ("-1", "none", "no limit", "inf", "infinite", ""):
+    if text.lower() in ("-1", "none", "no limit"):
         return None
+    if not text:
+        raise UnitError(f"an empty string is not a duration; {_DURATION_HINT}")
     try:
         seconds = float(text)
     except ValueError:
@@ -157,10 +162,12 @@ def parse_duration(value: object) -> float | None:
 def _seconds(seconds: float, shown: str) -> float | None:
     """Plain seconds. Why the checks: YAML and float() accept ``.nan``, ``nan`` and
     ``1e400`` (infinity); a NaN deadline never compares as passed and an infinite one
-    breaks the arithmetic of every wait, so NaN is refused and infinity means no limit."""
+    breaks the arithmetic of every wait, so both are refused (-1 is "no limit")."""
     if seconds != seconds:  # NaN
         raise UnitError(f"{shown} is not a duration; {_DURATION_HINT}")
-    if seconds == -1 or seconds == _INF:
+    if seconds == _INF:
+        raise UnitError(f"{shown} is not a finite duration; {_DURATION_HINT}")
+    if seconds == -1:
         return None
     if seconds < 0:
         raise UnitError(f"{shown} is negative; use a positive duration or -1 for no limit")

@@ -28,9 +28,13 @@ def test_no_limit(text):
     assert parse_duration(text) is None
 
 
-@pytest.mark.parametrize("text", ["1e400", float("inf"), 10 ** 400, "1" + "0" * 400 + "h"])
-def test_infinite_durations_mean_no_limit(text):
-    assert parse_duration(text) is None
+@pytest.mark.parametrize("text", ["1e400", float("inf"), 10 ** 400, "1" + "0" * 400 + "h", "inf", "infinite",
+                                  "", "  "])
+def test_infinite_or_empty_durations_are_refused_not_no_limit(text):
+    """Issue 18: ``timeout: inf`` or ``killGrace: ''`` silently meant "no limit" (or the
+    default); only -1 means no limit."""
+    with pytest.raises(UnitError, match="duration"):
+        parse_duration(text)
 
 
 @pytest.mark.parametrize("text", ["-5", "-2m", "abc", "5 parsecs", "m", "1h x", True, "1h-30m",

@@ -109,12 +109,31 @@ def test_init_d_scripts_have_a_ten_minute_default_timeout(pai):
     ("0", "invalid initScriptTimeout: 0 would stop every init.d script at once"),
     ("soon", "invalid initScriptTimeout: 'soon' is not a duration"),
     ("400d", "invalid initScriptTimeout: '400d' is longer than"), ("1e300", "is longer than"),
+    # issue 18 review: these meant "no limit" silently; only -1 does
+    ("'1e400'", "'1e400' is not a finite duration"), ("inf", "'inf' is not a finite duration"),
+    (".inf", "inf is not a finite duration"), ("''", "an empty string is not a duration"),
 ])
 def test_a_bad_init_script_timeout_is_one_line_and_247(pai, value, message):
     _script(pai, "40-any", "true\n")
     r = pai.run("init", env={"INIT_CONFIG": f"initPlugins:\n{RENDER}initScriptTimeout: {value}\n"})
     assert r.returncode == 247, r.stderr[-2000:]
     assert message in r.stderr and "initScriptTimeout" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_script_flooding_its_output_is_capped_in_init_log(pai):
+    """``exec cat /dev/zero`` with initScriptTimeout 5s wrote a 497 MB init.log in 5 s,
+    into the log volume the job shares: init.log keeps the first 8 MiB of a plugin's
+    output and says once how many bytes it dropped."""
+    _script(pai, "60-flood", "exec cat /dev/zero\n")
+    r = pai.run("init", env={"INIT_CONFIG": f"initPlugins:\n{RENDER}initScriptTimeout: 3s\n",
+                             "PAI_LOG_FORMAT": "text"}, timeout=60)
+    assert r.returncode != 0 and "timed out after 3s" in r.stderr, r.stderr[-2000:]
+    size = (pai.log_dir / "init.log").stat().st_size
+    assert size < 40 << 20, size  # 8 MiB of NUL bytes, escaped in the log lines
+    dropped = [line for line in r.stderr.splitlines() if "bytes of the plugin's output were not logged" in line]
+    assert len(dropped) == 1, r.stderr[-2000:]
+    assert int(dropped[0].split("bytes of the plugin")[0].split()[-1]) > 8 << 20, dropped
     assert "Traceback" not in r.stderr
 
 
@@ -177,6 +196,26 @@ def test_sigterm_ends_143_within_the_grace_when_init_itself_is_stuck(pai, tmp_pa
     assert code == 143, err[-2000:]
     assert 2 <= took < 8, f"{took:.1f}s from SIGTERM to the end"
     assert "pai-runtime init: still stopping 2s after signal 15; exiting 143 now" in err
+
+
+@pytest.mark.parametrize("grace", ["1e300", "1e400", "999999d"])
+def test_an_absurd_stop_grace_is_ignored_with_a_warning_and_sigterm_still_ends_143(pai, grace):
+    """PAI_INIT_STOP_GRACE=1e300 killed the watchdog thread (select: "timestamp out of
+    range for platform time_t"): now the default grace holds, with the same warning other
+    bad values get."""
+    pidfile = pai.root / "slow.pid"
+    _script(pai, "20-slow", f"echo $$ > {pidfile}; exec sleep 30\n")
+    init = _Pid1Init(pai, {"INIT_CONFIG": "initPlugins:\n" + RENDER, "PAI_INIT_STOP_GRACE": grace,
+                           "PAI_LOG_FORMAT": "text"})
+    try:
+        wait_for(lambda: pidfile.exists() and pidfile.read_text().strip(), 30)
+        code, err, took = init.signal_and_wait(signal.SIGTERM, 30)
+    finally:
+        init.kill()
+    assert code == 143, err[-2000:]
+    assert took < 8, f"{took:.1f}s"
+    assert "PAI_INIT_STOP_GRACE ignored" in err, err[-2000:]
+    assert "Traceback" not in err and "OverflowError" not in err, err[-2000:]
 
 
 # -- built-ins ------------------------------------------------------------------------------

@@ -250,6 +250,15 @@ def test_a_hostile_port_annotation_is_no_traceback(text):
     ("killGrace: 99999999h", "killGrace"),
     ("thresholds: {running: 99999999999d}", "running threshold"),
     ("thresholds: {running: 1e300}", "running threshold"),
+    # issue 18 review: infinity or an empty string meant "no limit" or the 10 s default;
+    # 0 was accepted and never applied
+    ("thresholds: {running: .inf}", "running threshold"),
+    ("thresholds: {running: '1e400'}", "running threshold"),
+    ("thresholds: {running: '0'}", "0 would stop the job at once"),
+    ("killGrace: .inf", "killGrace"),
+    ("killGrace: inf", "killGrace"),
+    ("killGrace: ''", "killGrace"),
+    ("killGrace: '1e400'", "killGrace"),
 ])
 def test_absurd_settings_fail_init_not_the_job_container(pai, setting, field):
     """Before: ``logs.maxSize: 99999999999999999999Ei`` passed init and failed ``run``."""
@@ -258,10 +267,19 @@ def test_absurd_settings_fail_init_not_the_job_container(pai, setting, field):
     assert not (pai.runtime_dir / "settings.json").exists()
 
 
-def test_an_absurd_init_plugin_timeout_is_247(pai):
-    spec = RENDER + "  timeout: 99999999999999d\n"
+@pytest.mark.parametrize("value", ["99999999999999d", "inf", "'1e400'", ".inf", "''"])
+def test_an_absurd_init_plugin_timeout_is_247(pai, value):
+    spec = RENDER + f"  timeout: {value}\n"
     r, _ = bounded(pai, "init", env={"INIT_CONFIG": spec, "RUNTIME_CONFIG": "commands: [echo]\n"})
     one_config_error(r, "INIT_CONFIG (env) line 4", "timeout")
+
+
+def test_a_barrier_timeout_beyond_a_year_is_247(pai):
+    """Every other duration stops at 366d; the barrier's took 99999999999999d."""
+    spec = ("initPlugins:\n- name: barrier\n  builtin: barrier\n"
+            "  parameters: {source: none, timeout: 99999999999999d}\n")
+    r, _ = bounded(pai, "init", env={"INIT_CONFIG": spec, "RUNTIME_CONFIG": "commands: [echo]\n"})
+    one_config_error(r, "parameters.timeout", "longer than")
 
 
 def test_settings_json_holds_resolved_values_run_accepts(pai):
@@ -387,6 +405,29 @@ def test_a_full_log_disk_leaves_a_successful_job_successful(pai, tmp_path, mode)
     assert Path(pai.env["PAI_TERMINATION_LOG"]).exists()
 
 
+def test_a_full_log_disk_does_not_change_the_classification(pai, tmp_path):
+    """3 MB of stdout fill a 256 KiB log tmpfs, then a CUDA OOM line goes to stderr and the
+    job exits 134. Before: the line never reached the files and the verdict was 134
+    ContainerSigAbrtReceived; now the supervisor's in-memory tail is searched: 226, as on a
+    disk with room."""
+    log_dir = tmp_path / "logs"
+    log_dir.mkdir()
+    job = ('head -c 3000000 /dev/zero | tr "\\0" x | fold -w 100; '
+           'echo "RuntimeError: CUDA out of memory. Tried to allocate 2 GiB" >&2; exit 134')
+    (tmp_path / "job.sh").write_text(job + "\n")
+    script = f"mount -t tmpfs -o size=256k tmpfs {log_dir} && exec {BIN} up -- sh {tmp_path / 'job.sh'}"
+    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n", "PAI_LOG_DIR": str(log_dir),
+           "PAI_LOG_FORMAT": "text"}
+    r, _ = bounded(pai, env=env, seconds=90,
+                   argv=["unshare", "--mount", "--propagation", "private", "sh", "-c", script])
+    assert r.returncode == 226, r.stderr[-3000:]
+    assert "CUDA out of memory" in r.stderr
+    assert "bytes of output could not be written to the log files" in r.stderr
+    assert "Traceback" not in r.stderr
+    message = Path(pai.env["PAI_TERMINATION_LOG"]).read_text()
+    assert "exitCode: 226" in message or '"exitCode": 226' in message, message
+
+
 def test_a_log_disk_full_before_the_job_starts_leaves_its_exit_code(pai, tmp_path):
     """The log dir has no room at all, before init writes init.log: init and run go on,
     the job ends with its own code (0), its output on the console, the loss counted."""
@@ -424,3 +465,59 @@ def test_runtime_files_holding_a_secret_are_owner_only(pai):
     r = pai.run("run")
     assert r.returncode == 0, r.stderr[-2000:]
     assert "s3cr3t-value-123" in r.stdout
+
+
+# -- messages that name the real problem (issue 18 review) -----------------------------------
+def _make_odd(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dir":
+        path.mkdir()
+    elif kind == "device":
+        os.symlink("/dev/null", path)
+    else:  # dangling
+        os.symlink(path.parent / "missing-target", path)
+
+
+@pytest.mark.parametrize(("kind", "says"), [("fifo", "is a FIFO"), ("dir", "is a directory"),
+                                            ("device", "is a device"), ("dangling", "dangling symlink")])
+def test_an_exit_spec_that_is_not_a_file_says_what_it_is(pai, kind, says):
+    """Before: every one of them "does not exist"."""
+    _make_odd(pai.config / "odd-spec", kind)
+    r, took = bounded(pai, "init", env={"INIT_CONFIG": RENDER,
+                                        "RUNTIME_CONFIG": "commands: [echo]\nexitSpec: odd-spec\n"})
+    one_config_error(r, "odd-spec", says, "exitSpec")
+    assert took < 10
+
+
+@pytest.mark.parametrize(("kind", "says"), [("fifo", "is a FIFO"), ("dir", "is a directory"),
+                                            ("device", "is a device"), ("dangling", "dangling symlink")])
+def test_a_plugin_desc_that_is_not_a_file_is_named(pai, tmp_path, kind, says):
+    """Before: the plugin was "unknown"."""
+    plugin = tmp_path / "myplugins" / "odd"
+    plugin.mkdir(parents=True)
+    _make_odd(plugin / "desc.yaml", kind)
+    env = {"INIT_CONFIG": RUNTIME_PLUGINS, "RUNTIME_CONFIG": "commands: [echo]\nruntimePlugin:\n- plugin: odd\n",
+           "PAI_PLUGIN_PATH": str(tmp_path / "myplugins")}
+    r, took = bounded(pai, "init", env=env)
+    one_config_error(r, str(plugin / "desc.yaml"), says)
+    assert took < 10
+
+
+@pytest.mark.parametrize("name", ["init_plugins.yaml", "runtime_plugin.yaml", "secrets.yaml"])
+def test_a_dangling_config_file_link_is_247_not_absent(pai, name):
+    """A broken ConfigMap mount was silently "no file"."""
+    os.symlink(pai.config / "..data" / name, pai.config / name)
+    env = {"INIT_CONFIG": RENDER, "RUNTIME_CONFIG": "commands: [echo]\n"}
+    env.pop("INIT_CONFIG" if name == "init_plugins.yaml" else "RUNTIME_CONFIG" if name == "runtime_plugin.yaml"
+            else "", None)
+    r, took = bounded(pai, "init", env=env)
+    one_config_error(r, name, "dangling symlink")
+    assert took < 10
+
+
+def test_a_yaml_merge_key_gets_a_hint(pai):
+    spec = "base: &b {builtin: render}\ninitPlugins:\n- <<: *b\n  name: render\n"
+    r, _ = bounded(pai, "init", env={"INIT_CONFIG": spec, "RUNTIME_CONFIG": "commands: [echo]\n"})
+    line = one_config_error(r, "INIT_CONFIG (env) line 3", "merge keys (<<:) are not supported")
+    assert "could not determine a constructor" not in line

@@ -85,6 +85,10 @@ def job_settings(doc: Document) -> dict[str, Any]:
         raise ConfigError("thresholds must be a mapping", where=doc.where(("thresholds",)),
                           hint='e.g. thresholds: {running: "24h"}')
     running = duration(thresholds.get("running"), doc.where(("thresholds", "running")), "running threshold")
+    if running == 0:  # accepted and never applied before (issue 18)
+        raise ConfigError("invalid running threshold: 0 would stop the job at once",
+                          where=doc.where(("thresholds", "running")), hint='e.g. thresholds: {running: "24h"}, '
+                          "or -1 for no limit")
     grace = None
     if data.get("killGrace") is not None:
         grace = duration(data["killGrace"], doc.where(("killGrace",)), "killGrace", maximum=MAX_KILL_GRACE)

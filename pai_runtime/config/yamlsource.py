@@ -303,6 +303,10 @@ class _Builder:
                 where = f"{self.source} line {key_node.start_mark.line + 1}"
                 if not isinstance(key_node, self.scalar_node):
                     raise ConfigError("a mapping key must be a plain value", where=where, hint="quote the key")
+                if key_node.tag == "tag:yaml.org,2002:merge":  # PyYAML's raw "could not determine a constructor"
+                    raise ConfigError("YAML merge keys (<<:) are not supported", where=where,
+                                      hint="write the merged keys out in full (an anchor and *alias may still "
+                                           "stand for a whole value), or quote '<<' for a plain key")
                 key = self.scalar(key_node)
                 try:
                     hash(key)
@@ -468,6 +472,11 @@ def read_file(path: str | os.PathLike[str], what: str, *, max_bytes: int = MAX_B
                           hint="make it readable by the container user") from None
     except IsADirectoryError:
         raise ConfigError(f"{what} is a directory, expected a file", where=where) from None
+    except FileNotFoundError as exc:
+        if os.path.islink(path):
+            raise ConfigError(f"{what} is a dangling symlink (to {os.readlink(path)!r})", where=where,
+                              hint="fix the volume that provides it, or remove the link") from None
+        raise ConfigError(f"cannot read {what}: {exc.strerror or exc}", where=where) from None
     except OSError as exc:
         raise ConfigError(f"cannot read {what}: {exc.strerror or exc}", where=where) from None
     try:
@@ -523,6 +532,10 @@ def optional_file(path: Path, what: str, *, max_bytes: int = MAX_BYTES) -> bytes
     try:
         path.stat()
     except FileNotFoundError:
+        if os.path.islink(path):  # a broken ConfigMap mount is not "no file" (issue 18)
+            raise ConfigError(f"{what} is a dangling symlink (to {os.readlink(path)!r})", where=str(path),
+                              hint="fix the volume that provides it (a ConfigMap or Secret whose key is "
+                                   "missing?), or remove the link") from None
         return None
     except NotADirectoryError:  # e.g. PAI_CONFIG_DIR names a file: not "no config"
         raise ConfigError(f"cannot read {what}: a part of its path is a file, not a directory",

@@ -25,17 +25,18 @@ SUCCESS_MESSAGE = b"exitCode: 0\nphrase: Succeeded\n"
 
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any], runtime_log: str | Path,
            forced: tuple[int, str] | None = None, attempt: Any = None, report: Any = None,
-           say: Any = None) -> int:
+           say: Any = None, user_tail: bytes | None = None) -> int:
     """Classify ``exit_code`` (user log = ``layout.log_dir/"user-all"``, platform log =
     ``runtime_log``), write the termination message (``layout.termination_log`` and a copy
     in the log dir) and return the container's exit code. ``forced=(code, reason)`` skips
-    matching (the running threshold). Exit 0 writes a short success message and returns 0.
+    matching (the running threshold). ``user_tail`` (bytes the log disk lost) is searched
+    instead of the user log. Exit 0 writes a short success message and returns 0.
     """
     try:
         from pai_runtime.exitspec.jobexit import finish as _finish
 
         return _finish(exit_code, layout=layout, settings=settings, runtime_log=runtime_log, forced=forced,
-                       attempt=attempt, report=report, say=say)
+                       attempt=attempt, report=report, say=say, user_tail=user_tail)
     except BaseException:  # noqa: BLE001 - even an import failure must not mask the user's code
         try:
             code = int(exit_code)
@@ -60,13 +61,30 @@ def resolve_spec_path(ctx: InitContext) -> tuple[Path, str]:
         if not p.is_absolute():
             p = ctx.layout.config_dir / p
         if not p.is_file():
-            raise ConfigError(f"exit spec {str(p)!r} does not exist", where=doc.where(("exitSpec",)),
+            raise ConfigError(f"exit spec {str(p)!r} {_not_a_file(p)}", where=doc.where(("exitSpec",)),
                               hint="give the path of a runtime exit spec (relative paths are in PAI_CONFIG_DIR)")
         return p, "RUNTIME_CONFIG exitSpec"
     p = ctx.layout.config_dir / SPEC_FILE
     if p.is_file():
         return p, "config dir"
     return shipped_spec_path(), "shipped default"
+
+
+def _not_a_file(p: Path) -> str:
+    """What a path that is not a regular file is, in the words other inputs use: "does not
+    exist" for a FIFO or a directory sent people looking for a missing file (issue 18)."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(p).st_mode
+    except FileNotFoundError:
+        return "is a dangling symlink" if os.path.islink(p) else "does not exist"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"is {kind}, expected a regular file"
 
 
 def install_spec(ctx: InitContext) -> None:

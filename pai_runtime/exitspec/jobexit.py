@@ -139,9 +139,12 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: str | Path | None,
            forced: tuple[int, str] | None = None, attempt: Any = None,
            report: Callable[[list[str]], None] | None = None,
-           say: Callable[[str], None] | None = None) -> int:
+           say: Callable[[str], None] | None = None, user_tail: bytes | None = None) -> int:
     """``attempt``: this run's :class:`~pai_runtime.exitspec.attempt.Attempt` (only its
     output is classified); ``report``: gets the summary block of a failed run (stderr);
+    ``user_tail``: the supervisor's in-memory tail of this attempt's output, given when
+    the log disk lost bytes (full, failing): it is searched instead of the user-all files,
+    so a full disk never changes the verdict;
     ``say``: the supervisor's runtime.log sink for our notes; ``runtime_log`` is only read
     (it is the platform log the spec searches)."""
     notes = Notes()
@@ -169,7 +172,7 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
         return 0
     result = code
     try:
-        result = _classify(code, layout, settings, runtime_log, forced, notes, attempt, report)
+        result = _classify(code, layout, settings, runtime_log, forced, notes, attempt, report, user_tail)
     except BaseException as exc:  # noqa: BLE001 - the user's code must survive our bug
         notes.add(f"classification failed ({type(exc).__name__}: {exc}); keeping the user's exit code {code}")
         import traceback
@@ -190,7 +193,7 @@ def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runt
 
 def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: str | Path | None,
               forced: tuple[int, str] | None, notes: Notes, attempt: Any = None,
-              report: Callable[[list[str]], None] | None = None) -> int:
+              report: Callable[[list[str]], None] | None = None, user_tail: bytes | None = None) -> int:
     from pathlib import Path
 
     from pai_runtime.exitspec import ecc, exitinfo, message
@@ -204,7 +207,14 @@ def _classify(code: int, layout: Any, settings: dict[str, Any], runtime_log: str
         from pai_runtime.exitspec.attempt import user_bytes
 
         limit, since = user_bytes(user_dir, attempt), attempt.platform_offset
-    user = read_tail(user_dir, window, rotated=True, limit=limit)
+    if user_tail is not None:
+        from pai_runtime.exitspec.logtail import LogTail
+
+        user = LogTail(data=user_tail[-window:], path=str(user_dir / "current"), found=True)
+        notes.add(f"the log files lost bytes of this attempt's output: searching the last {len(user.data)} "
+                  "bytes of it kept in memory instead")
+    else:
+        user = read_tail(user_dir, window, rotated=True, limit=limit)
     platform = read_tail(runtime_log, window, rotated=True, since=since)
     for note in user.notes + platform.notes:
         notes.add(note)

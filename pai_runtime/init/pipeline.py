@@ -309,6 +309,10 @@ class Pipeline:
         finally:
             params_file.unlink(missing_ok=True)
             input_file.unlink(missing_ok=True)
+        if outcome.dropped and ctx.log is not None:  # init.log shares the job's log volume
+            ctx.log.warning(f"{outcome.dropped} bytes of the plugin's output were not logged "
+                            f"(init.log keeps the first {childproc.MAX_OUTPUT >> 20} MiB of each plugin's output)",
+                            dropped=outcome.dropped)
         if outcome.cancelled:
             env_out.unlink(missing_ok=True)
             raise Terminated(ctx.stop_signal or signal.SIGTERM)

@@ -25,6 +25,9 @@ from collections.abc import Mapping
 #: failure Event's deadline (5 s) and the summary fit in it; the kubelet's default grace is 30 s.
 #: ``PAI_INIT_STOP_GRACE`` (a duration) changes it.
 STOP_GRACE = 10.0
+#: longest grace ``PAI_INIT_STOP_GRACE`` may ask for: far beyond any kubelet grace period,
+#: and ``select`` cannot wait 1e300 s (OverflowError killed this thread: issue 18)
+MAX_STOP_GRACE = 3600.0
 
 
 def grace_from(environ: Mapping[str, str]) -> tuple[float, str | None]:
@@ -41,6 +44,9 @@ def grace_from(environ: Mapping[str, str]) -> tuple[float, str | None]:
         return STOP_GRACE, f"PAI_INIT_STOP_GRACE ignored: {exc}"
     if value is None or value <= 0:
         return STOP_GRACE, "PAI_INIT_STOP_GRACE ignored: give a positive duration such as 10s"
+    if value > MAX_STOP_GRACE:
+        return STOP_GRACE, (f"PAI_INIT_STOP_GRACE ignored: {text!r} is longer than 1h; "
+                            "give a positive duration such as 10s")
     return value, None
 
 

@@ -37,7 +37,7 @@ from pai_runtime.errors import (
     Skip,
 )
 from pai_runtime.openpai import framework as fwstatus
-from pai_runtime.units import UnitError, format_duration, parse_duration
+from pai_runtime.units import format_duration
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -93,10 +93,11 @@ def _seconds(params: Mapping[str, Any], key: str, environ: Mapping[str, str], en
         value, where = environ[env].strip(), f"env {env}"
     else:
         return default
-    try:
-        seconds = parse_duration(value)
-    except UnitError as exc:
-        raise ConfigError(str(exc), where=f"barrier {where}") from None
+    from pai_runtime.config.bounds import duration
+
+    # the shared bounds: 99999999999999d was accepted here while every other duration
+    # stops at 366d (issue 18)
+    seconds = duration(value, f"barrier {where}", key)
     if seconds is not None and seconds <= 0:
         raise ConfigError(f"{value!r} must be positive", where=f"barrier {where}",
                           hint="give e.g. \"10s\", \"10m\" or -1 for no limit of its own")

@@ -60,7 +60,9 @@ def discover(layout: Layout, environ: Any = None) -> dict[str, PluginDesc]:
         if not root.is_dir():
             continue
         for sub in sorted(root.iterdir(), key=lambda p: p.name):
-            if not (sub / DESC_FILE).is_file():
+            # a desc.yaml that is a FIFO, a device, a directory or a dangling link names
+            # itself (the loader refuses it), not "unknown plugin" (issue 18)
+            if not os.path.lexists(sub / DESC_FILE):
                 continue
             desc = load_desc(sub)
             if desc.name in found:

@@ -169,6 +169,10 @@ def _execute(argv: list[str], env: dict[str, str], cwd: Path, timeout: float,
                                 cancelled=ctx.cancelled)
     except childproc.StartError as exc:
         raise InternalError(f"cannot start runtime plugin init {argv[0]!r}: {exc.strerror}") from None
+    if outcome.dropped:
+        ctx.log.warning(f"{outcome.dropped} bytes of the plugin's output were not logged "
+                        f"(init.log keeps the first {childproc.MAX_OUTPUT >> 20} MiB of each plugin's output)",
+                        runtime_plugin=instance, dropped=outcome.dropped)
     if outcome.cancelled:
         raise errors.Terminated(ctx.stop_signal or signal.SIGTERM)
     if outcome.left_behind:

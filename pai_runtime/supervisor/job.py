@@ -489,7 +489,8 @@ class Job:
         try:
             return finish(code, layout=self.layout, settings=self.settings, runtime_log=self.rlog.path,
                           forced=forced, attempt=self.attempt, report=self._report,
-                          say=lambda text: self.rlog.line("pai-runtime", text, echo=False))
+                          say=lambda text: self.rlog.line("pai-runtime", text, echo=False),
+                          user_tail=self.capture.tail() if self.capture is not None and self.capture.lost else None)
         except Exception as exc:  # noqa: BLE001 - finish never raises by contract; be safe anyway
             self._internal_error(exc)
             return forced[0] if forced else code

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 CHUNK = 65536
 #: Reads per wake-up while a pipe keeps returning full chunks (fewer select calls).
 BURST = 16
+#: Bytes of this attempt's latest output kept in memory (references to the chunks read):
+#: when the disk loses bytes the classification searches this tail instead of the files,
+#: so a full log disk never changes the verdict (issue 18). Bounded, so memory stays flat.
+MEMORY_TAIL = 4 * 1024 * 1024
 PIPE_SIZE = 1 << 20
 F_SETPIPE_SZ = 1031
 # the bounds init checks the settings against (one set of numbers for init and run): the
@@ -378,6 +382,8 @@ class Capture:
         self.all_bytes = 0
         #: bytes no file took because writing raised where no file counted them
         self._lost_elsewhere = 0
+        self._tail: list[bytes] = []
+        self._tail_size = 0
         self._on_error = on_error
         self._error_said = False
         self._init: Any = None
@@ -392,9 +398,28 @@ class Capture:
                     self._mirror, self._decided = f, True
                     break
 
+    def _remember(self, data: bytes) -> None:
+        """Keep at least the last :data:`MEMORY_TAIL` bytes of the merged output: chunks
+        are dropped from the front once twice that is held (amortized O(1) per chunk; a
+        list, not a deque: ``collections`` is an import the PID-1 path does not pay)."""
+        self._tail.append(data)
+        self._tail_size += len(data)
+        if self._tail_size > 2 * MEMORY_TAIL:
+            drop = 0
+            while self._tail_size - len(self._tail[drop]) >= MEMORY_TAIL:
+                self._tail_size -= len(self._tail[drop])
+                drop += 1
+            del self._tail[:drop]
+
+    def tail(self) -> bytes:
+        """This attempt's latest output as the user-all file would hold it, had the disk
+        taken every byte (at most :data:`MEMORY_TAIL` bytes)."""
+        return b"".join(self._tail)[-MEMORY_TAIL:]
+
     def _route(self, own: RotatingFile, data: bytes) -> None:
         """Write a chunk of one stream to its file and to user-all."""
         self.all_bytes += len(data)
+        self._remember(data)
         if self._mirror is own:
             own.write(data)
             return
@@ -447,6 +472,7 @@ class Capture:
                         route(own, data)
                     else:
                         self.all_bytes += len(data)
+                        self._remember(data)
                         merged.write(data)
                 except OSError as exc:  # the log files degrade; the job and its console go on
                     self._lost_elsewhere += len(data)
@@ -471,6 +497,7 @@ class Capture:
         """A line of ours that belongs in the user's stderr (e.g. "command not found")."""
         if self.merged_only:
             self.all_bytes += len(line)
+            self._remember(line)
             self.all.write(line)
         else:
             self._route(self.files[2], line)
