@@ -198,6 +198,21 @@ def test_sigterm_ends_143_within_the_grace_when_init_itself_is_stuck(pai, tmp_pa
     assert "pai-runtime init: still stopping 2s after signal 15; exiting 143 now" in err
 
 
+def test_sigterm_as_the_first_script_starts_ends_143_without_a_traceback(pai):
+    """A SIGTERM right at "plugin starting" could land while init imported its child
+    runner: the handler met a partial module, and init ended 248 with a traceback."""
+    _script(pai, "20-slow", "exec sleep 30\n")
+    init = _Pid1Init(pai, {"INIT_CONFIG": "initPlugins:\n" + RENDER, "PAI_LOG_FORMAT": "text"})
+    try:
+        wait_for(lambda: (pai.log_dir / "init.log").exists()
+                 and "20-slow" in (pai.log_dir / "init.log").read_text(), 30)
+        code, err, took = init.signal_and_wait(signal.SIGTERM, 30)
+    finally:
+        init.kill()
+    assert code == 143, err[-2000:]
+    assert "Traceback" not in err and "partially initialized" not in err, err[-2000:]
+
+
 @pytest.mark.parametrize("grace", ["1e300", "1e400", "999999d"])
 def test_an_absurd_stop_grace_is_ignored_with_a_warning_and_sigterm_still_ends_143(pai, grace):
     """PAI_INIT_STOP_GRACE=1e300 killed the watchdog thread (select: "timestamp out of

@@ -373,12 +373,17 @@ class Pipeline:
         """SIGTERM/SIGINT/SIGHUP: ask the running plugin to stop. True while a child runs
         through :mod:`pai_runtime.childproc`: that runner then stops its group (TERM, KILL
         after the grace) and init goes on to exit 128+N; False when the caller should stop
-        waiting at once (a built-in, or between plugins)."""
-        from pai_runtime import childproc
+        waiting at once (a built-in, or between plugins).
+
+        Only an imported runner is asked: a signal that lands while the main thread is
+        still importing :mod:`pai_runtime.childproc` met a partial module (AttributeError,
+        248 with a traceback); no child runs then, so init stops at once."""
+        import sys
 
         self.ctx.stop_signal = signum
         self.ctx.cancelled.set()
-        return childproc.active() > 0
+        active = getattr(sys.modules.get("pai_runtime.childproc"), "active", None)
+        return active is not None and active() > 0
 
 
 def _validate_params(schema: dict[str, Any], params: dict[str, Any], p: PluginSpec) -> None:
