@@ -332,18 +332,24 @@ def spawn(argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -
     finally:
         _signal.pthread_sigmask(_signal.SIG_SETMASK, old_mask)
     os.close(err_w)
-    try:
-        report = b""
-        while True:
-            chunk = os.read(err_r, 64)
-            if not chunk:
-                break
-            report += chunk
-    finally:
-        os.close(err_r)
+    report = _read_report(err_r)
     if report:
         raise _SpawnFailed(pid, _spawn_failure(path, argv[0], int(report or b"5")))
     return pid
+
+
+def _read_report(fd: int) -> bytes:
+    """Everything the child wrote to the exec-error pipe until exec closed it (empty when
+    exec succeeded); closes ``fd``. One reader for both spawn paths."""
+    try:
+        report = b""
+        while True:
+            chunk = os.read(fd, 64)
+            if not chunk:
+                return report
+            report += chunk
+    finally:
+        os.close(fd)
 
 
 #: CPython versions whose ``_posixsubprocess.fork_exec`` takes the 23 arguments below
@@ -395,15 +401,7 @@ def _vfork_exec(path: str, argv: Sequence[str], env: Mapping[str, str], fds: Map
         os.close(err_w)
         raise
     os.close(err_w)
-    try:
-        report = b""
-        while True:
-            chunk = os.read(err_r, 64)
-            if not chunk:
-                break
-            report += chunk
-    finally:
-        os.close(err_r)
+    report = _read_report(err_r)
     if report:
         try:
             err = int(report.split(b":")[1], 16)
