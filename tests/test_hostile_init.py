@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN
-from tests.rigs.pid1_ns import UNSHARE, children, mode, wait_for
+from tests.rigs.pid1_ns import UNSHARE, children, gone, mode, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 DATA = Path(__file__).resolve().parent / "data" / "framework"
@@ -32,14 +32,6 @@ def _script(pai, name: str, body: str) -> Path:
     p.write_text("#!/bin/sh\n" + body)
     p.chmod(0o755)
     return p
-
-
-def _gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except FileNotFoundError:
-        return True
 
 
 def _events(pai) -> list[dict]:
@@ -76,7 +68,7 @@ def test_a_script_whose_daemon_keeps_its_stdout_does_not_hold_init(pai, tmp_path
     took = time.monotonic() - start
     assert r.returncode == 0, r.stderr[-2000:]
     assert took < 15, f"init waited {took:.1f}s for the daemon's pipe"
-    assert wait_for(lambda: _gone(int(pidfile.read_text())), 5), "the script's group is stopped once it exits"
+    assert wait_for(lambda: gone(int(pidfile.read_text())), 5), "the script's group is stopped once it exits"
     warned = [e for e in _events(pai) if "left processes" in e["event"]]
     assert warned and warned[0]["plugin"] == "10-daemon" and warned[0]["level"] == "warning"
 
@@ -93,7 +85,7 @@ def test_a_script_that_never_ends_is_stopped_at_the_init_script_timeout(pai, tmp
     assert "raise initScriptTimeout in the init plugin spec (default 10m; -1 = none)" in r.stderr
     assert "Traceback" not in r.stderr
     assert took < 15
-    assert wait_for(lambda: _gone(int(pidfile.read_text())), 5), "TERM ignored: KILL after the grace"
+    assert wait_for(lambda: gone(int(pidfile.read_text())), 5), "TERM ignored: KILL after the grace"
     assert not pai.runtime_dir.exists()
 
 

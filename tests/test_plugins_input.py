@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from pai_runtime import childproc, plugin_api
+from tests.rigs.pid1_ns import gone
 
 pytestmark = pytest.mark.timeout(120)
 REPO = Path(__file__).resolve().parent.parent
@@ -39,18 +40,9 @@ echo started a daemon
 """
 
 
-def _gone(pid: int) -> bool:
-    """No such process, or only its zombie (reaped by whoever adopted it)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except FileNotFoundError:
-        return True
-
-
-def _wait_gone(pid: int, seconds: float = 3.0) -> bool:
+def _waitgone(pid: int, seconds: float = 3.0) -> bool:
     end = time.monotonic() + seconds
-    while not _gone(pid):
+    while not gone(pid):
         if time.monotonic() > end:
             return False
         time.sleep(0.05)
@@ -101,7 +93,7 @@ def test_a_child_ignoring_term_is_killed_after_the_grace(pai, tmp_path, caller):
     assert r.returncode == 248, r.stderr[-2000:]
     assert "timed out after 1s" in r.stderr
     assert traplog.read_text().split() == ["got-TERM"], "TERM first, once, to the whole group"
-    assert _wait_gone(int(pidfile.read_text())), "KILL after the grace"
+    assert _waitgone(int(pidfile.read_text())), "KILL after the grace"
     assert took >= 1 + childproc.DEFAULT_GRACE - 0.2, f"killed before the grace ran out ({took:.1f}s)"
     assert "Traceback" not in r.stderr
     assert not pai.runtime_dir.exists()
@@ -116,7 +108,7 @@ def test_a_daemon_holding_the_output_pipe_does_not_hold_init(pai, tmp_path, call
     took = time.monotonic() - start
     assert r.returncode == 0, r.stderr[-2000:]
     assert took < 15, f"init waited for the daemon's pipe ({took:.1f}s)"
-    assert _wait_gone(int(pidfile.read_text())), "the group is stopped once its leader exits"
+    assert _waitgone(int(pidfile.read_text())), "the group is stopped once its leader exits"
     log = (pai.log_dir / "init.log").read_text()
     assert "started a daemon" in log
     assert "left processes" in log and "they were stopped" in log

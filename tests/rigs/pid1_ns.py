@@ -58,6 +58,15 @@ def wait_for(pred: Callable[[], object], timeout: float = 10.0, interval: float 
         time.sleep(interval)
 
 
+def gone(pid: int) -> bool:
+    """No such process, or only its zombie (reaped by whoever adopted it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except FileNotFoundError:
+        return True
+
+
 def children(pid: int) -> list[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
