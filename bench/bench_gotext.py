@@ -21,24 +21,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench_classify import CHILD  # the corpus benchmark's measuring child (bench/ is on sys.path)
+
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "specs" / "runtime-exit-spec.yaml"
 WINDOW = 10 * 1024 * 1024
 RUNS = 5
-
-CHILD = r"""
-import json, resource, sys, time
-from pai_runtime.exitspec import spec as S
-from pai_runtime.exitspec.classify import classify
-from pai_runtime.exitspec.logtail import LogTail, read_tail
-s = S.load_file(sys.argv[2])
-t = time.perf_counter()
-v = classify(s, 1, read_tail(sys.argv[1], int(sys.argv[3]), rotated=True), LogTail(), lambda: None)
-took = time.perf_counter() - t
-print(json.dumps({"seconds": took, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "code": v.exit_code}))
-"""
-
 
 def text_window() -> bytes:
     line = b"2024-05-01 12:00:00 INFO step %06d loss=0.4312 lr=0.0003 caf\xc3\xa9 tokens/s=18234\n"
