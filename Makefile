@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps test demo bench bundle lint clean k8s fuzz
+.PHONY: install system-deps test demo bench bundle lint clean k8s fuzz exit-spec
 
 $(STAMP): setup.cfg pyproject.toml requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bundle: install
 # spec copies); `make test` fails while they are stale.
 k8s: install
 	@$(PY) build/k8s/generate.py
+
+# Regenerate pai_runtime/exitspec/shipped.py, the shipped exit spec precompiled for init,
+# after any change to specs/runtime-exit-spec.yaml; `make test` fails while it is stale.
+exit-spec: install
+	@$(PY) -m pai_runtime.exitspec.precompile
 
 clean:
 	rm -rf .pai build/bundle dist *.egg-info .setuptools-build

@@ -38,16 +38,27 @@ def _fields(obj: object, skip: tuple[str, ...]) -> dict[str, object]:
     return {n: getattr(obj, n) for n in type(obj).__slots__ if n not in skip}
 
 
-def dumps(spec: ExitSpec, installed: bytes) -> bytes:
-    """The cache of ``spec`` (as loaded from any source), valid for the installed spec file
-    whose bytes are ``installed``. Loading the installed file names that file as the source
-    and as the place of every entry and pattern; :func:`loads` does the same, so the
-    places are not stored. Every other field of the spec, its entries and patterns is
-    stored by name (a field the exit spec grows travels without a change here)."""
+def body(spec: ExitSpec) -> dict[str, Any]:
+    """What the cache stores of ``spec`` (as loaded from any source): plain values only.
+    Loading the installed file names that file as the source and as the place of every
+    entry and pattern; :func:`loads` does the same, so the places are not stored. Every
+    other field of the spec, its entries and patterns is stored by name (a field the exit
+    spec grows travels without a change here). Independent of the path and of the Python
+    version, so the shipped spec's body is precompiled (exitspec/shipped.py)."""
     entries = [dict(_fields(e, ("where", "patterns")), patterns=[_fields(p, ("where",)) for p in e.patterns])
                for e in spec.entries]
-    body = dict(_fields(spec, ("entries", "source")), entries=entries)
-    return marshal.dumps((_TAG, installed, body))
+    return dict(_fields(spec, ("entries", "source")), entries=entries)
+
+
+def dumps_body(spec_body: dict[str, Any], installed: bytes) -> bytes:
+    """The cache of a spec whose :func:`body` is ``spec_body``, valid for the installed
+    spec file whose bytes are ``installed``."""
+    return marshal.dumps((_TAG, installed, spec_body))
+
+
+def dumps(spec: ExitSpec, installed: bytes) -> bytes:
+    """The cache of ``spec``, valid for the installed spec file whose bytes are ``installed``."""
+    return dumps_body(body(spec), installed)
 
 
 def loads(data: bytes, installed: bytes, source: str) -> ExitSpec | None:
@@ -56,14 +67,14 @@ def loads(data: bytes, installed: bytes, source: str) -> ExitSpec | None:
     if len(data) > MAX_BYTES:
         return None
     try:
-        tag, source_bytes, body = marshal.loads(data)
+        tag, source_bytes, stored = marshal.loads(data)
         if tag != _TAG or source_bytes != installed:
             return None
         from pai_runtime.exitspec.spec import Entry, ExitSpec, Pattern
 
         entries = [Entry(**dict(e, where=source, patterns=tuple(Pattern(**p, where=source) for p in e["patterns"])))
-                   for e in body.pop("entries")]
-        return ExitSpec(entries=entries, source=source, **body)
+                   for e in stored.pop("entries")]
+        return ExitSpec(entries=entries, source=source, **stored)
     except (ValueError, TypeError, EOFError, KeyError, IndexError, AttributeError):
         return None
 

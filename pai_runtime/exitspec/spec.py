@@ -488,15 +488,18 @@ class _JsonDocument:
 
 
 def load_file(path: str | os.PathLike[str]) -> ExitSpec:
+    return load_text(read_spec_file(path), str(Path(path)))
+
+
+def read_spec_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a spec file: bounded, and a FIFO or a device is refused (one line)."""
     from pai_runtime.config import yamlsource
 
-    p = Path(path)
-    try:  # bounded, and a FIFO or a device is refused
-        raw = yamlsource.read_file(p, "the exit spec")
+    try:
+        return yamlsource.read_file(Path(path), "the exit spec")
     except ConfigError as exc:
         exc.hint = exc.hint or "give a readable YAML file"
         raise
-    return load_text(raw, str(p))
 
 
 def shipped_spec_path() -> Path:
@@ -506,7 +509,13 @@ def shipped_spec_path() -> Path:
 
 
 def _head(spec: ExitSpec) -> str:
-    return (f"# Exit spec installed by pai-runtime init from {spec.source} ({spec.format} format).\n"
+    return installed_head(spec.source, spec.format)
+
+
+def installed_head(source: str, fmt: str) -> str:
+    """The comment heading the installed copy and ``spec show``: the one part of them that
+    names the source (so the rest of the shipped spec's copy is precompiled)."""
+    return (f"# Exit spec installed by pai-runtime init from {source} ({fmt} format).\n"
             "# Normalised runtime form: entries in file order, first match wins.\n")
 
 
@@ -520,6 +529,11 @@ def dump(spec: ExitSpec) -> str:
 def dump_installed(spec: ExitSpec) -> str:
     """The copy init writes into runtime.d: the same data as JSON, which is also YAML, so the
     job container reads it with the standard library (see :func:`load_text`)."""
+    return _head(spec) + installed_body(spec)
+
+
+def installed_body(spec: ExitSpec) -> str:
+    """:func:`dump_installed` without its head: independent of the source's path."""
     import json
     import re
 
@@ -535,4 +549,4 @@ def dump_installed(spec: ExitSpec) -> str:
         fields.append(f"{encode(key)}: {text}")
     body = "{\n" + ",\n".join(fields) + "\n}"
     body = re.sub(_RAW_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", body)
-    return _head(spec) + body + "\n"
+    return body + "\n"
