@@ -6,6 +6,7 @@ interpreter; the frozen bundle's copy and launcher run in tests/test_bundle_chro
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -73,6 +74,95 @@ def test_install_writes_launcher_links_and_a_complete_copy(tmp_path: Path) -> No
     assert not list(copy.rglob("__pycache__"))
 
 
+def _sources(tmp_path: Path) -> dict[str, str]:
+    """specs/ and plugins/ of this checkout copied under ``tmp_path`` (so on the work dir's
+    filesystem), with a symlink, a read-only dir and bytecode in them."""
+    layout = _layout(tmp_path / "work")
+    out = {}
+    for name, src in (("specs", layout.specs_dir), ("plugins", layout.plugins_dir)):
+        dst = tmp_path / "src" / name
+        shutil.copytree(src, dst, symlinks=True)
+        out[f"PAI_{name.upper()}_DIR"] = str(dst)
+    specs = Path(out["PAI_SPECS_DIR"])
+    (specs / "latest.yaml").symlink_to("init_plugins_default.yaml")
+    (specs / "locked").mkdir()
+    (specs / "locked" / "x.json").write_text("{}\n")
+    os.chmod(specs / "locked", 0o555)
+    (specs / "__pycache__").mkdir()
+    (specs / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    return out
+
+
+def _files(root: Path) -> dict[str, tuple[str, int, int, bytes | str]]:
+    """Relative path -> (kind, mode, mtime, content or link target), and the inodes."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        st = p.lstat()
+        rel = str(p.relative_to(root))
+        if p.is_symlink():
+            out[rel] = ("link", 0, 0, os.readlink(p))
+        elif p.is_dir():
+            out[rel] = ("dir", st.st_mode & 0o7777, 0, "")
+        else:
+            out[rel] = ("file", st.st_mode & 0o7777, st.st_mtime_ns, p.read_bytes())
+    return out
+
+
+def _inodes(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(root)): (p.lstat().st_dev, p.lstat().st_ino)
+            for p in root.rglob("*") if p.is_file() and not p.is_symlink()}
+
+
+def test_on_one_filesystem_the_copy_is_hard_links(tmp_path: Path) -> None:
+    """Same filesystem: each file of the version is a link to its source (no inode made,
+    no data written), symlinks and dirs are recreated with their modes, bytecode left out."""
+    env = _sources(tmp_path)
+    work = tmp_path / "work"
+    log = RecordingLog()
+    selfcopy.install(Layout.from_env({"PAI_WORK_DIR": str(work), **env}), log)
+    (installed,) = log.find("runtime installed in the work dir")
+    assert installed["files"] == "linked"
+    for name in ("specs", "plugins"):
+        src, copy = Path(env[f"PAI_{name.upper()}_DIR"]), work / name
+        want = {k: v for k, v in _files(src).items() if "__pycache__" not in k}
+        assert _files(copy) == want, name
+        assert _inodes(copy) == {k: v for k, v in _inodes(src).items() if "__pycache__" not in k}, name
+    assert os.readlink(work / "specs" / "latest.yaml") == "init_plugins_default.yaml"
+
+
+def test_across_filesystems_the_files_are_copied(tmp_path: Path) -> None:
+    """The usual pod: the work dir (an emptyDir) is another filesystem, where links are
+    refused; the files are copied with their modes and times, and the copy is the same tree."""
+    env = _sources(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    script = textwrap.dedent(f"""
+        import json, subprocess, sys
+        subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "{work}"], check=True)
+        sys.path.insert(0, "{REPO}")
+        from pai_runtime.init import selfcopy
+        from pai_runtime.layout import Layout
+        from tests.test_bundle_selfcopy import RecordingLog, _files, _inodes
+        log = RecordingLog()
+        selfcopy.install(Layout.from_env({{"PAI_WORK_DIR": "{work}", **{env!r}}}), log)
+        (installed,) = log.find("runtime installed in the work dir")
+        out = {{"files": installed["files"]}}
+        for name in ("specs", "plugins"):
+            copy = selfcopy.Path("{work}") / name
+            out[name] = [repr(_files(copy)), sorted(set(_inodes(copy).values()))]
+        print(json.dumps(out))
+    """)
+    res = subprocess.run(["unshare", "--mount", "--", sys.executable, "-c", script],
+                         capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["files"] == "copied"
+    for name in ("specs", "plugins"):
+        src = Path(env[f"PAI_{name.upper()}_DIR"])
+        assert out[name][0] == repr({k: v for k, v in _files(src).items() if "__pycache__" not in k}), name
+        assert not set(map(tuple, out[name][1])) & set(_inodes(src).values()), name
+
+
 def test_launcher_starts_run_with_the_arguments(tmp_path: Path) -> None:
     work = tmp_path / "work"
     selfcopy.install(_layout(work), RecordingLog())
@@ -111,22 +201,19 @@ def test_interrupted_copy_leaves_the_previous_runtime_working(tmp_path: Path, mo
     shutil.copytree(layout.specs_dir, specs)
     (specs / "extra.yaml").write_text("x: 1\n")
     new_layout = Layout.from_env({"PAI_WORK_DIR": str(work), "PAI_SPECS_DIR": str(specs)})
-    real_copytree = shutil.copytree
+    real_copy_tree = selfcopy._copy_tree
     calls = []
 
-    def dying_copytree(src: Any, dst: Any, *args: Any, **kw: Any) -> Any:
-        if not Path(dst).parent.name.startswith(".tmp-"):  # shutil's own recursion
-            return real_copytree(src, dst, *args, **kw)
+    def dying_copy_tree(src: Any, dst: Any, *args: Any) -> Any:
         calls.append(src)
+        real_copy_tree(src, dst, *args)
         if len(calls) == 2:
-            real_copytree(src, dst, *args, **kw)
             raise KeyboardInterrupt("killed")
-        return real_copytree(src, dst, *args, **kw)
 
-    monkeypatch.setattr(selfcopy.shutil, "copytree", dying_copytree)
+    monkeypatch.setattr(selfcopy, "_copy_tree", dying_copy_tree)
     with pytest.raises(KeyboardInterrupt):
         selfcopy.install(new_layout, RecordingLog())
-    monkeypatch.setattr(selfcopy.shutil, "copytree", real_copytree)
+    monkeypatch.setattr(selfcopy, "_copy_tree", real_copy_tree)
     assert (work / "runtime").read_text() == old
     assert sorted(p.name for p in (work / selfcopy.STORE).iterdir()) == old_versions
     assert (work / "specs" / "init_plugins_default.yaml").is_file()
@@ -309,15 +396,7 @@ def wrap(mod, attr, before, after=None):
         return out
     setattr(mod, attr, f)
 
-real_copytree = shutil.copytree
-def copy(s, d, **k):
-    hit("copy-file")
-    return shutil.copy2(s, d, **k)
-def copytree(src, dst, *a, **kw):
-    if len(a) < 3:  # shutil's own recursion passes copy_function on
-        kw["copy_function"] = copy
-    return real_copytree(src, dst, *a, **kw)
-selfcopy.shutil.copytree = copytree
+wrap(selfcopy, "_copy_file", "copy-file")
 wrap(os, "rename", "rename", "renamed")
 wrap(os, "replace", "replace", "replaced")
 wrap(os, "write", "write", "launcher-written")  # the launcher is the one file written with os.write
