@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -83,15 +84,56 @@ def init_env(base: dict[str, str], framework: Path, own: tuple[str, str, str], w
     return env
 
 
-def timed(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> float:
-    """Wall seconds of one run; a failing run stops the benchmark with its output."""
+def timed(argv: list[str], env: dict[str, str], cwd: Path | None = None, outputs: list[tuple[float, str]] | None = None
+          ) -> float:
+    """Wall seconds of one run; a failing run stops the benchmark with its output.
+    ``outputs`` collects (seconds, output) of each run, read after the timing."""
     start = time.perf_counter()
     r = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     elapsed = time.perf_counter() - start
     if r.returncode != 0:
         tail = r.stdout.decode(errors="replace")[-2000:]
         raise SystemExit(f"{argv[:3]} exited {r.returncode}:\n{tail}")
+    if outputs is not None:
+        outputs.append((elapsed, r.stdout.decode(errors="replace")))
     return elapsed
+
+
+#: ``2026-12-07T12:29:16.181986Z [info] exit spec installed  key=value ...``: init's text log
+_LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)Z? \[\w+\] (.+?)(?:  |$)")
+#: the events that end a stage of init, in order, and the stage's name
+STAGES = (("config loaded", "imports, config"), ("exit spec installed", "exit spec"),
+          ("plugin passed", "plugins"), ("runtime installed in the work dir", "runtime.d + self-copy"),
+          ("init summary:", "summary"))
+
+
+def stages(outputs: list[tuple[float, str]]) -> str:
+    """Median ms of each stage of init, read from the timestamps of its own log lines;
+    "interpreter + exit" is the wall time outside the first and the last line (start-up,
+    the imports before the first line, the exit). Not part of any ratio."""
+    from datetime import datetime
+
+    per_stage: dict[str, list[float]] = {}
+    for wall, text in outputs:
+        stamps = []
+        for line in text.splitlines():
+            m = _LOG_LINE.match(line)
+            if m:
+                stamps.append((datetime.fromisoformat(m[1]).timestamp(), m[2].strip()))
+        if len(stamps) < 2:
+            return "init stages: not read (no timestamped text log lines)"
+        last, rows = stamps[0][0], {}
+        for at, event in stamps[1:]:
+            name = next((n for ev, n in STAGES if event.startswith(ev)), None)
+            if name is not None:
+                rows[name] = rows.get(name, 0.0) + at - last
+                last = at
+        rows["interpreter + exit"] = wall - (stamps[-1][0] - stamps[0][0])
+        for name, seconds in rows.items():
+            per_stage.setdefault(name, []).append(seconds)
+    order = [n for _, n in STAGES] + ["interpreter + exit"]
+    parts = [f"{n} {statistics.median(per_stage[n]) * 1000:.1f}" for n in order if n in per_stage]
+    return "init stages from its log (median ms): " + ", ".join(parts)
 
 
 class Fresh:
@@ -99,12 +141,13 @@ class Fresh:
 
     def __init__(self, root: Path, make_env) -> None:
         self.root, self.make_env, self.n = root, make_env, 0
+        self.outputs: list[tuple[float, str]] = []
 
     def __call__(self, argv: list[str]) -> float:
         self.n += 1
         work = self.root / f"w{self.n}"
         env = self.make_env(work)
-        t = timed(argv, env)
+        t = timed(argv, env, outputs=self.outputs)
         shutil.rmtree(work, ignore_errors=True)
         return t
 
@@ -145,6 +188,7 @@ def main_section(tmp: Path) -> None:
         verdict = "met" if r <= GOALS[name] else "NOT met"
         print(f"pai-runtime {name:<14} {statistics.median(samples[name]) * 1000:10.1f} {r:26.2f}x  "
               f"<= {GOALS[name]}x  {verdict}")
+    print(stages(init.outputs[1:]))  # the warm-up run left out, as in the samples
 
 
 CHAIN = r"""set -e
