@@ -90,21 +90,25 @@ def _sources(tmp_path: Path) -> dict[str, str]:
     os.chmod(specs / "locked", 0o555)
     (specs / "__pycache__").mkdir()
     (specs / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    os.setxattr(specs / "init_plugins_default.yaml", "user.pai-test", b"kept")
+    os.chmod(specs / "init_plugins_default.yaml", 0o640)
     return out
 
 
-def _files(root: Path) -> dict[str, tuple[str, int, int, bytes | str]]:
-    """Relative path -> (kind, mode, mtime, content or link target), and the inodes."""
+def _files(root: Path, xattrs: bool = True) -> dict[str, tuple[str, int, int, bytes | str, list[str]]]:
+    """Relative path -> (kind, mode, mtime, content or link target, user xattrs)."""
     out = {}
     for p in sorted(root.rglob("*")):
         st = p.lstat()
         rel = str(p.relative_to(root))
         if p.is_symlink():
-            out[rel] = ("link", 0, 0, os.readlink(p))
+            out[rel] = ("link", 0, 0, os.readlink(p), [])
         elif p.is_dir():
-            out[rel] = ("dir", st.st_mode & 0o7777, 0, "")
+            out[rel] = ("dir", st.st_mode & 0o7777, 0, "", [])
         else:
-            out[rel] = ("file", st.st_mode & 0o7777, st.st_mtime_ns, p.read_bytes())
+            names = [n for n in os.listxattr(p) if n.startswith("user.")] if xattrs else []
+            attrs = sorted(f"{n}={os.getxattr(p, n)!r}" for n in names)
+            out[rel] = ("file", st.st_mode & 0o7777, st.st_mtime_ns, p.read_bytes(), attrs)
     return out
 
 
@@ -143,13 +147,22 @@ def test_across_filesystems_the_files_are_copied(tmp_path: Path) -> None:
         from pai_runtime.init import selfcopy
         from pai_runtime.layout import Layout
         from tests.test_bundle_selfcopy import RecordingLog, _files, _inodes
+        import os
+        probe = "{work}/.probe"
+        open(probe, "w").close()
+        try:  # tmpfs holds user xattrs since Linux 6.6: where it does not, they cannot be copied
+            os.setxattr(probe, "user.probe", b"1")
+            xattrs = True
+        except OSError:
+            xattrs = False
+        os.unlink(probe)
         log = RecordingLog()
         selfcopy.install(Layout.from_env({{"PAI_WORK_DIR": "{work}", **{env!r}}}), log)
         (installed,) = log.find("runtime installed in the work dir")
-        out = {{"files": installed["files"]}}
+        out = {{"files": installed["files"], "xattrs": xattrs}}
         for name in ("specs", "plugins"):
             copy = selfcopy.Path("{work}") / name
-            out[name] = [repr(_files(copy)), sorted(set(_inodes(copy).values()))]
+            out[name] = [repr(_files(copy, xattrs)), sorted(set(_inodes(copy).values()))]
         print(json.dumps(out))
     """)
     res = subprocess.run(["unshare", "--mount", "--", sys.executable, "-c", script],
@@ -159,8 +172,23 @@ def test_across_filesystems_the_files_are_copied(tmp_path: Path) -> None:
     assert out["files"] == "copied"
     for name in ("specs", "plugins"):
         src = Path(env[f"PAI_{name.upper()}_DIR"])
-        assert out[name][0] == repr({k: v for k, v in _files(src).items() if "__pycache__" not in k}), name
+        want = {k: v for k, v in _files(src, out["xattrs"]).items() if "__pycache__" not in k}
+        assert out[name][0] == repr(want), name
         assert not set(map(tuple, out[name][1])) & set(_inodes(src).values()), name
+
+
+def test_a_fifo_among_the_files_fails_the_copy_in_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """A FIFO (or a socket, a device) is nothing the runtime ships: the copy stops with
+    an OSError naming it (init turns it into its one line) instead of blocking on it."""
+    env = _sources(tmp_path)
+    fifo = Path(env["PAI_SPECS_DIR"]) / "schemas" / "pipe"
+    os.mkfifo(fifo)
+    work = tmp_path / "work"
+    with pytest.raises(OSError) as caught:
+        selfcopy.install(Layout.from_env({"PAI_WORK_DIR": str(work), **env}), RecordingLog())
+    assert caught.value.filename == str(fifo) and "not a regular file" in caught.value.strerror
+    assert list((work / selfcopy.STORE).iterdir()) == []  # the temp copy removed
+    assert not (work / selfcopy.LAUNCHER).exists()
 
 
 def test_launcher_starts_run_with_the_arguments(tmp_path: Path) -> None:

