@@ -64,7 +64,8 @@ def test_the_shipped_spec_installs_precompiled_as_the_full_load_installs_it(pai)
     fast_text = installed.read_text(encoding="utf-8")
     fast_spec = cache.load(installed)
     assert fast_spec is not None and fast_spec == load_file(installed)
-    assert fast_text.startswith(f"# Exit spec installed by pai-runtime init from {fast['source']} (runtime format)")
+    head = f"# Exit spec installed by pai-runtime init from {fast['source']} ({shipped.FORMAT} format)"
+    assert fast_text.startswith(head)
 
     edited = _copy(SHIPPED, pai.config, b"# an operator's note\n")
     _, full, installed = _installed(pai, ENV)
