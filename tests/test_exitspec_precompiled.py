@@ -60,7 +60,8 @@ def test_the_shipped_spec_installs_precompiled_as_the_full_load_installs_it(pai)
     sends it down the full path) write the same copy after its head, a cache that gives
     the spec the copy gives, and log the same summary."""
     _, fast, installed = _installed(pai, ENV)
-    assert fast["precompiled"] is True and fast["origin"] == "shipped default"
+    assert fast["origin"] == "shipped default"
+    assert fast["precompiled"] is True, "the shipped spec was not installed precompiled: run `make exit-spec`"
     fast_text = installed.read_text(encoding="utf-8")
     fast_spec = cache.load(installed)
     assert fast_spec is not None and fast_spec == load_file(installed)
@@ -81,7 +82,8 @@ def test_the_shipped_spec_installs_precompiled_as_the_full_load_installs_it(pai)
 def test_a_byte_identical_copy_elsewhere_is_precompiled_and_names_its_own_path(pai):
     copy = _copy(SHIPPED, pai.config)
     _, event, installed = _installed(pai, ENV)
-    assert event["precompiled"] is True and event["source"] == str(copy)
+    assert event["source"] == str(copy)
+    assert event["precompiled"] is True, "the shipped spec was not installed precompiled: run `make exit-spec`"
     assert installed.read_text(encoding="utf-8").startswith(f"# Exit spec installed by pai-runtime init from {copy} ")
     assert cache.load(installed) == load_file(installed)
 
