@@ -165,17 +165,31 @@ def _listing(src: Path, skip_bytecode: bool) -> list[tuple[str, os.DirEntry[str]
     return out
 
 
+class _Checksum:
+    """CRC-32 and Adler-32 of the same byte stream, as one 16-hex-digit id."""
+
+    def __init__(self) -> None:
+        self.crc, self.adler = 0, 1
+
+    def update(self, data: bytes) -> None:
+        from zlib import adler32, crc32
+
+        self.crc, self.adler = crc32(data, self.crc), adler32(data, self.adler)
+
+    def hexdigest(self) -> str:
+        return f"{self.crc:08x}{self.adler:08x}"
+
+
 def fingerprint(items: list[tuple[str, Path]], bundle: Path | None,
                 listings: dict[str, list[tuple[str, os.DirEntry[str]]]] | None = None) -> str:
     """A short id of exactly what would be copied (names, sizes, mtimes, modes) plus the
     interpreter: the same init image always yields the same id, so a restart reuses the
     complete copy; a different image gets a new one. ``listings`` (item name -> its
     :func:`_listing`) are kept for the copy."""
-    try:  # the interpreter's own SHA-256: hashlib loads OpenSSL (~3 ms of init) for ~1 KB of names
-        from _sha256 import sha256
-    except ImportError:
-        from hashlib import sha256
-    h = sha256()
+    # Not a cryptographic hash: the id tells one image's files from another's, nobody forges
+    # it, and hashlib loads OpenSSL (~3 ms of init) for ~1 KB of names; two 32-bit checksums
+    # of the same bytes (zlib is built into the interpreter) make a 64-bit id.
+    h = _Checksum()
     h.update(f"{sys.executable}\0{sys.version}\0{bundle}\0".encode())
     for name, src in items:
         h.update(f"item\0{name}\0".encode())
