@@ -42,6 +42,27 @@ def test_two_runs_in_one_log_dir_are_each_classified_on_their_own_output(pai):
     assert record["attempt"] == 2 and record["userAllBytes"] == len("step 10 loss 0.5\n")
 
 
+def test_a_success_after_a_failure_leaves_exactly_its_own_record_and_message(pai):
+    """Both files are rewritten in place (no rename, no truncation to zero): what a longer
+    record or message of the attempt before left must be gone, in both message copies."""
+    prepare(pai, user=f"echo '{CUDA_OOM}' >&2\nexit 1\n")
+    assert run(pai).returncode == 226
+    assert len(termination(pai)) > 100
+    first = json.loads((pai.log_dir / "attempt.json").read_text())
+    long = json.dumps(first, indent=60).encode()  # an earlier record longer than the next one
+    (pai.log_dir / "attempt.json").write_bytes(long)
+    prepare(pai, user="true\n")
+    r = run(pai)
+    assert r.returncode == 0, r.stderr
+    assert termination(pai) == "exitCode: 0\nphrase: Succeeded\n"
+    assert (pai.log_dir / "termination-log").read_text() == termination(pai)
+    raw = (pai.log_dir / "attempt.json").read_bytes()
+    record = json.loads(raw)
+    assert raw == json.dumps(record).encode() + b"\n" and len(raw) < len(long)
+    assert record["attempt"] == 2 and record["userAllBytes"] == 0
+    assert record["userAllStart"]["offset"] == len(CUDA_OOM) + 1
+
+
 def test_an_earlier_attempts_platform_line_does_not_decide(pai):
     """249 needs "SSH barrier reaches max retry count" in runtime.log: only this attempt's lines count."""
     prepare(pai, pre="echo 'SSH barrier reaches max retry count'\nexit 10\n", user="true\n")

@@ -19,6 +19,7 @@ Nothing here raises for a missing or damaged record: no record means "the whole 
 
 from __future__ import annotations
 
+import errno
 import os
 
 from pai_runtime.exitspec.record import Record
@@ -81,20 +82,29 @@ def load(log_dir: str | os.PathLike[str]) -> Attempt | None:
 
 
 def save(log_dir: str | os.PathLike[str], attempt: Attempt) -> str | None:
-    """Write the record atomically; the error text when it cannot be written."""
+    """Write the record; the error text when it cannot be written.
+
+    In place, and valid at every moment: a record shorter than the file's is padded with
+    spaces to the file's length (JSON allows them) and written at offset 0 in one write of
+    well under a page, then the file is cut to the record. Why not a temporary file renamed
+    over the record: on ext4 a rename that replaces a file flushes the new file's data first
+    (``auto_da_alloc``), ~0.4 ms of every job start and again at its end."""
     from pai_runtime import fastjson
 
     path = os.path.join(log_dir, RECORD)
-    tmp = os.path.join(log_dir, f".{RECORD}.{os.getpid()}")
+    data = (fastjson.dumps(attempt.to_data()) + "\n").encode("utf-8")
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(fastjson.dumps(attempt.to_data()) + "\n")
-        os.replace(tmp, path)
-    except OSError as exc:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+            size = os.fstat(fd).st_size
+            padded = data[:-1] + b" " * (size - len(data)) + b"\n" if size > len(data) else data
+            if os.pwrite(fd, padded, 0) != len(padded):
+                raise OSError(errno.EIO, "short write")
+            if size > len(data):
+                os.ftruncate(fd, len(data))
+        finally:
+            os.close(fd)
+    except OSError as exc:
         return f"cannot write {path}: {exc.strerror or exc}"
     return None
 

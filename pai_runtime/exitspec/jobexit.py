@@ -130,10 +130,29 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
     targets = [os.fspath(layout.termination_log), os.path.join(layout.log_dir, "termination-log")]
     for t in targets:
         try:
-            with open(t, "wb") as f:
-                f.write(data)
+            overwrite(t, data)
         except OSError as exc:
             notes.add(f"cannot write the termination message to {t}: {exc.strerror or exc}")
+
+
+def overwrite(path: str, data: bytes) -> None:
+    """Leave ``path`` holding exactly ``data``, as ``open(path, "wb").write(data)`` does,
+    without truncating it to zero first.
+
+    Why: ext4 flushes a file that was truncated to zero and written again when it is
+    closed (``auto_da_alloc``, its guard for programs that rewrite files in place), about
+    0.2-0.4 ms per file of every job container's exit, twice. Written from offset 0 and then
+    cut to its length, the file never passes through zero bytes, so nothing is flushed; a
+    pipe or a device (``PAI_TERMINATION_LOG=/dev/stderr``) is only written, as before."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if os.fstat(fd).st_mode & 0o170000 == 0o100000:  # a regular file: cut what an older message left
+            os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
 
 
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: str | Path | None,
