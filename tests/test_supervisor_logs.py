@@ -145,6 +145,23 @@ def test_split_mode_merges_in_arrival_order(pai, tmp_path: Path) -> None:
     assert [ln for ln in merged.splitlines() if ln.startswith(b"out")] == out.splitlines()
 
 
+def test_a_pipe_grows_once_the_command_fills_it(pai, tmp_path: Path) -> None:
+    """The command's pipes start at the kernel's default size; the one it fills gets 1 MiB
+    (fewer waits for a command that writes in bursts), the quiet one stays as it was."""
+    prog = ("import fcntl, os, sys, time\n"
+            "size = lambda fd: fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)\n"
+            "before = (size(1), size(2))\n"
+            "os.write(1, b'x' * (1 << 20))\n"
+            "time.sleep(0.3)\n"
+            "print(*before, size(1), size(2), file=sys.stderr)\n")
+    code, _, _ = run_to_files(pai, ["--", PY, "-c", prog], tmp_path)
+    assert code == 0
+    out_before, err_before, out_after, err_after = map(int, (stream(pai, "user-stderr") / "current").read_text().split())
+    assert out_before == err_before == err_after < 1 << 20
+    assert out_after == 1 << 20
+    assert (stream(pai, "user-stdout") / "current").read_bytes() == b"x" * (1 << 20)
+
+
 def test_huge_line_without_newline_keeps_memory_flat(pai, tmp_path: Path) -> None:
     settings(pai, maxSize="64Mi", maxFiles=2)
     size = 1 << 30

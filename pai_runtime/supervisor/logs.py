@@ -339,14 +339,21 @@ def _remove_leftovers(directory: str) -> None:
 
 def _pipe() -> tuple[int, int]:
     r, w = os.pipe()
+    os.set_blocking(r, False)
+    return r, w
+
+
+def _grow(fd: int) -> None:
+    """Give the pipe of ``fd`` :data:`PIPE_SIZE` bytes of buffer: a command that writes in
+    bursts waits for us less often. Only once a read returned a full chunk (the default
+    64 KiB pipe was full): a command that writes little never pays for :mod:`fcntl`, an
+    import of every job start (~0.25 ms) otherwise."""
     try:
         import fcntl
 
-        fcntl.fcntl(w, F_SETPIPE_SZ, PIPE_SIZE)
+        fcntl.fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE)
     except OSError:
         pass  # a smaller pipe only means the command waits for us a little more often
-    os.set_blocking(r, False)
-    return r, w
 
 
 class Capture:
@@ -451,8 +458,10 @@ class Capture:
         merged = self.all
         route = self._route
         read = os.read
+        small = True  # the pipe still has its default size (see _grow)
 
         def on_readable(mask: int) -> None:
+            nonlocal small
             # a burst ends at a rotation: with 100 tiny files each costs 99 renames, and
             # signals and the other pipe are served between callbacks
             rotated = merged.rotations + (own.rotations if own is not None else 0)
@@ -481,6 +490,9 @@ class Capture:
                         self._on_error(f"cannot write the log files: {exc.strerror or exc}; output is being lost")
                 if console is not None:
                     console.write(data)
+                if small and len(data) == CHUNK:
+                    small = False
+                    _grow(fd)
                 if len(data) < CHUNK or rotated != merged.rotations + (own.rotations if own is not None else 0):
                     return
 
