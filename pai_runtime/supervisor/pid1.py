@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import _signal
 import errno
-import gc
 import os
 import sys
 import time
@@ -297,6 +296,8 @@ def spawn(argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -
         pid = _vfork_exec(path, argv, env, fds)
         if pid is not None:
             return pid
+    import gc  # here, not in the child: an import there could run a collection
+
     env_b = {os.fsencode(k): os.fsencode(v) for k, v in env.items()}
     argv_l = list(argv)
     err_r, err_w = os.pipe()
