@@ -156,7 +156,8 @@ def test_a_pipe_grows_once_the_command_fills_it(pai, tmp_path: Path) -> None:
             "print(*before, size(1), size(2), file=sys.stderr)\n")
     code, _, _ = run_to_files(pai, ["--", PY, "-c", prog], tmp_path)
     assert code == 0
-    out_before, err_before, out_after, err_after = map(int, (stream(pai, "user-stderr") / "current").read_text().split())
+    sizes = (stream(pai, "user-stderr") / "current").read_text().split()
+    out_before, err_before, out_after, err_after = map(int, sizes)
     assert out_before == err_before == err_after < 1 << 20
     assert out_after == 1 << 20
     assert (stream(pai, "user-stdout") / "current").read_bytes() == b"x" * (1 << 20)
