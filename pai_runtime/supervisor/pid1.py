@@ -31,16 +31,15 @@ import os
 import sys
 import time
 
-from pai_runtime.supervisor import early
+# Forwarded to the user's process group, and job control ignored: defined where they are
+# first caught (the package's __init__, before this module is imported).
+from pai_runtime.supervisor import FORWARDED, IGNORED, early_signals
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from typing import Any
 
-#: Forwarded to the user's process group; job control ignored (defined where they are first caught).
-FORWARDED = early.FORWARDED
-IGNORED = early.IGNORED
 #: Signals that ask us to stop when no command is running.
 STOPPING = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP, _signal.SIGQUIT)
 #: After SIGKILL, how long we wait for the last processes and pipes before giving up.
@@ -365,7 +364,7 @@ def _vfork_exec(path: str, argv: Sequence[str], env: Mapping[str, str], fds: Map
     this is ~0.2 ms. ``None`` when this interpreter's ``fork_exec`` is not the one we know.
 
     The child state is the fork path's: its own session (``call_setsid``), stdout/stderr
-    from ``fds``, an empty signal mask (ours: :func:`pai_runtime.supervisor.early.catch`
+    from ``fds``, an empty signal mask (ours: :func:`pai_runtime.supervisor.catch_early_signals`
     empties it; the vfork child restores it after resetting every handler to SIG_DFL),
     caught signals at SIG_DFL (exec does that), SIGPIPE and SIGXFSZ at SIG_DFL
     (``restore_signals``). A signal *we* ignore (job control, or one ignored by whoever
@@ -522,9 +521,9 @@ class Init:
         # SIGTERM would never reach us.
         _signal.pthread_sigmask(_signal.SIG_SETMASK, ())
         self.selector.register(self._wake_r, EVENT_READ, self._drain_wakeups)
-        # What arrived while we were starting (recorded by early.catch), after our own
+        # What arrived while we were starting (recorded by catch_early_signals), after our own
         # handlers are in place so that nothing falls between the two.
-        self.pending.extend(early.take())
+        self.pending.extend(early_signals())
         if self.pending:
             os.write(self._wake_w, b"\0")
 
