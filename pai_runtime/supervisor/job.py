@@ -17,8 +17,7 @@ import time
 from pai_runtime import envfile
 from pai_runtime.layout import Paths
 from pai_runtime.supervisor import pid1
-from pai_runtime.supervisor.console import Console
-from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE, MAX_LOG_FILES, Capture, parse_size
+from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE, MAX_LOG_FILES, Capture, Console, parse_size
 from pai_runtime.supervisor.runlog import LineSink, RuntimeLog
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
