@@ -197,11 +197,10 @@ class Job:
         """Record where the logs stand: a container restarted in the same pod appends to
         the same log dir, and its classification must read only its own output."""
         from pai_runtime.exitspec import attempt
-        from pai_runtime.supervisor import oom
         from pai_runtime.supervisor.runlog import timestamp
 
         self.attempt = attempt.start(layout.log_dir, runtime_log_size, timestamp())
-        self.oom = oom.Counter()
+        self.oom = attempt.OomCounter()
         error = attempt.save(layout.log_dir, self.attempt)
         a = self.attempt
         if a.number == 1:
