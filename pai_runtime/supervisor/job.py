@@ -38,6 +38,8 @@ INPUT_MAX_BYTES = 4 * 1024 * 1024
 INPUT_MAX_DEPTH = 64
 INPUT_MAX_INT = 10 ** 64  # the smallest integer with more than 64 digits
 _S_IFMT, _S_IFREG = 0o170000, 0o100000
+#: Bytes read at a time from a file of runtime.d that is larger than it said.
+CHUNK = 65536
 
 
 
@@ -221,6 +223,16 @@ class Job:
         if error:
             self.rlog.say(error)
 
+    def collector_on(self) -> None:
+        """The garbage collector on for the rest of the run (``supervisor.main`` turned it
+        off for the start), with what the start made frozen: it lives as long as we do, so
+        no collection during the job, however long, needs to look at it again."""
+        import gc
+
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     def _check_stop(self) -> None:
         self.init.idle_signals()
         sig = self.init.stop_signal
@@ -284,7 +296,9 @@ class Job:
                     os.set_blocking(fd, True)
                     chunks, total = [], 0
                     while total <= INPUT_MAX_BYTES:
-                        chunk = os.read(fd, INPUT_MAX_BYTES + 1 - total)
+                        # what it holds and one more (a file that grew meanwhile is read on),
+                        # not the cap: a 4 MiB buffer per small file is an mmap and munmap
+                        chunk = os.read(fd, min(INPUT_MAX_BYTES + 1 - total, max(st.st_size + 1, CHUNK)))
                         if not chunk:
                             return b"".join(chunks)
                         chunks.append(chunk)
@@ -409,6 +423,7 @@ class Job:
         sink = LineSink(self.rlog, source)
         sink.attach(self.init)
         self.rlog.say(f"{source}: running {path}")
+        self.collector_on()
         try:
             result = self.init.run([shell(), path], env, sink.child_fds, sources=[sink],
                                    close_after_spawn=sink.write_ends(), leave_running=leave_running)
@@ -439,11 +454,21 @@ class Job:
         from pai_runtime.units import format_duration
 
         reason = f"running threshold of {format_duration(running)} exceeded" if running else ""
+
+        def started(pid: int) -> None:
+            self.rlog.say(f"user command started (pid {pid}): {shown}")
+            # What the end of the run imports, loaded while the command starts (its exec and
+            # dynamic loader run on another CPU): the container ends that much sooner after it.
+            try:
+                import pai_runtime.exitspec.jobexit  # noqa: F401
+            except ImportError:
+                pass  # the end of the run says what is missing
+
+        self.collector_on()
         try:
             result = self.init.run(command, env, capture.child_fds, sources=[capture],
                                    close_after_spawn=capture.write_ends(), deadline=deadline,
-                                   deadline_reason=reason,
-                                   on_start=lambda pid: self.rlog.say(f"user command started (pid {pid}): {shown}"))
+                                   deadline_reason=reason, on_start=started)
         except pid1.SpawnError as exc:
             # Where a shell would have put it, so the classification sees it in the user log.
             capture.note_stderr(f"pai-runtime: {exc.message}\n".encode())
