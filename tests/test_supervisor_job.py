@@ -243,7 +243,7 @@ def test_start_up_to_the_user_command_is_fast(pai, tmp_path: Path) -> None:
 def test_runtime_log_masks_registered_secrets_only_where_told(pai) -> None:
     """runtime.log passes every line through redact.scrub (secrets registered in-process)."""
     from pai_runtime import redact
-    from pai_runtime.supervisor.runlog import RuntimeLog
+    from pai_runtime.supervisor.logs import RuntimeLog
 
     path = pai.root / "rt.log"
     redact.register("hunter2-secret")
@@ -308,7 +308,7 @@ def test_services_are_stopped_when_precommands_fail(pai, tmp_path: Path) -> None
 def test_a_services_last_words_are_read_before_its_pipe_is_closed(tmp_path: Path) -> None:
     """A service stopped at the end may exit before the selector read what it wrote on its
     way out; closing its sink must still read it into runtime.log."""
-    from pai_runtime.supervisor.runlog import LineSink, RuntimeLog
+    from pai_runtime.supervisor.logs import LineSink, RuntimeLog
 
     log = RuntimeLog(tmp_path / "runtime.log")
     sink = LineSink(log, "precommands")

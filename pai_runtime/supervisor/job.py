@@ -17,8 +17,16 @@ import time
 from pai_runtime import envfile
 from pai_runtime.layout import Paths
 from pai_runtime.supervisor import pid1
-from pai_runtime.supervisor.logs import DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE, MAX_LOG_FILES, Capture, Console, parse_size
-from pai_runtime.supervisor.runlog import LineSink, RuntimeLog
+from pai_runtime.supervisor.logs import (
+    DEFAULT_MAX_FILES,
+    DEFAULT_MAX_SIZE,
+    MAX_LOG_FILES,
+    Capture,
+    Console,
+    LineSink,
+    RuntimeLog,
+    parse_size,
+)
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
@@ -199,7 +207,7 @@ class Job:
         """Record where the logs stand: a container restarted in the same pod appends to
         the same log dir, and its classification must read only its own output."""
         from pai_runtime.exitspec import attempt
-        from pai_runtime.supervisor.runlog import timestamp
+        from pai_runtime.units import timestamp
 
         self.attempt = attempt.start(layout.log_dir, runtime_log_size, timestamp())
         self.oom = attempt.OomCounter()
