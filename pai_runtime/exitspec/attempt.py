@@ -24,7 +24,6 @@ imports costs every job start its import (~0.1 ms each on a loaded node).
 
 from __future__ import annotations
 
-import errno
 import os
 
 TYPE_CHECKING = False  # typing and pathlib cost the PID-1 path milliseconds; annotations are strings
@@ -115,8 +114,9 @@ def save(log_dir: str | os.PathLike[str], attempt: Attempt) -> str | None:
         try:
             size = os.fstat(fd).st_size
             padded = data[:-1] + b" " * (size - len(data)) + b"\n" if size > len(data) else data
-            if os.pwrite(fd, padded, 0) != len(padded):
-                raise OSError(errno.EIO, "short write")
+            done = 0
+            while done < len(padded):
+                done += os.pwrite(fd, padded[done:], done)
             if size > len(data):
                 os.ftruncate(fd, len(data))
         finally:

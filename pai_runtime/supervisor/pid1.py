@@ -26,7 +26,6 @@ Stdlib only: this is on the path from container start to the user's first instru
 from __future__ import annotations
 
 import _signal
-import errno
 import os
 import sys
 import time
@@ -268,6 +267,8 @@ def resolve(argv0: str, env: Mapping[str, str]) -> str:
 
 
 def _spawn_failure(path: str, argv0: str, err: int) -> SpawnError:
+    import errno  # the error paths only: one import fewer on every start
+
     reason = os.strerror(err)
     if err == errno.ENOENT:
         if os.path.exists(path):
@@ -295,6 +296,7 @@ def spawn(argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -
         pid = _vfork_exec(path, argv, env, fds)
         if pid is not None:
             return pid
+    import errno
     import gc  # here, not in the child: an import there could run a collection
 
     env_b = {os.fsencode(k): os.fsencode(v) for k, v in env.items()}
@@ -403,6 +405,8 @@ def _vfork_exec(path: str, argv: Sequence[str], env: Mapping[str, str], fds: Map
     os.close(err_w)
     report = _read_report(err_r)
     if report:
+        import errno
+
         try:
             err = int(report.split(b":")[1], 16)
         except (IndexError, ValueError):
