@@ -73,6 +73,24 @@ class Attempt:
         return out
 
 
+def _read(path: str, limit: int = 1 << 20) -> bytes:
+    """The first ``limit`` bytes of a small file (the record, a cgroup file), with the system
+    calls alone: ``open()`` builds a buffered and a text file object for each, ~50 us of
+    every job start per file on a loaded node. Raises OSError."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        chunks, total = [], 0
+        while total < limit:
+            chunk = os.read(fd, min(65536, limit - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
@@ -82,8 +100,7 @@ def load(log_dir: str | os.PathLike[str]) -> Attempt | None:
     from pai_runtime import fastjson
 
     try:
-        with open(os.path.join(log_dir, RECORD), encoding="utf-8") as f:
-            data = fastjson.loads(f.read())
+        data = fastjson.loads(_read(os.path.join(log_dir, RECORD)).decode("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(data, dict) or _int(data.get("attempt")) is None:
@@ -205,17 +222,17 @@ def _own_paths() -> tuple[str | None, str | None]:
     """This process's cgroup v2 path and v1 memory path, from /proc/self/cgroup."""
     v2 = v1 = None
     try:
-        with open("/proc/self/cgroup", encoding="utf-8") as f:
-            for line in f:
-                parts = line.rstrip("\n").split(":", 2)
-                if len(parts) != 3:
-                    continue
-                if parts[0] == "0" and parts[1] == "":
-                    v2 = parts[2]
-                elif "memory" in parts[1].split(","):
-                    v1 = parts[2]
+        lines = _read("/proc/self/cgroup").decode("utf-8", "replace").splitlines()
     except OSError:
-        pass
+        lines = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        if parts[0] == "0" and parts[1] == "":
+            v2 = parts[2]
+        elif "memory" in parts[1].split(","):
+            v1 = parts[2]
     return v2, v1
 
 
@@ -234,11 +251,10 @@ def _candidates(root: str = CGROUP_ROOT) -> list[tuple[str, str]]:
 
 def _oom_kills(path: str) -> int | None:
     try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                key, _, value = line.partition(" ")
-                if key == "oom_kill":
-                    return int(value)
+        for line in _read(path).decode("utf-8").splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value)
     except (OSError, ValueError):
         return None
     return None

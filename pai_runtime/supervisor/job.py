@@ -63,8 +63,7 @@ def user_environ() -> dict[str, str]:
     env = dict(os.environ)
     if "LC_CTYPE" in env:
         try:
-            with open("/proc/self/environ", "rb") as f:
-                original = f.read().split(b"\0")
+            original = pid1.read_small("/proc/self/environ").split(b"\0")
         except OSError:
             return env
         was = next((e[len(b"LC_CTYPE="):] for e in original if e.startswith(b"LC_CTYPE=")), None)
@@ -575,10 +574,9 @@ def _join(directory: str, name: str) -> str:
 
 def _peak_rss_kib() -> int:
     try:
-        with open("/proc/self/status", "rb") as f:
-            for line in f:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1])
+        for line in pid1.read_small("/proc/self/status").splitlines():
+            if line.startswith(b"VmHWM:"):
+                return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
     return 0
