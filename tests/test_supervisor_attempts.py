@@ -63,6 +63,21 @@ def test_a_success_after_a_failure_leaves_exactly_its_own_record_and_message(pai
     assert record["userAllStart"]["offset"] == len(CUDA_OOM) + 1
 
 
+def test_a_symlink_left_at_the_record_is_replaced_not_written_through(pai, tmp_path):
+    """The record is rewritten in place only when it is a regular file: a link the job left
+    in the log dir (to a file of the image, say) is replaced, as a rename always did."""
+    prepare(pai, user="true\n")
+    pai.log_dir.mkdir(parents=True)
+    target = tmp_path / "not-ours"
+    target.write_text("keep me\n")
+    (pai.log_dir / "attempt.json").symlink_to(target)
+    r = run(pai)
+    assert r.returncode == 0, r.stderr
+    assert target.read_text() == "keep me\n"
+    assert not (pai.log_dir / "attempt.json").is_symlink()
+    assert json.loads((pai.log_dir / "attempt.json").read_text())["attempt"] == 1
+
+
 def test_an_earlier_attempts_platform_line_does_not_decide(pai):
     """249 needs "SSH barrier reaches max retry count" in runtime.log: only this attempt's lines count."""
     prepare(pai, pre="echo 'SSH barrier reaches max retry count'\nexit 10\n", user="true\n")
