@@ -153,7 +153,8 @@ class Job:
         # Paths as strings: pathlib (re, fnmatch, urllib.parse, enum) costs every start ~10 ms.
         self.layout = layout = Paths.from_env(local=self.local)
         try:
-            os.makedirs(layout.log_dir, exist_ok=True)
+            if not os.path.isdir(layout.log_dir):  # one stat where it exists (a restart, init made it)
+                os.makedirs(layout.log_dir, exist_ok=True)
             runtime_log = _join(layout.log_dir, "runtime.log")
             try:
                 earlier = os.stat(runtime_log).st_size

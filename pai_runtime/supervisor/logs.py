@@ -81,7 +81,8 @@ class RotatingFile:
     def __init__(self, directory: str | Path, max_size: int, max_files: int,
                  on_error: Callable[[str], None] | None = None) -> None:
         directory = os.fspath(directory)  # strings: no pathlib on the PID-1 path
-        os.makedirs(directory, exist_ok=True)
+        if not os.path.isdir(directory):  # one stat where it exists, not makedirs' three calls
+            os.makedirs(directory, exist_ok=True)
         _remove_leftovers(directory)
         self.directory = directory
         self.path = os.path.join(directory, "current")
