@@ -153,12 +153,18 @@ class Fresh:
 
 
 def rounds(cases: dict[str, object], runs: int) -> dict[str, list[float]]:
-    """Alternate the cases ``runs`` times after one warm-up each (page cache, .pyc)."""
+    """Alternate the cases ``runs`` times after one warm-up each (page cache, .pyc).
+
+    The order turns by one case each round (bare, init, run; init, run, bare; ...): a case
+    that always ran right after init would pay for init's writes still being flushed, and
+    its anchor, always first, never would."""
     for fn in cases.values():
         fn()  # type: ignore[operator]
     samples: dict[str, list[float]] = {k: [] for k in cases}
-    for _ in range(runs):
-        for name, fn in cases.items():
+    order = list(cases.items())
+    for r in range(runs):
+        k = r % len(order)
+        for name, fn in order[k:] + order[:k]:
             samples[name].append(fn())  # type: ignore[operator]
     return samples
 
