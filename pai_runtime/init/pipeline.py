@@ -12,25 +12,26 @@ external command may exit with one of the documented codes, anything else is 248
 from __future__ import annotations
 
 import importlib
-import json
 import os
-import shlex
-import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from pai_runtime import envfile, errors, redact
-from pai_runtime.config.sources import InitSpec, PluginSpec
+from pai_runtime.config.sources import PluginSpec
 from pai_runtime.errors import ConfigError, InternalError, PaiError, Skip, Terminated
 from pai_runtime.init.context import InitContext
 from pai_runtime.initplugins import BUILTINS
-from pai_runtime.layout import Layout
 from pai_runtime.units import format_duration
+
+TYPE_CHECKING = False  # typing, dataclasses and pathlib cost init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any
+
+    from pai_runtime.config.sources import InitSpec
+    from pai_runtime.layout import Layout
 
 RUN_PARTS_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 #: built-ins' threads still running after their timeout or a signal (init exits without
@@ -41,24 +42,31 @@ ABANDONED: list[threading.Thread] = []
 DEFAULT_INIT_SCRIPT_TIMEOUT = 600.0
 
 
-@dataclass
 class Outcome:
-    name: str
-    kind: str
-    verdict: str  # passed | skipped | failed | ignored | stopped
-    seconds: float
-    detail: str = ""
-    code: int = 0
+    """One row of the init summary."""
+
+    __slots__ = ("name", "kind", "verdict", "seconds", "detail", "code")
+
+    def __init__(self, name: str, kind: str, verdict: str, seconds: float, detail: str = "", code: int = 0) -> None:
+        self.name = name
+        self.kind = kind
+        self.verdict = verdict  # passed | skipped | failed | ignored | stopped
+        self.seconds = seconds
+        self.detail = detail
+        self.code = code
 
 
-@dataclass
 class _Step:
-    spec: PluginSpec
-    module: Any = None
-    argv: list[str] | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    #: an init.d drop-in (not an entry of the spec)
-    script: bool = False
+    __slots__ = ("spec", "module", "argv", "params", "script")
+
+    def __init__(self, spec: PluginSpec, module: Any = None, argv: list[str] | None = None,
+                 params: dict[str, Any] | None = None, script: bool = False) -> None:
+        self.spec = spec
+        self.module = module
+        self.argv = argv
+        self.params: dict[str, Any] = {} if params is None else params
+        #: an init.d drop-in (not an entry of the spec)
+        self.script = script
 
 
 class Pipeline:
@@ -72,6 +80,12 @@ class Pipeline:
     def _prepare(self) -> list[_Step]:
         steps = [self._prepare_one(p) for p in self.spec.plugins if p.enabled]
         scripts = [] if self.spec.init_scripts == "never" else self._init_scripts()
+        if any(s.module is None for s in steps + scripts):
+            # a command's runner, imported now: a SIGTERM that lands inside an import (its
+            # module lock's callback) is printed as "Exception ignored" with a traceback
+            # instead of stopping init, and the first command starts right after its log line
+            from pai_runtime import childproc  # noqa: F401
+            from pai_runtime.runtimeplugins import api  # noqa: F401
         names = {s.spec.name for s in steps}
         for s in scripts:
             if s.spec.name in names:
@@ -102,6 +116,10 @@ class Pipeline:
         return _Step(p, argv=argv, params=params)
 
     def _resolve_command(self, p: PluginSpec) -> list[str]:
+        import shlex
+        import shutil
+        from pathlib import Path
+
         cmd = p.command
         try:
             argv = shlex.split(cmd) if isinstance(cmd, str) else list(cmd or [])
@@ -280,6 +298,8 @@ class Pipeline:
         (``PAI_PLUGIN_INPUT``, ``kind: init``); ``PAI_PLUGIN_PARAMS`` and ``PAI_PLUGIN_ENV``
         stay as the first release's aliases."""
         assert step.argv is not None
+        import json
+
         from pai_runtime import childproc
         from pai_runtime.runtimeplugins import api
 
@@ -401,6 +421,8 @@ def _validate_params(schema: dict[str, Any], params: dict[str, Any], p: PluginSp
 def new_staging(layout: Layout) -> Path:
     """A fresh private staging dir next to ``runtime.d`` (same filesystem, so the final
     rename is atomic); stale ones from a killed init are removed."""
+    import shutil
+
     parent = layout.runtime_dir.parent
     prefix = f".{layout.runtime_dir.name}.staging-"
     staging = parent / f"{prefix}{os.getpid()}"
@@ -419,6 +441,8 @@ def new_staging(layout: Layout) -> Path:
 
 def publish(staging: Path, layout: Layout) -> None:
     """Atomically replace ``runtime.d`` with the staging dir."""
+    import shutil
+
     final = layout.runtime_dir
     trash = final.parent / f".{final.name}.old-{os.getpid()}"
     if final.exists() or final.is_symlink():
@@ -438,6 +462,8 @@ def retract(layout: Layout) -> None:
         except OSError as exc:
             raise ConfigError(f"cannot remove the previous runtime.d: {exc.strerror}", where=str(final),
                               hint="PAI_RUNTIME_DIR must be in a writable directory (the shared work volume)") from None
+        import shutil
+
         shutil.rmtree(trash, ignore_errors=True)
 
 

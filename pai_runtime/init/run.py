@@ -12,17 +12,18 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
 from pai_runtime import envfile, errors, redact
 from pai_runtime import log as logmod
 from pai_runtime.errors import ConfigError, PaiError, Terminated
 from pai_runtime.layout import Layout
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 SETTINGS_FILE = "settings.json"
