@@ -421,15 +421,16 @@ def _validate_params(schema: dict[str, Any], params: dict[str, Any], p: PluginSp
 def new_staging(layout: Layout) -> Path:
     """A fresh private staging dir next to ``runtime.d`` (same filesystem, so the final
     rename is atomic); stale ones from a killed init are removed."""
-    import shutil
-
     parent = layout.runtime_dir.parent
     prefix = f".{layout.runtime_dir.name}.staging-"
     staging = parent / f"{prefix}{os.getpid()}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        for old in parent.glob(prefix + "*"):
-            shutil.rmtree(old, ignore_errors=True)
+        for old in os.listdir(parent):
+            if old.startswith(prefix):
+                import shutil
+
+                shutil.rmtree(parent / old, ignore_errors=True)
         staging.mkdir(mode=0o755)
     except OSError as exc:
         reason = ("a part of its path is a file, not a directory"
