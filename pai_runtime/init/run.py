@@ -90,8 +90,7 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         log.warning(grace_problem)
     try:
         try:
-            layout.log_dir.mkdir(parents=True, exist_ok=True)
-            logmod.add_file(layout.log_dir / "init.log")
+            logmod.add_file(layout.log_dir / "init.log")  # the log dir made with its parents
         except OSError as exc:
             raise ConfigError(f"cannot create the log dir: {exc.strerror}", where=str(layout.log_dir),
                               hint="make PAI_WORK_DIR a writable volume") from None
