@@ -35,7 +35,7 @@ def test_init_of_a_framework_with_ports_and_a_runtime_plugin(pai):
     """structlog and logging neither: init's lines come from pai_runtime.log's
     own writer (structlog's import alone cost three bare interpreter starts)."""
     mods = _imported(pai, "init", env={"INIT_CONFIG": INIT, "RUNTIME_CONFIG": RUNTIME, **OWN})
-    assert "pai_runtime.runtimeplugins.run" in mods, sorted(m for m in mods if m.startswith("pai_runtime"))  # did it
+    assert "pai_runtime.initplugins.render" in mods, sorted(m for m in mods if m.startswith("pai_runtime"))  # did it
     for heavy in ("structlog", "logging", "jsonschema", "asyncio", "urllib.request", "http.client",
                   "requests", "ssl", "psutil", "pai_runtime.kube.gang", "pai_runtime.kube.connection",
                   "subprocess", "pai_runtime.childproc", "_hashlib"):  # the shipped cmd plugin runs in-process

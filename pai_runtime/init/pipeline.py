@@ -11,7 +11,6 @@ external command may exit with one of the documented codes, anything else is 248
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
 import threading
@@ -104,7 +103,7 @@ class Pipeline:
                 hint = f"did you mean {close[0]!r}?" if close else f"known built-ins: {', '.join(sorted(BUILTINS))}"
                 raise ConfigError(f"unknown built-in plugin {p.builtin!r}", where=p.where, hint=hint)
             try:
-                module = importlib.import_module(target)
+                module = __import__(target, fromlist=["run"])  # the module itself (importlib not needed)
             except ImportError as exc:
                 raise InternalError(f"built-in plugin {p.builtin!r} cannot be loaded: {exc}",
                                     where=p.where) from None
@@ -442,14 +441,15 @@ def new_staging(layout: Layout) -> Path:
 
 def publish(staging: Path, layout: Layout) -> None:
     """Atomically replace ``runtime.d`` with the staging dir."""
-    import shutil
-
     final = layout.runtime_dir
     trash = final.parent / f".{final.name}.old-{os.getpid()}"
     if final.exists() or final.is_symlink():
         os.rename(final, trash)
     os.rename(staging, final)
-    shutil.rmtree(trash, ignore_errors=True)
+    if os.path.lexists(trash):  # shutil only when there is something to remove
+        import shutil
+
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def retract(layout: Layout) -> None:
