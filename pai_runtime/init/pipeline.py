@@ -312,7 +312,7 @@ class Pipeline:
         cwd = ctx.layout.init_dir if ctx.layout.init_dir.is_dir() else ctx.layout.work_dir
         fd = os.open(params_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:  # owner-only: rendered secrets
-            json.dump(step.params, f)
+            f.write(json.dumps(step.params))  # dumps: the C encoder (dump streams in Python)
         api.write_input(input_file, self._plugin_input(step, env_out, cwd))
         env = dict(ctx.environ)
         env.update(ctx.layout.env())

@@ -118,7 +118,7 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         if used:  # owner-only, like the credential files plugins write
             fd = os.open(staging / REDACT_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(used, f)
+                f.write(json.dumps(used))
         from pai_runtime.init import selfcopy
 
         try:  # before publishing: a failed or interrupted init never leaves a runtime.d
