@@ -978,7 +978,9 @@ def _publish(ctx: InitContext, fw: dict[str, Any], what: str) -> None:
 
     path = ctx.staging / "framework.json"
     tmp = path.with_name(".framework.json.tmp")
-    tmp.write_text(json.dumps(fw, indent=1), encoding="utf-8")
+    # compact, as FrameworkController's own JSON: json.dumps with indent encodes in Python,
+    # ~10x slower (~80 ms for a Framework of 2000 tasks, ~1 ms for a small one)
+    tmp.write_text(json.dumps(fw), encoding="utf-8")
     os.replace(tmp, path)
     ctx.framework = fw
     ctx.framework_source = what
