@@ -1,4 +1,5 @@
-"""structlog set-up for init and the CLI: text lines by default, JSON lines on request.
+"""Log lines of init and the CLI: text lines by default, JSON lines on request, written by
+the one stdlib writer below (no logging framework).
 
 Why text by default everywhere: in a pod our output is never a terminal, and people read
 it with ``kubectl logs``; a line per event with ``key=value`` pairs (and the init summary
@@ -7,22 +8,29 @@ as a table) is what they can read. ``PAI_LOG_FORMAT=json`` switches every comman
 for log collectors; a stream never mixes the two (``up`` is init then run on one stream,
 both in the same format). ``console`` is accepted as another name for ``text``.
 
-Why a redaction processor last-but-one: whatever key a plugin puts a credential under,
-the rendered line is scrubbed of every registered secret (:mod:`pai_runtime.redact`)
-before it reaches any sink. Lines go to stderr and, once the log dir is known, to a file
-(``init.log``), so ``kubectl logs`` and the shared volume both keep them.
+Why redaction last: whatever key a plugin puts a credential under, every value is
+scrubbed of every registered secret (:mod:`pai_runtime.redact`), and so is the rendered
+line, before it reaches any sink. Lines go to stderr and, once the log dir is known, to a
+file (``init.log``), so ``kubectl logs`` and the shared volume both keep them.
 
-Why structlog is imported the way :func:`_structlog` does: ``import structlog`` imports
-all of its integrations, among them its stdlib-logging one, whose async logger classes
-(and ``_native``'s async methods) import :mod:`asyncio` (with ``ssl``, ``socket``,
-``concurrent.futures``) and its thread-local one (``uuid``, ``platform``): half of
-structlog's import time, for code init never calls. Those modules are
-bound to stand-ins while structlog is imported; a stand-in imports the real module on
-first use, so nothing is lost, and the stand-ins leave ``sys.modules`` at once (whoever
-imports asyncio later gets the real one).
+Why no structlog (it rendered these lines until issue 19): init is on the start path of
+every pod, and ``import structlog`` costs some 45 ms however it is configured (its package
+imports its dev console renderer, processors, testing helpers and tracebacks, and with
+them logging, datetime, json, inspect...), three times the bare interpreter's start. What
+init used of it is small: a bound context (``phase``, the running ``plugin``, carried into
+a built-in's worker thread by :mod:`contextvars`), the level and a UTC timestamp, and two
+renderers. :class:`Logger` does that with the same lines, byte for byte: text is
+``TIMESTAMP [level] event  key=value ...`` with the event's own fields first, then
+``plugin`` and ``phase`` (structlog put those two in an order that changed from process
+to process: the hash order of its context variables); JSON is ``json.dumps`` of the same
+fields with ``event``, the context, ``level`` and ``timestamp`` last, as structlog's
+JSONRenderer wrote them. Every command logs through it (``check-image`` too), so one
+format has one implementation.
 
-structlog is imported only by commands that log through it; the PID-1 path (``run``)
-writes ``runtime.log`` with its own stdlib writer.
+Why not the PID-1 writer (:class:`pai_runtime.supervisor.runlog.RuntimeLog`): its lines
+are ``TIMESTAMP [source] message``, the platform log the exit classification matches
+against, with millisecond timestamps; init's lines have levels and fields. Both share
+:mod:`pai_runtime.redact` and the ``PAI_LOG_FORMAT`` switch.
 """
 
 from __future__ import annotations
@@ -30,47 +38,57 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
+from contextvars import ContextVar
 
 from pai_runtime import redact
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import IO, Any
 
-#: what :func:`_structlog` keeps from being imported with structlog (see the module doc)
-_DEFERRED = ("asyncio", "structlog.stdlib", "structlog.threadlocal")
-
+#: the context every line of this thread (and of the worker threads started in a copy of
+#: its context) carries after its own fields: ``plugin`` then ``phase``
+_context: ContextVar[tuple[tuple[str, Any], ...]] = ContextVar("pai_runtime_log_context", default=())
 _lock = threading.Lock()
 _files: list[IO[str]] = []
 _configured = False
+_json = False
+#: what a method name logs as (structlog's names: ``warn`` is ``warning``, ``exception``
+#: is an ``error`` with ``exc_info=True``)
+_LEVELS = {"warn": "warning", "exception": "error"}
 
 
-class _Sink:
-    """A structlog logger that writes each rendered line to stderr and the log files."""
-
-    def msg(self, message: str) -> None:
-        line = redact.scrub(message) + "\n"
-        with _lock:
+def _write(line: str) -> None:
+    """The sink: one scrubbed line to stderr and every log file."""
+    line = redact.scrub(line) + "\n"
+    with _lock:
+        try:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        for f in _files:
             try:
-                sys.stderr.write(line)
-                sys.stderr.flush()
+                f.write(line)
+                f.flush()
             except (OSError, ValueError):
                 pass
-            for f in _files:
-                try:
-                    f.write(line)
-                    f.flush()
-                except (OSError, ValueError):
-                    pass
-
-    log = debug = info = warning = warn = error = critical = exception = fatal = msg
 
 
-def _scrub_event(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
-    return {k: (redact.scrub(v) if isinstance(v, str) else redact.scrub_tree(v)
-                if isinstance(v, (dict, list)) else v)
-            for k, v in event_dict.items()}
+def timestamp(ns: int | None = None) -> str:
+    """UTC with microseconds (none when they are 0): ``2026-12-07T12:20:02.042544Z``,
+    what ``datetime.now(timezone.utc).isoformat()`` spells, without importing datetime."""
+    seconds, micros = divmod((time.time_ns() if ns is None else ns) // 1000, 1_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + (f".{micros:06d}Z" if micros else "Z")
+
+
+def _scrub(v: Any) -> Any:
+    if isinstance(v, str):
+        return redact.scrub(v)
+    if isinstance(v, (dict, list)):
+        return redact.scrub_tree(v)
+    return v
 
 
 def _value(v: Any) -> str:
@@ -79,10 +97,9 @@ def _value(v: Any) -> str:
     return repr(v)
 
 
-def _render_text(_: Any, __: str, event_dict: dict[str, Any]) -> str:
+def _render_text(ed: dict[str, Any]) -> str:
     """``TIMESTAMP [level] event key=value ...``: the event first, the context after it, on
     the event's first line (a multi-line event, the summary table, follows it intact)."""
-    ed = dict(event_dict)
     ts = ed.pop("timestamp", "")
     level = ed.pop("level", "info")
     event = str(ed.pop("event", ""))
@@ -93,6 +110,70 @@ def _render_text(_: Any, __: str, event_dict: dict[str, Any]) -> str:
     if tail:
         line += "\n" + str(tail).rstrip("\n")
     return line
+
+
+def _render_json(ed: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(ed, default=repr)
+
+
+def emit(method: str, event: Any, fields: dict[str, Any]) -> None:
+    """One line: ``fields``, ``event``, the context (``plugin``, ``phase``), the level and
+    the time, every value scrubbed, rendered in the configured format."""
+    ed = fields
+    if event is not None:
+        ed["event"] = event
+    for k, v in _context.get():
+        ed.setdefault(k, v)
+    level = _LEVELS.get(method, method)
+    if method == "exception":
+        ed.setdefault("exc_info", True)
+    ed["level"] = level
+    ed["timestamp"] = timestamp()
+    ed = {k: _scrub(v) for k, v in ed.items()}
+    _write(_render_json(ed) if _json else _render_text(ed))
+
+
+class Logger:
+    """What init, its plugins and the CLI log through: ``log.info("event", key=value)``;
+    :meth:`bind` gives one that adds fields to each of its lines (before the call's own)."""
+
+    __slots__ = ("_bound",)
+
+    def __init__(self, bound: dict[str, Any] | None = None) -> None:
+        self._bound = bound or {}
+
+    def bind(self, **fields: Any) -> Logger:
+        return Logger({**self._bound, **fields})
+
+    def _log(self, method: str, event: Any, args: tuple[Any, ...], fields: dict[str, Any]) -> None:
+        if not _configured:
+            configure("cli")
+        if args:  # printf-style arguments, as structlog took them (one mapping: by name)
+            event = event % (args[0] if len(args) == 1 and isinstance(args[0], dict) and args[0] else args)
+        emit(method, event, {**self._bound, **fields} if self._bound else fields)
+
+    def debug(self, event: Any = None, *args: Any, **fields: Any) -> None:
+        self._log("debug", event, args, fields)
+
+    def info(self, event: Any = None, *args: Any, **fields: Any) -> None:
+        self._log("info", event, args, fields)
+
+    def warning(self, event: Any = None, *args: Any, **fields: Any) -> None:
+        self._log("warning", event, args, fields)
+
+    def warn(self, event: Any = None, *args: Any, **fields: Any) -> None:
+        self._log("warn", event, args, fields)
+
+    def error(self, event: Any = None, *args: Any, **fields: Any) -> None:
+        self._log("error", event, args, fields)
+
+    def critical(self, event: Any = None, *args: Any, **fields: Any) -> None:
+        self._log("critical", event, args, fields)
+
+    def exception(self, event: Any = None, *args: Any, **fields: Any) -> None:
+        self._log("exception", event, args, fields)
 
 
 def log_format(fmt: str | None = None, environ: Any = None) -> str:
@@ -106,62 +187,21 @@ def use_json(fmt: str | None = None) -> bool:
     return log_format(fmt) == "json"
 
 
-class _Deferred(type(sys)):  # type: ignore[misc] - a module whose import waits for its first use
-    def __getattr__(self, attr: str) -> Any:
-        name = self.__name__
-        if sys.modules.get(name) is self:
-            del sys.modules[name]
-        real = __import__(name, fromlist=["__name__"])
-        return getattr(real, attr)
-
-
-def _structlog() -> Any:
-    """``import structlog`` without importing what init does not use (module doc)."""
-    if "structlog" in sys.modules:
-        import structlog
-
-        return structlog
-    placed = [name for name in _DEFERRED if name not in sys.modules]
-    for name in placed:
-        sys.modules[name] = _Deferred(name)
-    try:
-        import structlog
-    finally:
-        for name in placed:
-            if isinstance(sys.modules.get(name), _Deferred):
-                del sys.modules[name]
-    return structlog
-
-
 def configure(phase: str, *, fmt: str | None = None) -> None:
-    """Set up structlog once per process; ``phase`` (init, run, check-image...) is bound
+    """Choose the format once per process; ``phase`` (init, run, check-image...) is bound
     on every line."""
-    global _configured
-    structlog = _structlog()
-
-    processors: list[Any] = [
-        structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        _scrub_event,
-    ]
-    if use_json(fmt):
-        processors.append(structlog.processors.JSONRenderer(sort_keys=False))
-    else:
-        processors.append(_render_text)
-    structlog.configure(processors=processors, logger_factory=lambda *a: _Sink(),
-                        cache_logger_on_first_use=False)
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(phase=phase)
+    global _configured, _json
+    _json = use_json(fmt)
+    _context.set((("phase", phase),))
     _configured = True
 
 
-def add_file(path: Path) -> None:
+def add_file(path: Any) -> None:
     """Also append every line to ``path`` (created with its directory)."""
-    from pathlib import Path
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = os.fspath(path)
+    parent = os.path.dirname(path)
+    if parent:
+        os.makedirs(parent, exist_ok=True)
     f = open(path, "a", encoding="utf-8", errors="replace")  # noqa: SIM115 - kept open
     with _lock:
         _files.append(f)
@@ -177,20 +217,14 @@ def close_files() -> None:
         _files.clear()
 
 
-def get(**bind: Any) -> Any:
-    """A bound structlog logger (configures a default one if nobody did)."""
-    structlog = _structlog()
-
+def get(**bind: Any) -> Logger:
+    """A logger (configures a default one, phase ``cli``, if nobody did)."""
     if not _configured:
         configure("cli")
-    return structlog.get_logger().bind(**bind)
+    return Logger(bind)
 
 
 def bind_plugin(name: str | None) -> None:
-    """Tag every following line with the running plugin (or clear the tag)."""
-    structlog = _structlog()
-
-    if name is None:
-        structlog.contextvars.unbind_contextvars("plugin")
-    else:
-        structlog.contextvars.bind_contextvars(plugin=name)
+    """Tag every following line of this context with the running plugin (or clear the tag)."""
+    context = tuple(kv for kv in _context.get() if kv[0] != "plugin")
+    _context.set(context if name is None else (("plugin", name), *context))

@@ -204,3 +204,11 @@ def test_runtime_dir_that_cannot_be_created(pai, tmp_path):
     r = pai.run("init", env={"INIT_CONFIG": RENDER_ONLY, "PAI_RUNTIME_DIR": str(not_a_dir / "runtime.d")})
     line = assert_config_error(r, pai, str(not_a_dir), "cannot create runtime.d", "PAI_RUNTIME_DIR")
     assert "Traceback" not in line
+
+
+def test_a_log_dir_that_cannot_be_made_is_one_line(pai):
+    """The log dir (with its parents) is made where init.log is opened; a file in its way
+    is the one line that names the dir and the fix."""
+    (pai.work / "logs").write_text("not a dir")
+    r = pai.run("init", env={"INIT_CONFIG": RENDER_ONLY})
+    assert_config_error(r, pai, "cannot create the log dir", str(pai.log_dir), "PAI_WORK_DIR")

@@ -76,3 +76,80 @@ def test_up_never_mixes_formats_on_one_stream(pai):
     assert text.returncode == 0, text.stderr
     assert not any(line.startswith("{") for line in text.stderr.splitlines()), text.stderr
     assert "init summary:" in text.stderr and "[pai-runtime] user command started" in text.stderr
+
+
+def test_lines_keep_their_format_byte_for_byte(monkeypatch, capsys, tmp_path):
+    """The lines structlog rendered until issue 19, now from pai_runtime.log's own writer:
+    the event's fields, then ``plugin`` and ``phase`` (also in a built-in's worker thread),
+    every value and the whole line scrubbed, the summary table after its first line."""
+    import contextvars
+    import threading
+
+    from pai_runtime import log as logmod
+    from pai_runtime import redact
+
+    monkeypatch.setattr(logmod, "timestamp", lambda: "2026-12-07T12:20:02.042544Z")
+    redact.register("s3cr3tvalue")
+    want = {
+        "text": [
+            "2026-12-07T12:20:02.042544Z [info] init starting  work_dir='/tmp/x y' local=False phase=init",
+            "2026-12-07T12:20:02.042544Z [info] plugin starting  kind=builtin:barrier timeout=none n=3 "
+            "plugin=barrier phase=init",
+            "2026-12-07T12:20:02.042544Z [warning] pw is ***  token={'k': '***'} lst=['***', 1] "
+            "plugin=barrier phase=init",
+            "2026-12-07T12:20:02.042544Z [info] cmd: 1 pre  runtime_plugin=01-cmd stream=output "
+            "plugin=barrier phase=init",
+            "2026-12-07T12:20:02.042544Z [error] init failed  error=\"bad 'quote'\" code=248 phase=init",
+            "Traceback",
+            "  line",
+            "2026-12-07T12:20:02.042544Z [info] init summary:  phase=init",
+            "  barrier  passed",
+        ],
+        "json": [
+            '{"work_dir": "/tmp/x y", "local": false, "event": "init starting", "phase": "init", "level": "info", '
+            '"timestamp": "2026-12-07T12:20:02.042544Z"}',
+            '{"kind": "builtin:barrier", "timeout": "none", "n": 3, "event": "plugin starting", "plugin": "barrier", '
+            '"phase": "init", "level": "info", "timestamp": "2026-12-07T12:20:02.042544Z"}',
+            '{"token": {"k": "***"}, "lst": ["***", 1], "event": "pw is ***", "plugin": "barrier", "phase": "init", '
+            '"level": "warning", "timestamp": "2026-12-07T12:20:02.042544Z"}',
+            '{"runtime_plugin": "01-cmd", "stream": "output", "event": "cmd: 1 pre", "plugin": "barrier", '
+            '"phase": "init", "level": "info", "timestamp": "2026-12-07T12:20:02.042544Z"}',
+            '{"error": "bad \'quote\'", "code": 248, "traceback": "Traceback\\n  line\\n", "event": "init failed", '
+            '"phase": "init", "level": "error", "timestamp": "2026-12-07T12:20:02.042544Z"}',
+            '{"event": "init summary:\\n  barrier  passed", "phase": "init", "level": "info", '
+            '"timestamp": "2026-12-07T12:20:02.042544Z"}',
+        ],
+    }
+    try:
+        for fmt, lines in want.items():
+            logmod.configure("init", fmt=fmt)
+            logmod.add_file(tmp_path / fmt / "init.log")
+            log = logmod.get()
+            log.info("init starting", work_dir="/tmp/x y", local=False)
+            logmod.bind_plugin("barrier")
+            worker = threading.Thread(target=contextvars.copy_context().run, args=(
+                log.info, "plugin starting"), kwargs={"kind": "builtin:barrier", "timeout": "none", "n": 3})
+            worker.start()
+            worker.join()
+            log.warning("pw is s3cr3tvalue", token={"k": "s3cr3tvalue"}, lst=["s3cr3tvalue", 1])
+            log.bind(runtime_plugin="01-cmd").info("cmd: 1 pre", stream="output")
+            logmod.bind_plugin(None)
+            log.error("init failed", error="bad 'quote'", code=248, traceback="Traceback\n  line\n")
+            log.info("init summary:\n  barrier  passed")
+            logmod.close_files()
+            assert capsys.readouterr().err.splitlines() == lines
+            assert (tmp_path / fmt / "init.log").read_text().splitlines() == lines
+    finally:
+        redact.clear()
+        logmod.close_files()
+
+
+def test_timestamps_are_what_datetime_spells():
+    from datetime import datetime, timezone
+
+    from pai_runtime import log as logmod
+
+    for ns in (0, 1_765_000_000_000_000_000, 1_765_000_000_123_456_789, 1_765_000_000_000_001_000, 999):
+        seconds, micros = divmod(ns // 1000, 1_000_000)
+        dt = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=micros)
+        assert logmod.timestamp(ns) == dt.isoformat().replace("+00:00", "Z")

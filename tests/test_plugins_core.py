@@ -213,6 +213,26 @@ def test_plugin_path_shadows_shipped_and_bad_desc(tmp_path: Path) -> None:
     assert f"{extra / 'cmd' / 'desc.yaml'} line" in res.stderr and "must equal its folder name" in res.stderr
 
 
+def test_init_reads_the_descs_of_the_plugins_it_names(tmp_path: Path) -> None:
+    """A job that names cmd reads cmd's desc.yaml, not every plugin's: a broken plugin
+    that no job names leaves it alone; an alias or an unknown name is still resolved
+    against every plugin found (and the broken one is then named)."""
+    extra = tmp_path / "extra"
+    (extra / "broken").mkdir(parents=True)
+    (extra / "broken" / "desc.yaml").write_text("name: other\ndescription: x\ninit: {exec: ./x}\n")
+    job = Job(tmp_path / "job", env={"PAI_PLUGIN_PATH": str(extra)})
+    res = job.init({"commands": ["true"], "runtimePlugin": [{"plugin": "cmd", "parameters": {"preCommands": ["x"]}}]})
+    assert res.returncode == 0, res.stderr
+    res = job.init({"commands": ["true"], "runtimePlugin": [{"plugin": "teamwise_storage"}]})
+    assert res.returncode == 247
+    assert f"{extra / 'broken' / 'desc.yaml'} line" in res.stderr and "must equal its folder name" in res.stderr
+    shutil.rmtree(extra / "broken")
+    res = job.init({"commands": ["true"], "runtimePlugin": [{"plugin": "cmd"}, {"plugin": "teamwise_storage"}]})
+    assert "unknown runtime plugin" not in res.stderr, res.stderr  # the alias names the storage plugin
+    res = job.init({"commands": ["true"], "runtimePlugin": [{"plugin": "gti"}]})
+    assert res.returncode == 247 and "did you mean 'git'?" in res.stderr
+
+
 def test_python_entry_isolated_from_ambient_packages(tmp_path: Path) -> None:
     """A PYTHONPATH full of broken modules (as a drifted jinja2/markupsafe pair would be)
     cannot reach the plugin: it runs with the runtime's interpreter in isolated mode."""

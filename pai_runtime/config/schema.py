@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
+
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+    from pai_runtime.config.yamlsource import Document
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string",
                "integer": "an integer", "number": "a number", "boolean": "true or false",
@@ -27,7 +31,8 @@ _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string",
 
 @cache
 def load_schema(path: str) -> dict[str, Any]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    with open(path, encoding="utf-8") as f:
+        return json.loads(f.read())
 
 
 def _describe(value: Any) -> str:

@@ -11,36 +11,46 @@ parameters, the image check, env) must resolve them alike, so there is one rende
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
 from pai_runtime import redact
 from pai_runtime.errors import ConfigError
+
+TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
 
 #: the namespaces OpenPAI's renderer knows; all but ``secrets`` come from the job config
 NAMESPACES = ("secrets", "parameters", "data", "script", "output")
 _PREREQ_KINDS = ("data", "script", "output")
-REFERENCE = re.compile(r"<%\s*\$(" + "|".join(NAMESPACES) + r")((?:\.[A-Za-z0-9_-]+|\[\s*\d+\s*\]"
-                       r"|\[\s*'[^']*'\s*\]|\[\s*\"[^\"]*\"\s*\])+)\s*%>")
-_STEP = re.compile(r"\.([A-Za-z0-9_-]+)|\[\s*(\d+)\s*\]|\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]")
-_LOOSE = re.compile(r"<%.*?%>")
-_LOOKS_LIKE = re.compile(r"<%\s*\$(" + "|".join(NAMESPACES) + r")\b")
+#: the regexes of the renderer, compiled on first use (:func:`_re`): most text has no ``<%``
+REFERENCE = (r"<%\s*\$(" + "|".join(NAMESPACES) + r")((?:\.[A-Za-z0-9_-]+|\[\s*\d+\s*\]"
+             r"|\[\s*'[^']*'\s*\]|\[\s*\"[^\"]*\"\s*\])+)\s*%>")
+_STEP = r"\.([A-Za-z0-9_-]+)|\[\s*(\d+)\s*\]|\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]"
+_LOOSE = r"<%.*?%>"
+_LOOKS_LIKE = r"<%\s*\$(" + "|".join(NAMESPACES) + r")\b"
 
 
-@dataclass
+def _re(pattern: str) -> Any:
+    import re
+
+    return re.compile(pattern)  # re keeps what it compiled: a dict lookup after the first
+
+
 class JobScope:
     """What the job-config references resolve against: the job's ``parameters``, its
     ``prerequisites`` and the current task role (in the job config's spelling) with its
     definition. Built by :func:`pai_runtime.openpai.jobconfig.scope`."""
 
-    parameters: Any = None
-    prerequisites: list[Any] = field(default_factory=list)
-    role: str | None = None
-    role_def: Mapping[str, Any] | None = None
-    source: str = "job config"
+    __slots__ = ("parameters", "prerequisites", "role", "role_def", "source")
+
+    def __init__(self, parameters: Any = None, prerequisites: list[Any] | None = None, role: str | None = None,
+                 role_def: Mapping[str, Any] | None = None, source: str = "job config") -> None:
+        self.parameters = parameters
+        self.prerequisites: list[Any] = [] if prerequisites is None else prerequisites
+        self.role = role
+        self.role_def = role_def
+        self.source = source
 
     def root(self, ns: str, ref: str, used_in: str) -> tuple[Any, str]:
         """The value ``$ns`` stands for, and where it is written (for hints)."""
@@ -92,7 +102,7 @@ class Secrets:
             value, origin = job.root(ns, ref, used_in)
         what_ref = "secret reference" if ns == "secrets" else "reference"
         walked = f"${ns}"
-        for m in _STEP.finditer(expr):
+        for m in _re(_STEP).finditer(expr):
             key: Any = m.group(1) if m.group(1) is not None else (
                 int(m.group(2)) if m.group(2) is not None else (m.group(3) if m.group(3) is not None
                                                                  else m.group(4)))
@@ -136,10 +146,10 @@ class Secrets:
         reference but does not parse is an error too, never passed through to a shell."""
         if "<%" not in text:
             return text
-        out = REFERENCE.sub(lambda m: self.lookup(m.group(2), used_in=used_in, track=track, ns=m.group(1),
+        out = _re(REFERENCE).sub(lambda m: self.lookup(m.group(2), used_in=used_in, track=track, ns=m.group(1),
                                                   job=job), text)
-        for bad in _LOOSE.finditer(out) if "<%" in out else ():
-            found = _LOOKS_LIKE.search(bad.group(0))
+        for bad in _re(_LOOSE).finditer(out) if "<%" in out else ():
+            found = _re(_LOOKS_LIKE).search(bad.group(0))
             if found:
                 ns = found.group(1)
                 raise ConfigError(f"malformed {'secret ' if ns == 'secrets' else ''}reference {bad.group(0)!r}",
@@ -214,6 +224,8 @@ def js_string(value: Any, ref: str, used_in: str) -> str:
 def openpai_dirs(environ: Mapping[str, str], work_dir: Path) -> tuple[Path, Path, Path]:
     """OpenPAI's secret mounts (its pod spec's defaults under the work dir): the job's
     ``secrets.yaml``, the user's ``userExtensionSecrets.yaml`` and the ``token`` file."""
+    from pathlib import Path
+
     return (Path(environ.get("PAI_SECRET_DIR") or work_dir / "secrets") / "secrets.yaml",
             Path(environ.get("PAI_USER_EXTENSION_SECRET_DIR") or work_dir / "user-extension-secrets")
             / "userExtensionSecrets.yaml",

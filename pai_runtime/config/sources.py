@@ -8,36 +8,47 @@ One rule each (DESIGN.md): ``INIT_CONFIG`` (YAML text) > ``$PAI_CONFIG_DIR/init_
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from pai_runtime.config import bounds, schema, yamlsource
-from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
-from pai_runtime.layout import Layout
+
+TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from pai_runtime.config.yamlsource import Document
+    from pai_runtime.layout import Layout
 
 
-@dataclass
 class PluginSpec:
     """One entry of ``initPlugins``."""
 
-    name: str
-    builtin: str | None
-    command: str | list[str] | None
-    parameters: dict[str, Any]
-    failure_policy: str
-    timeout: float | None
-    where: str
-    enabled: bool = True
+    __slots__ = ("name", "builtin", "command", "parameters", "failure_policy", "timeout", "where", "enabled")
+
+    def __init__(self, name: str, builtin: str | None, command: str | list[str] | None, parameters: dict[str, Any],
+                 failure_policy: str, timeout: float | None, where: str, enabled: bool = True) -> None:
+        self.name = name
+        self.builtin = builtin
+        self.command = command
+        self.parameters = parameters
+        self.failure_policy = failure_policy
+        self.timeout = timeout
+        self.where = where
+        self.enabled = enabled
 
 
-@dataclass
 class InitSpec:
-    plugins: list[PluginSpec]
-    source: str
-    init_scripts: str = "after"
-    document: Document | None = field(default=None, repr=False)
+    """The init plugin spec: its plugins in order, where it came from, when init.d runs."""
+
+    __slots__ = ("plugins", "source", "init_scripts", "document")
+
+    def __init__(self, plugins: list[PluginSpec], source: str, init_scripts: str = "after",
+                 document: Document | None = None) -> None:
+        self.plugins = plugins
+        self.source = source
+        self.init_scripts = init_scripts
+        self.document = document
 
 
 def _env_or_file(env: Mapping[str, str], var: str, layout: Layout, filename: str,
@@ -95,7 +106,7 @@ def load_runtime_config(layout: Layout, env: Mapping[str, str] | None = None) ->
     env = os.environ if env is None else env
     doc = _env_or_file(env, "RUNTIME_CONFIG", layout, "runtime_plugin.yaml", "runtime spec")
     if doc is None:
-        return Document("RUNTIME_CONFIG (not set)", {}, {(): 1})
+        return yamlsource.Document("RUNTIME_CONFIG (not set)", {}, {(): 1})
     if doc.data is None:
         doc.data = {}
     schema.validate(doc, layout.specs_dir / "schemas" / "runtime_config.schema.json",

@@ -11,26 +11,26 @@ external command may exit with one of the documented codes, anything else is 248
 
 from __future__ import annotations
 
-import importlib
-import json
 import os
-import shlex
-import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from pai_runtime import envfile, errors, redact
-from pai_runtime.config.sources import InitSpec, PluginSpec
+from pai_runtime.config.sources import PluginSpec
 from pai_runtime.errors import ConfigError, InternalError, PaiError, Skip, Terminated
 from pai_runtime.init.context import InitContext
 from pai_runtime.initplugins import BUILTINS
-from pai_runtime.layout import Layout
 from pai_runtime.units import format_duration
+
+TYPE_CHECKING = False  # typing, dataclasses and pathlib cost init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any
+
+    from pai_runtime.config.sources import InitSpec
+    from pai_runtime.layout import Layout
 
 RUN_PARTS_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 #: built-ins' threads still running after their timeout or a signal (init exits without
@@ -41,24 +41,31 @@ ABANDONED: list[threading.Thread] = []
 DEFAULT_INIT_SCRIPT_TIMEOUT = 600.0
 
 
-@dataclass
 class Outcome:
-    name: str
-    kind: str
-    verdict: str  # passed | skipped | failed | ignored | stopped
-    seconds: float
-    detail: str = ""
-    code: int = 0
+    """One row of the init summary."""
+
+    __slots__ = ("name", "kind", "verdict", "seconds", "detail", "code")
+
+    def __init__(self, name: str, kind: str, verdict: str, seconds: float, detail: str = "", code: int = 0) -> None:
+        self.name = name
+        self.kind = kind
+        self.verdict = verdict  # passed | skipped | failed | ignored | stopped
+        self.seconds = seconds
+        self.detail = detail
+        self.code = code
 
 
-@dataclass
 class _Step:
-    spec: PluginSpec
-    module: Any = None
-    argv: list[str] | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    #: an init.d drop-in (not an entry of the spec)
-    script: bool = False
+    __slots__ = ("spec", "module", "argv", "params", "script")
+
+    def __init__(self, spec: PluginSpec, module: Any = None, argv: list[str] | None = None,
+                 params: dict[str, Any] | None = None, script: bool = False) -> None:
+        self.spec = spec
+        self.module = module
+        self.argv = argv
+        self.params: dict[str, Any] = {} if params is None else params
+        #: an init.d drop-in (not an entry of the spec)
+        self.script = script
 
 
 class Pipeline:
@@ -72,6 +79,12 @@ class Pipeline:
     def _prepare(self) -> list[_Step]:
         steps = [self._prepare_one(p) for p in self.spec.plugins if p.enabled]
         scripts = [] if self.spec.init_scripts == "never" else self._init_scripts()
+        if any(s.module is None for s in steps + scripts):
+            # a command's runner, imported now: a SIGTERM that lands inside an import (its
+            # module lock's callback) is printed as "Exception ignored" with a traceback
+            # instead of stopping init, and the first command starts right after its log line
+            from pai_runtime import childproc  # noqa: F401
+            from pai_runtime.runtimeplugins import api  # noqa: F401
         names = {s.spec.name for s in steps}
         for s in scripts:
             if s.spec.name in names:
@@ -90,7 +103,7 @@ class Pipeline:
                 hint = f"did you mean {close[0]!r}?" if close else f"known built-ins: {', '.join(sorted(BUILTINS))}"
                 raise ConfigError(f"unknown built-in plugin {p.builtin!r}", where=p.where, hint=hint)
             try:
-                module = importlib.import_module(target)
+                module = __import__(target, fromlist=["run"])  # the module itself (importlib not needed)
             except ImportError as exc:
                 raise InternalError(f"built-in plugin {p.builtin!r} cannot be loaded: {exc}",
                                     where=p.where) from None
@@ -102,6 +115,10 @@ class Pipeline:
         return _Step(p, argv=argv, params=params)
 
     def _resolve_command(self, p: PluginSpec) -> list[str]:
+        import shlex
+        import shutil
+        from pathlib import Path
+
         cmd = p.command
         try:
             argv = shlex.split(cmd) if isinstance(cmd, str) else list(cmd or [])
@@ -280,6 +297,8 @@ class Pipeline:
         (``PAI_PLUGIN_INPUT``, ``kind: init``); ``PAI_PLUGIN_PARAMS`` and ``PAI_PLUGIN_ENV``
         stay as the first release's aliases."""
         assert step.argv is not None
+        import json
+
         from pai_runtime import childproc
         from pai_runtime.runtimeplugins import api
 
@@ -293,7 +312,7 @@ class Pipeline:
         cwd = ctx.layout.init_dir if ctx.layout.init_dir.is_dir() else ctx.layout.work_dir
         fd = os.open(params_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:  # owner-only: rendered secrets
-            json.dump(step.params, f)
+            f.write(json.dumps(step.params))  # dumps: the C encoder (dump streams in Python)
         api.write_input(input_file, self._plugin_input(step, env_out, cwd))
         env = dict(ctx.environ)
         env.update(ctx.layout.env())
@@ -406,8 +425,11 @@ def new_staging(layout: Layout) -> Path:
     staging = parent / f"{prefix}{os.getpid()}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        for old in parent.glob(prefix + "*"):
-            shutil.rmtree(old, ignore_errors=True)
+        for old in os.listdir(parent):
+            if old.startswith(prefix):
+                import shutil
+
+                shutil.rmtree(parent / old, ignore_errors=True)
         staging.mkdir(mode=0o755)
     except OSError as exc:
         reason = ("a part of its path is a file, not a directory"
@@ -424,7 +446,10 @@ def publish(staging: Path, layout: Layout) -> None:
     if final.exists() or final.is_symlink():
         os.rename(final, trash)
     os.rename(staging, final)
-    shutil.rmtree(trash, ignore_errors=True)
+    if os.path.lexists(trash):  # shutil only when there is something to remove
+        import shutil
+
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def retract(layout: Layout) -> None:
@@ -438,6 +463,8 @@ def retract(layout: Layout) -> None:
         except OSError as exc:
             raise ConfigError(f"cannot remove the previous runtime.d: {exc.strerror}", where=str(final),
                               hint="PAI_RUNTIME_DIR must be in a writable directory (the shared work volume)") from None
+        import shutil
+
         shutil.rmtree(trash, ignore_errors=True)
 
 

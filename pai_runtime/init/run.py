@@ -12,17 +12,18 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
 from pai_runtime import envfile, errors, redact
 from pai_runtime import log as logmod
 from pai_runtime.errors import ConfigError, PaiError, Terminated
 from pai_runtime.layout import Layout
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 SETTINGS_FILE = "settings.json"
@@ -89,8 +90,7 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         log.warning(grace_problem)
     try:
         try:
-            layout.log_dir.mkdir(parents=True, exist_ok=True)
-            logmod.add_file(layout.log_dir / "init.log")
+            logmod.add_file(layout.log_dir / "init.log")  # the log dir made with its parents
         except OSError as exc:
             raise ConfigError(f"cannot create the log dir: {exc.strerror}", where=str(layout.log_dir),
                               hint="make PAI_WORK_DIR a writable volume") from None
@@ -118,7 +118,7 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         if used:  # owner-only, like the credential files plugins write
             fd = os.open(staging / REDACT_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(used, f)
+                f.write(json.dumps(used))
         from pai_runtime.init import selfcopy
 
         try:  # before publishing: a failed or interrupted init never leaves a runtime.d

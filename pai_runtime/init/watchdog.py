@@ -19,7 +19,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping
+
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: seconds init may take to stop after a signal: a child's TERM -> KILL grace (2 s), the
 #: failure Event's deadline (5 s) and the summary fit in it; the kubelet's default grace is 30 s.

@@ -10,12 +10,13 @@ conflict fails init, not the job. Any failure exits 33 with
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pai_runtime.errors import ADDON_FAILED, Skip
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 #: A mount stopped by the spec's ``timeout`` is an addon failure too.

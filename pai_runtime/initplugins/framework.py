@@ -14,8 +14,6 @@ where the barrier found nothing it skips. The pure logic is :mod:`pai_runtime.op
 
 from __future__ import annotations
 
-from typing import Any
-
 from pai_runtime.config import yamlsource
 from pai_runtime.errors import ConfigError, Skip
 from pai_runtime.openpai import env as frameworkenv
@@ -23,8 +21,10 @@ from pai_runtime.openpai import framework as fwstatus
 from pai_runtime.openpai import jobconfig
 from pai_runtime.openpai.roles import RoleMap, platform_name
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 HOSTFILE = "mpi-hostfile"

@@ -16,12 +16,13 @@ Parameters: ``image`` (default: RUNTIME_CONFIG ``image``, then env ``PAI_JOB_IMA
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pai_runtime.errors import ConfigError, Skip
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 PARAMS_SCHEMA: dict[str, Any] = {

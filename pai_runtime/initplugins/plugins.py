@@ -9,12 +9,12 @@ succeeded). The machinery lives in :mod:`pai_runtime.runtimeplugins`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pai_runtime.errors import Skip
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 PARAMS_SCHEMA: dict[str, Any] = {
@@ -40,7 +40,7 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
     scope = jobconfig.scope(job, task.role)  # $parameters, $data, ... as OpenPAI's initializer
     for req in requests:
         req.parameters = ctx.secrets.render_tree(req.parameters, used_in=req.param_where(()), job=scope)
-    plugins = discover(ctx.layout, ctx.environ)
+    plugins = discover(ctx.layout, ctx.environ, [req.plugin for req in requests])
     resolve(requests, plugins)  # every plugin's parameters checked before any runs
     results: list[Result] = []
     cancelled = ctx.cancelled  # this run's: the pipeline gives the plugins after a timeout a new one

@@ -13,12 +13,12 @@ Ports come from the ``framework`` plugin (``ctx.current_ports``) or from
 
 from __future__ import annotations
 
-from typing import Any
-
 from pai_runtime.errors import PortConflictError, Skip
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -18,12 +18,12 @@ the job config.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pai_runtime.errors import Skip
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
 
 PARAMS_SCHEMA: dict[str, Any] = {

@@ -20,13 +20,15 @@ docs/env.md lists every variable with an example.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from pai_runtime.errors import ConfigError
 from pai_runtime.openpai import framework as fwstatus
 from pai_runtime.openpai.roles import RoleMap, platform_name
+
+TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 PORT_SPEC_ANNOTATION = "rest-server/port-scheduling-spec"
 TORCH_DEFAULT_PORT = 29500
@@ -71,14 +73,16 @@ def sequential_ports(start: int, count: int, task_index: int) -> list[int]:
     return list(range(base, base + count))
 
 
-@dataclass
 class PortSpec:
     """A task role's port scheduling spec; ``ports`` keeps the annotation's order."""
 
-    hashed: bool
-    ports: dict[str, dict[str, int]]
-    start: int = 0
-    end: int = 0
+    __slots__ = ("hashed", "ports", "start", "end")
+
+    def __init__(self, hashed: bool, ports: dict[str, dict[str, int]], start: int = 0, end: int = 0) -> None:
+        self.hashed = hashed
+        self.ports = ports
+        self.start = start
+        self.end = end
 
     def for_task(self, pod_uid: str, index: int) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}
@@ -127,14 +131,19 @@ def _port_map(ports: Mapping[str, Any], where: str, *, need_start: bool) -> dict
 
 
 # -- tasks ---------------------------------------------------------------------------------
-@dataclass
 class Task:
-    role: str
-    index: int
-    ip: str
-    host_ip: str
-    uid: str
-    ports: dict[str, list[int]] = field(default_factory=dict)
+    """One live task of the gang: its role, index, addresses, pod UID and ports."""
+
+    __slots__ = ("role", "index", "ip", "host_ip", "uid", "ports")
+
+    def __init__(self, role: str, index: int, ip: str, host_ip: str, uid: str,
+                 ports: dict[str, list[int]] | None = None) -> None:
+        self.role = role
+        self.index = index
+        self.ip = ip
+        self.host_ip = host_ip
+        self.uid = uid
+        self.ports: dict[str, list[int]] = {} if ports is None else ports
 
     @property
     def address(self) -> str:
@@ -142,27 +151,40 @@ class Task:
         return self.ip or self.host_ip
 
 
-@dataclass
 class Options:
-    torch: bool = True
-    master_role: str | None = None
-    master_port: str | int | None = None
-    torch_roles: list[str] | None = None
-    tf_config: bool = False
-    tf_port: str | int | None = None
-    mpi_hostfile: bool = False
-    mpi_slots: int | None = None
-    mpi_roles: list[str] | None = None
-    volcano: bool = False
-    gpus: dict[str, int] = field(default_factory=dict)  # GPUs per task, by job-config role name
+    """What to generate on top of ``PAI_*`` (the framework plugin's parameters)."""
+
+    __slots__ = ("torch", "master_role", "master_port", "torch_roles", "tf_config", "tf_port", "mpi_hostfile",
+                 "mpi_slots", "mpi_roles", "volcano", "gpus")
+
+    def __init__(self, torch: bool = True, master_role: str | None = None, master_port: str | int | None = None,
+                 torch_roles: list[str] | None = None, tf_config: bool = False, tf_port: str | int | None = None,
+                 mpi_hostfile: bool = False, mpi_slots: int | None = None, mpi_roles: list[str] | None = None,
+                 volcano: bool = False, gpus: dict[str, int] | None = None) -> None:
+        self.torch = torch
+        self.master_role = master_role
+        self.master_port = master_port
+        self.torch_roles = torch_roles
+        self.tf_config = tf_config
+        self.tf_port = tf_port
+        self.mpi_hostfile = mpi_hostfile
+        self.mpi_slots = mpi_slots
+        self.mpi_roles = mpi_roles
+        self.volcano = volcano
+        self.gpus: dict[str, int] = {} if gpus is None else gpus  # GPUs per task, by job-config role name
 
 
-@dataclass
 class Result:
-    env: dict[str, str]
-    hostfile: str | None = None
-    current: Task | None = None
-    warnings: list[str] = field(default_factory=list)
+    """The generated env, the MPI hostfile, this pod's task and the warnings."""
+
+    __slots__ = ("env", "hostfile", "current", "warnings")
+
+    def __init__(self, env: dict[str, str], hostfile: str | None = None, current: Task | None = None,
+                 warnings: list[str] | None = None) -> None:
+        self.env = env
+        self.hostfile = hostfile
+        self.current = current
+        self.warnings: list[str] = [] if warnings is None else warnings
 
 
 def _tasks(fw: Mapping[str, Any], warnings: list[str]) -> tuple[list[tuple[str, int]], dict[str, list[Task]]]:

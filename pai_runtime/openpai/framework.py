@@ -16,8 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import zlib
-from dataclasses import dataclass, field
-from typing import Any
+
+TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_NAMES = 10
 #: the largest framework.json (or inflated task role status) read: a Framework of thousands
@@ -94,13 +96,18 @@ def pod_uid(task: dict[str, Any]) -> str:
     return str(((task.get("attemptStatus") or {}).get("podUID")) or "")
 
 
-@dataclass
 class Readiness:
-    total: int
-    ready: int
-    waiting: list[str] = field(default_factory=list)
-    stale: str = ""
-    extra_waiting: int = 0
+    """How many tasks of the gang are ready, who is waiting, whether the status is stale."""
+
+    __slots__ = ("total", "ready", "waiting", "stale", "extra_waiting")
+
+    def __init__(self, total: int, ready: int, waiting: list[str] | None = None, stale: str = "",
+                 extra_waiting: int = 0) -> None:
+        self.total = total
+        self.ready = ready
+        self.waiting: list[str] = [] if waiting is None else waiting
+        self.stale = stale
+        self.extra_waiting = extra_waiting
 
     @property
     def passed(self) -> bool:

@@ -9,19 +9,18 @@ path relative to the config dir) > ``$PAI_CONFIG_DIR/job_config.yaml`` > the Fra
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from pai_runtime.config import yamlsource
 from pai_runtime.config.secrets import JobScope
-from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
-from pai_runtime.layout import Layout
 from pai_runtime.openpai.roles import RoleMap
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
+    from pai_runtime.config.yamlsource import Document
     from pai_runtime.init.context import InitContext
+    from pai_runtime.layout import Layout
 
 
 def load(layout: Layout, runtime_config: Document, parsed: Document | None = None) -> Document | None:
@@ -31,9 +30,9 @@ def load(layout: Layout, runtime_config: Document, parsed: Document | None = Non
     spec = (runtime_config.data or {}).get("jobConfig")
     if isinstance(spec, dict):
         lines = {k[1:]: v for k, v in runtime_config.lines.items() if k[:1] == ("jobConfig",)}
-        doc = Document(f"{runtime_config.source} jobConfig", spec, lines)
+        doc = yamlsource.Document(f"{runtime_config.source} jobConfig", spec, lines)
     elif isinstance(spec, str):
-        path = Path(spec) if Path(spec).is_absolute() else layout.config_dir / spec
+        path = layout.config_dir / spec  # an absolute spec stays itself, as pathlib joins it
         raw = yamlsource.optional_file(path, "job config")
         if raw is None:
             raise ConfigError(f"job config {str(path)!r} does not exist",

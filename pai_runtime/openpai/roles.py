@@ -8,12 +8,14 @@ with ``KeyError: 'taskrole1'``. Every role lookup goes through :class:`RoleMap`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TypeVar
-
 from pai_runtime.errors import ConfigError
 
-V = TypeVar("V")
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import TypeVar
+
+    V = TypeVar("V")
 
 
 def platform_name(name: str) -> str:

@@ -177,7 +177,7 @@ def write_input(path: Path, data: dict[str, Any]) -> None:
         raise ValueError(f"plugin input keys differ from INPUT_FIELDS: {sorted(set(data) ^ set(INPUT_FIELDS))}")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({k: data[k] for k in INPUT_FIELDS}, f)
+        f.write(json.dumps({k: data[k] for k in INPUT_FIELDS}))  # dumps: the C encoder (dump streams in Python)
 
 
 def fail(message: str, *, hint: str | None = None, code: int = CONFIG_INVALID) -> NoReturn:

@@ -7,32 +7,37 @@ of the same name, and the listing shows which one won.
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from pai_runtime.errors import ConfigError, PaiError
-from pai_runtime.layout import Layout
+
+TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+    from pai_runtime.layout import Layout
 
 DESC_FILE = "desc.yaml"
 PLUGIN_PATH_VAR = "PAI_PLUGIN_PATH"
 
 
-@dataclass(frozen=True)
 class PluginDesc:
-    """One plugin folder, as its ``desc.yaml`` describes it."""
+    """One plugin folder, as its ``desc.yaml`` describes it (read-only once built)."""
 
-    name: str
-    description: str
-    directory: Path
-    init_kind: str  # "python" | "exec"
-    init_target: Path
-    schema: dict[str, Any]
-    shadows: tuple[Path, ...] = ()
-    #: other names jobs may use for it (OpenPAI's ``teamwise_storage`` for ``storage``)
-    aliases: tuple[str, ...] = ()
+    __slots__ = ("name", "description", "directory", "init_kind", "init_target", "schema", "shadows", "aliases")
+
+    def __init__(self, name: str, description: str, directory: Path, init_kind: str, init_target: Path,
+                 schema: dict[str, Any], shadows: tuple[Path, ...] = (), aliases: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.description = description
+        self.directory = directory
+        self.init_kind = init_kind  # "python" | "exec"
+        self.init_target = init_target
+        self.schema = schema
+        self.shadows = shadows
+        #: other names jobs may use for it (OpenPAI's ``teamwise_storage`` for ``storage``)
+        self.aliases = aliases
 
     @property
     def readme(self) -> Path:
@@ -41,6 +46,8 @@ class PluginDesc:
 
 def search_dirs(layout: Layout, environ: Any = None) -> list[Path]:
     """``PAI_PLUGIN_PATH`` dirs (in order) before the shipped ``plugins/`` dir."""
+    from pathlib import Path
+
     environ = os.environ if environ is None else environ
     extra = [Path(p) for p in (environ.get(PLUGIN_PATH_VAR) or "").split(os.pathsep) if p.strip()]
     out: list[Path] = []
@@ -50,10 +57,28 @@ def search_dirs(layout: Layout, environ: Any = None) -> list[Path]:
     return out
 
 
-def discover(layout: Layout, environ: Any = None) -> dict[str, PluginDesc]:
-    """Every plugin found, by name; the first dir of the search path wins a name."""
-    import dataclasses
+def discover(layout: Layout, environ: Any = None, names: Any = None) -> dict[str, PluginDesc]:
+    """Every plugin found, by name; the first dir of the search path wins a name.
 
+    With ``names`` (what a job asks for), only those: each from the first dir that has a
+    folder of that name, as the full search would give it (a plugin's own name wins over
+    an alias); only when one of them is no folder anywhere (an alias, or unknown) is
+    every ``desc.yaml`` read. Init reads one or two plugin descriptions instead of all
+    of them (each is a YAML document and a schema check)."""
+    if names is not None:
+        dirs = [d for d in search_dirs(layout, environ) if d.is_dir()]
+        wanted: dict[str, PluginDesc] = {}
+        for name in names:
+            if name in wanted:
+                continue
+            if not name or name in (".", "..") or "/" in name or "\0" in name:
+                break  # not a folder name: the full search says what is known
+            home = next((d / name for d in dirs if os.path.lexists(d / name / DESC_FILE)), None)
+            if home is None:
+                break
+            wanted[name] = load_desc(home)
+        else:
+            return wanted
     found: dict[str, PluginDesc] = {}
     shadowed: dict[str, list[Path]] = {}
     for root in search_dirs(layout, environ):
@@ -70,7 +95,9 @@ def discover(layout: Layout, environ: Any = None) -> dict[str, PluginDesc]:
                 continue
             found[desc.name] = desc
     for name, dirs in shadowed.items():
-        found[name] = dataclasses.replace(found[name], shadows=tuple(dirs))
+        d = found[name]
+        found[name] = PluginDesc(d.name, d.description, d.directory, d.init_kind, d.init_target, d.schema,
+                                 shadows=tuple(dirs), aliases=d.aliases)
     return found
 
 
@@ -139,6 +166,8 @@ def load_desc(directory: Path) -> PluginDesc:
 
 def summarize_schema(schema: dict[str, Any]) -> str:
     """``name*: type (default x)`` for every top-level parameter; ``*`` = required."""
+    import json
+
     props = schema.get("properties") or {}
     required = set(schema.get("required") or [])
     parts = []

@@ -91,10 +91,12 @@ def run(script: Path, env: Mapping[str, str]) -> tuple[int, list[str]]:
     saved_env = dict(os.environ)
     saved = sys.stdout, sys.stderr, sys.argv
     code = 0
-    try:
-        for key in [k for k in os.environ if k not in env]:
+    try:  # only what differs is set and unset (each is a putenv), and put back after
+        for key in [k for k in saved_env if k not in env]:
             del os.environ[key]
-        os.environ.update(env)
+        for key, value in env.items():
+            if saved_env.get(key) != value:
+                os.environ[key] = value
         sys.stdout = sys.stderr = out  # type: ignore[assignment]
         sys.argv = [str(script)]
         try:
@@ -113,5 +115,7 @@ def run(script: Path, env: Mapping[str, str]) -> tuple[int, list[str]]:
         sys.stdout, sys.stderr, sys.argv = saved
         for key in [k for k in os.environ if k not in saved_env]:
             del os.environ[key]
-        os.environ.update(saved_env)
+        for key, value in saved_env.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
     return code, out.lines()

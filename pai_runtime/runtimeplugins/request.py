@@ -7,17 +7,16 @@ and execution never care where a plugin was named (only the error lines do).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from pai_runtime.config.yamlsource import Document
 from pai_runtime.errors import ConfigError
 from pai_runtime.openpai.roles import RoleMap, platform_name
-from pai_runtime.runtimeplugins.discover import PluginDesc
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from typing import Any
+
+    from pai_runtime.config.yamlsource import Document
     from pai_runtime.init.context import InitContext
+    from pai_runtime.runtimeplugins.discover import PluginDesc
 
 EXTRAS_KEY = "com.microsoft.pai.runtimeplugin"
 PREREQ_PREFIX = "com.microsoft.pai.runtimeplugin."
@@ -40,19 +39,23 @@ _ENTRY_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass
 class Request:
     """One runtime plugin the job names, where it was named, and its parameters."""
 
-    plugin: str
-    parameters: dict[str, Any]
-    failure_policy: str
-    taskroles: list[str] | None
-    where: str
-    doc: Document | None = None
-    path: tuple[Any, ...] = ()
-    desc: PluginDesc | None = None
-    instance: str = ""
+    __slots__ = ("plugin", "parameters", "failure_policy", "taskroles", "where", "doc", "path", "desc", "instance")
+
+    def __init__(self, plugin: str, parameters: dict[str, Any], failure_policy: str, taskroles: list[str] | None,
+                 where: str, doc: Document | None = None, path: tuple[Any, ...] = (), desc: PluginDesc | None = None,
+                 instance: str = "") -> None:
+        self.plugin = plugin
+        self.parameters = parameters
+        self.failure_policy = failure_policy
+        self.taskroles = taskroles
+        self.where = where
+        self.doc = doc
+        self.path = path
+        self.desc = desc
+        self.instance = instance
 
     def param_where(self, sub: tuple[Any, ...]) -> str:
         if self.doc is None:
@@ -60,14 +63,17 @@ class Request:
         return self.doc.where(self.path + ("parameters", *sub))
 
 
-@dataclass
 class TaskInfo:
     """The current task: job-config role name (or platform name), index, job config."""
 
-    role: str | None
-    index: int | None
-    job_config: Document | None
-    roles: RoleMap = field(default_factory=lambda: RoleMap([]))
+    __slots__ = ("role", "index", "job_config", "roles")
+
+    def __init__(self, role: str | None, index: int | None, job_config: Document | None,
+                 roles: RoleMap | None = None) -> None:
+        self.role = role
+        self.index = index
+        self.job_config = job_config
+        self.roles = RoleMap([]) if roles is None else roles
 
 
 def _check_entry(item: Any, doc: Document, path: tuple[Any, ...]) -> None:

@@ -6,21 +6,22 @@ Why isolated: the plugin runs with the runtime's own interpreter and must see ex
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from pai_runtime import errors, redact
 from pai_runtime.errors import ConfigError, InternalError, PaiError
 from pai_runtime.runtimeplugins import api, inprocess
-from pai_runtime.runtimeplugins.discover import PluginDesc
-from pai_runtime.runtimeplugins.request import Request, TaskInfo
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from pai_runtime.init.context import InitContext
+    from pai_runtime.runtimeplugins.discover import PluginDesc
+    from pai_runtime.runtimeplugins.request import Request, TaskInfo
 
 #: default time one plugin's init step may take when the pipeline gives no timeout
 DEFAULT_INIT_SECONDS = 300.0
@@ -35,7 +36,7 @@ def python_argv(script: Path, plugin_dir: Path) -> list[str]:
     the bootstrap then puts exactly the runtime's package root and the plugin's folder on
     ``sys.path``, so whatever else is installed around cannot shadow what the plugin uses.
     """
-    root = str(Path(__file__).resolve().parents[2])
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
     boot = ("import runpy, sys; sys.path[:0] = [sys.argv[2], sys.argv[3]]; "
             "sys.argv = sys.argv[1:2]; runpy.run_path(sys.argv[0], run_name='__main__')")
     return [sys.executable, "-I", "-c", boot, str(script), root, str(plugin_dir)]
@@ -47,15 +48,18 @@ def entry_argv(desc: PluginDesc) -> list[str]:
     return [str(desc.init_target)]
 
 
-@dataclass
 class Result:
     """What one plugin's init step produced (snippet files in the staging dir)."""
 
-    request: Request
-    verdict: str  # applied | skipped | ignored
-    detail: str = ""
-    pre: Path | None = None
-    post: Path | None = None
+    __slots__ = ("request", "verdict", "detail", "pre", "post")
+
+    def __init__(self, request: Request, verdict: str, detail: str = "", pre: Path | None = None,
+                 post: Path | None = None) -> None:
+        self.request = request
+        self.verdict = verdict  # applied | skipped | ignored
+        self.detail = detail
+        self.pre = pre
+        self.post = post
 
 
 def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:

@@ -6,9 +6,12 @@ Why plain POSIX sh: the job container may be any image; only sh reaches it.
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 
-from pai_runtime.runtimeplugins.run import Result
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pai_runtime.runtimeplugins.run import Result
 
 PRE_SCRIPT = "precommands.sh"
 POST_SCRIPT = "postcommands.sh"

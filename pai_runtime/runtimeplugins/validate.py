@@ -6,11 +6,15 @@ clones a repository.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pai_runtime.errors import ConfigError
-from pai_runtime.runtimeplugins.discover import PLUGIN_PATH_VAR, PluginDesc, by_name
-from pai_runtime.runtimeplugins.request import Request
+from pai_runtime.runtimeplugins.discover import PLUGIN_PATH_VAR, by_name
+
+TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
+
+    from pai_runtime.runtimeplugins.discover import PluginDesc
+    from pai_runtime.runtimeplugins.request import Request
 
 
 def resolve(requests: list[Request], plugins: dict[str, PluginDesc]) -> None:
