@@ -7,8 +7,8 @@ install is byte for byte the file they come from (see ``install_spec`` in exitsp
 """
 
 #: the spec file's size and SHA-256; its bytes are ``b"".join(SOURCE_LINES)``
-SOURCE_SIZE = 45382
-SOURCE_SHA256 = 'a70af6ddf9d67da4e20243560de9ef6ac8817ad902eb9bbcf89fe5a05180b897'
+SOURCE_SIZE = 46109
+SOURCE_SHA256 = '5be9b8de1d5493a4c17dd826ccde6980e0fe36682d304aef8ee946d416f66246'
 SOURCE_LINES = (
     b'# pai-runtime default runtime exit spec (OpenPAI runtime format; docs/exit-spec.md).\n',
     b'#\n',
@@ -39,6 +39,14 @@ SOURCE_LINES = (
     b'# - root causes before their symptoms: GPU memory before CUDA library and kernel errors,\n',
     b"#   a worker's SIGKILL before the NCCL errors of the ranks that lost it, the watchdog\n",
     b'#   before the SIGABRT it sends, disk full before the truncated checkpoint it leaves;\n',
+    b'# - a NCCL error anywhere in this attempt beats the SIGABRT it ends in (the 134 pattern of 238 is the\n',
+    b'#   exit-1 pattern, by the YAML anchor &collective), as a GPU fault does;\n',
+    b"# - a launcher's report of a worker's signal N maps to that signal's code (9: 237, 6: 134, 7: 135,\n",
+    b"#   11: 234); a launcher's report of a rank's segfault decides over Open MPI's handler lines (222);\n",
+    b'# - user-code errors by exception class, whatever the message (IndexError: 233, FileNotFoundError: 229,\n',
+    b'#   NameError and UnboundLocalError: 231, ImportError: 232, call-signature TypeErrors: 228,\n',
+    b"#   FloatingPointError: 244), as OpenPAI's codes name them;\n",
+    b"# - symptoms last: the c10d store's warnings that its connection broke are the very last entry;\n",
     b'# - Python exception names are matched case-sensitively as Python prints them;\n',
     b'# - entries with `patterns: []` never match; they name codes the runtime issues itself\n',
     b'#   (236 when the running threshold is exceeded, 250-254 from the init container).\n',
