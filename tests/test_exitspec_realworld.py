@@ -368,6 +368,10 @@ PRINTED = [
     ("a rank's missing file beats the store warnings too", 1, TRACE + "FileNotFoundError: [Errno 2] No such file or "
      "directory: 'data/train.json'\n[rank1]:[W TCPStore.cpp:125] [c10d] recvValue failed on SocketImpl(fd=5): "
      "Connection reset by peer\n", 229),
+    ("Horovod's shutdown on the other ranks after one rank's missing file is the missing file", 1, TRACE
+     + "FileNotFoundError: [Errno 2] No such file or directory: 'data/x.tfrecord'\nW op_kernel.cc:1318] OP_REQUIRES "
+     "failed at mpi_ops.cc:422 : Aborted: Horovod has been shut down. This was caused by an exception on one of the "
+     "ranks or an attempt to allreduce\n", 229),
     ("Open MPI's handler alone is the MPI segfault", 1, "[node:123] *** Process received signal ***\n[node:123] "
      "Signal: Segmentation fault (11)\n[node:123] Signal code: Address not mapped (1)\n", 222),
     ("the launcher's report of the rank's segfault decides over the handler's lines", 1, "[node:123] Signal: "
