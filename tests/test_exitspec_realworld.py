@@ -372,6 +372,9 @@ PRINTED = [
      + "FileNotFoundError: [Errno 2] No such file or directory: 'data/x.tfrecord'\nW op_kernel.cc:1318] OP_REQUIRES "
      "failed at mpi_ops.cc:422 : Aborted: Horovod has been shut down. This was caused by an exception on one of the "
      "ranks or an attempt to allreduce\n", 229),
+    ("a trainer skipping a NaN batch is no divergence", 1, "WARNING: NaN loss detected, skipping this batch\n" + TRACE
+     + "KeyError: 'input_ids'\n", 255),
+    ("a loss guard that stops on NaN is", 1, "NaN detected in loss function, aborting training. Job failed!\n", 244),
     ("Open MPI's handler alone is the MPI segfault", 1, "[node:123] *** Process received signal ***\n[node:123] "
      "Signal: Segmentation fault (11)\n[node:123] Signal code: Address not mapped (1)\n", 222),
     ("the launcher's report of the rank's segfault decides over the handler's lines", 1, "[node:123] Signal: "
