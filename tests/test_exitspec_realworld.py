@@ -375,6 +375,12 @@ PRINTED = [
     ("a trainer skipping a NaN batch is no divergence", 1, "WARNING: NaN loss detected, skipping this batch\n" + TRACE
      + "KeyError: 'input_ids'\n", 255),
     ("a loss guard that stops on NaN is", 1, "NaN detected in loss function, aborting training. Job failed!\n", 244),
+    ("a handled FileNotFoundError printed earlier, then the IndexError that ended the run", 1, TRACE
+     + "FileNotFoundError: [Errno 2] No such file or directory: 'optional.yaml'\nusing defaults\n" + TRACE
+     + "IndexError: list index out of range\n", 233),
+    ("an ImportError warning traceback, then a call with a wrong keyword", 1, TRACE + "ImportError: cannot import "
+     "name 'xformers'\nfalling back\n" + TRACE + "TypeError: Trainer.__init__() got an unexpected keyword argument "
+     "'tokenizer'\n", 228),
     ("Open MPI's handler alone is the MPI segfault", 1, "[node:123] *** Process received signal ***\n[node:123] "
      "Signal: Segmentation fault (11)\n[node:123] Signal code: Address not mapped (1)\n", 222),
     ("the launcher's report of the rank's segfault decides over the handler's lines", 1, "[node:123] Signal: "
