@@ -155,20 +155,21 @@ def test_latest_match_with_dense_matches_is_bounded():
 # -- the combined pass changes nothing ---------------------------------------------------
 #: Regexes with inline flags, anchors, word boundaries and alternations, so that a flag or
 #: an anchor leaking between branches of the combined pass would change a verdict.
+#: (Codes outside OpenPAI's user-code errors, which follow the latest match instead: tested below.)
 COMBINED = load("""
-- containerExitCode: 230
+- containerExitCode: 240
   patterns:
   - {exitCode: 1, userLogRegex: '(?i)boom'}
   - {exitCode: 1, userLogRegex: '^Start'}
   - {userLogRegex: 'x|(?i)yz'}
-- containerExitCode: 231
+- containerExitCode: 241
   patterns:
   - {exitCode: 1, userLogRegex: '\\bERR\\b', platformLogRegex: '(?m)^plat$'}
   - {exitCode: 2, userLogRegex: '(?s)a.b'}
   - {userLogRegex: 'end$'}
-- containerExitCode: 232
+- containerExitCode: 242
   patterns: [{exitCode: 1, userLogRegex: 'BOOM'}, {platformLogRegex: '(?i)Plat'}]
-- containerExitCode: 233
+- containerExitCode: 243
   patterns: [{exitCode: 3, userLogRegex: 'oo'}]
 """)
 PIECES = ["o", "oo", "ooo",
@@ -204,6 +205,22 @@ def test_combined_pass_gives_the_verdicts_of_one_search_per_regex(code, user, pl
     v = classify(COMBINED, code, tail(u), tail(p), lambda: None)
     got = (v.exit_code, v.user_span and v.user_span[0], v.platform_span and v.platform_span[0])
     assert got == naive(COMBINED, code, u, p)
+
+
+def test_among_user_code_errors_the_latest_match_decides():
+    """228-233 name the exception class that ended the program: the last one in the log decides
+    among them (a handled traceback printed earlier does not); other codes keep file order."""
+    s = load("- containerExitCode: 242\n  patterns: [{exitCode: 1, userLogRegex: 'DISK'}]\n"
+             "- containerExitCode: 228\n  patterns: [{exitCode: 1, userLogRegex: 'TypeError: '}]\n"
+             "- containerExitCode: 232\n  patterns: [{exitCode: 1, userLogRegex: 'ImportError: '}]\n"
+             "- containerExitCode: 233\n  patterns: [{exitCode: 1, userLogRegex: 'IndexError: '}]\n")
+    assert run(s, 1, "ImportError: a\nTypeError: b\n").exit_code == 228
+    assert run(s, 1, "TypeError: b\nImportError: a\n").exit_code == 232
+    assert run(s, 1, "IndexError: c\nTypeError: b\nImportError: a\nIndexError: d\n").exit_code == 233
+    v = run(s, 1, "ImportError: a\nTypeError: b\nDISK\n")
+    assert v.exit_code == 242  # not a user-code error: file order, as before
+    v = run(s, 1, "TypeError: b\nImportError: a\n")
+    assert v.user_span[0] == len("TypeError: b\n")  # the quoted line is the deciding one
 
 
 def test_combined_pass_is_skipped_when_regexes_do_not_combine():

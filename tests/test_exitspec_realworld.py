@@ -342,6 +342,55 @@ PRINTED = [
      "PytorchStreamReader failed locating file constants.pkl: file not found\n", 255),
     ("TGI warmup, total tokens", 1, "Error: Warmup(Generation(\"Not enough memory to handle 16000 total tokens with "
      "4096 prefill tokens. You need to decrease `--max-batch-total-tokens` or `--max-batch-prefill-tokens`\"))\n", 226),
+    # families by structure (docs/exit-spec.md "Order"), and the look-alikes they must not catch
+    ("a TypeError that is no call-signature error", 1, TRACE + "TypeError: expected str, bytes or os.PathLike "
+     "object, not NoneType\n", 255),
+    ("a subscript TypeError", 1, TRACE + "TypeError: 'NoneType' object is not subscriptable\n", 255),
+    ("keyword-only argument missing (Python 3)", 1, TRACE + "TypeError: Trainer.__init__() missing 1 required "
+     "keyword-only argument: 'args'\n", 228),
+    ("Python 2's argument count", 1, TRACE + "TypeError: __init__() takes exactly 3 arguments (2 given)\n", 228),
+    ("an IndexError with any message is an index out of range", 1, TRACE + "IndexError: tuple index out of range\n",
+     233),
+    ("NCCL's error trail at INFO level", 1, "node1:12:40 [0] NCCL INFO transport/net_socket.cc:412 -> 2\n"
+     "node1:12:40 [0] NCCL INFO init.cc:1190 -> 2\n" + TRACE + "RuntimeError: Tried to join the thread\n", 238),
+    ("NCCL's trail of a CUDA OOM is GPU memory", 1, "node1:12:40 [0] NCCL WARN Cuda failure 'out of memory'\n"
+     "node1:12:40 [0] NCCL INFO init.cc:1190 -> 1\n", 226),
+    ("the watchdog's frames after an uncorrectable ECC error are the GPU", 134, "terminate called after throwing an "
+     "instance of 'c10::DistBackendError'\n  what():  [PG 0 Rank 0] Process group watchdog thread terminated with "
+     "exception: CUDA error: uncorrectable ECC error encountered\nframe #2: c10d::ProcessGroupNCCL::watchdogHandler()"
+     " + 0x1 (0x1 in libtorch_cuda.so)\n", 223),
+    ("the watchdog reporting an illegal memory access is the kernel fault", 134, "terminate called after throwing an "
+     "instance of 'c10::DistBackendError'\n  what():  [PG 0 Rank 0] Process group watchdog thread terminated with "
+     "exception: CUDA error: an illegal memory access was encountered\n", 240),
+    ("a rank's CUDA OOM beats the store warnings of the ranks that lost it", 1, TRACE + "torch.OutOfMemoryError: "
+     "CUDA out of memory. Tried to allocate 2.00 GiB.\n[rank1]:[W TCPStore.cpp:125] [c10d] recvValue failed on "
+     "SocketImpl(fd=5, addr=[n1]:1, remote=[n0]:29500): Connection reset by peer\n", 226),
+    ("a rank's missing file beats the store warnings too", 1, TRACE + "FileNotFoundError: [Errno 2] No such file or "
+     "directory: 'data/train.json'\n[rank1]:[W TCPStore.cpp:125] [c10d] recvValue failed on SocketImpl(fd=5): "
+     "Connection reset by peer\n", 229),
+    ("Horovod's shutdown on the other ranks after one rank's missing file is the missing file", 1, TRACE
+     + "FileNotFoundError: [Errno 2] No such file or directory: 'data/x.tfrecord'\nW op_kernel.cc:1318] OP_REQUIRES "
+     "failed at mpi_ops.cc:422 : Aborted: Horovod has been shut down. This was caused by an exception on one of the "
+     "ranks or an attempt to allreduce\n", 229),
+    ("a trainer skipping a NaN batch is no divergence", 1, "WARNING: NaN loss detected, skipping this batch\n" + TRACE
+     + "KeyError: 'input_ids'\n", 255),
+    ("a loss guard that stops on NaN is", 1, "NaN detected in loss function, aborting training. Job failed!\n", 244),
+    ("a handled FileNotFoundError printed earlier, then the IndexError that ended the run", 1, TRACE
+     + "FileNotFoundError: [Errno 2] No such file or directory: 'optional.yaml'\nusing defaults\n" + TRACE
+     + "IndexError: list index out of range\n", 233),
+    ("an ImportError warning traceback, then a call with a wrong keyword", 1, TRACE + "ImportError: cannot import "
+     "name 'xformers'\nfalling back\n" + TRACE + "TypeError: Trainer.__init__() got an unexpected keyword argument "
+     "'tokenizer'\n", 228),
+    ("Open MPI's handler alone is the MPI segfault", 1, "[node:123] *** Process received signal ***\n[node:123] "
+     "Signal: Segmentation fault (11)\n[node:123] Signal code: Address not mapped (1)\n", 222),
+    ("the launcher's report of the rank's segfault decides over the handler's lines", 1, "[node:123] Signal: "
+     "Segmentation fault (11)\n[node:123] Signal code: Address not mapped (1)\nmpirun noticed that process rank 0 "
+     "with PID 123 on node n exited on signal 11 (Segmentation fault).\n", 234),
+    ("the old TCPStore constructor timing out under the env:// handler", 1, TRACE + '  File "/x/torch/distributed/'
+     'rendezvous.py", line 143, in _env_rendezvous_handler\n    store = TCPStore(master_addr, master_port, '
+     'world_size, start_daemon)\nRuntimeError: Connection timed out\n', 239),
+    ("a FileNotFoundError without errno is still a missing input", 1, TRACE + "FileNotFoundError: Couldn't find a "
+     "dataset script at /data/x/x.py or any data file in the same directory.\n", 229),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),

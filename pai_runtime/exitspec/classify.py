@@ -8,6 +8,14 @@ UTF-8 is searched as Go reads it, each invalid byte one U+FFFD (:mod:`.gotext`),
 is at the end of the log; an old, harmless line earlier in the window is not the story
 (OpenPAI reported the leftmost). Each regex is searched at most once per log.
 
+Why the latest match among OpenPAI's user-code error codes (:data:`USER_CODE_ERRORS`): those
+codes name the class of the exception that ended the user's program (IndexError, ImportError,
+a TypeError about a call's arguments, ...); a log can hold several tracebacks (a handled one
+printed as a warning, a worker's, the chained "During handling of the above exception"), and
+the one that ended the program comes last. So once an entry of those codes decides, the
+matching entry of those codes whose match starts latest replaces it; every other entry keeps
+file order (a root cause before its symptoms).
+
 Why one combined pass first: most regexes of a spec do not match a given log, and the
 common verdict is "none of them". All regexes that can decide this exit code are joined
 into one alternation and searched once per log; when that finds nothing, no single regex
@@ -35,6 +43,10 @@ _FIRST_BLOCK = 256 * 1024
 _MAX_WALK = 2000
 
 Span = "tuple[int, int]"
+
+#: OpenPAI's codes for an error in the user's own code, named by its exception class: among
+#: entries of these codes the latest match in the log decides (module docstring).
+USER_CODE_ERRORS = frozenset({228, 229, 230, 231, 232, 233})
 
 
 def normalise_exit_code(code: int) -> int:
@@ -223,6 +235,24 @@ def _matches(p: Pattern, code: int, user: Searcher, platform: Searcher,
     return True, uspan, pspan
 
 
+def _latest_user_code_error(entries: list[Entry], found: tuple[Entry, Pattern, Span, Span | None], code: int,
+                            user: Searcher, platform: Searcher, ecc: Callable[[], bool | None],
+                            ) -> tuple[Entry, Pattern, Span, Span | None]:
+    """Of the user-code error entries from ``entries`` on, the match that starts latest in the
+    user log (``found`` is the first one in file order; a tie keeps the earlier entry)."""
+    best = found
+    for entry in entries[1:]:
+        if entry.code not in USER_CODE_ERRORS:
+            continue
+        for p in entry.patterns:
+            if p.user_log_regex is None:
+                continue
+            ok, uspan, pspan = _matches(p, code, user, platform, ecc)
+            if ok and uspan is not None and uspan[0] > best[2][0]:
+                best = (entry, p, uspan, pspan)
+    return best
+
+
 def classify(spec: ExitSpec, exit_code: int, user: LogTail, platform: LogTail,
              ecc: Callable[[], bool | None]) -> Verdict:
     """Classify a failed exit (``exit_code`` != 0, already normalised)."""
@@ -236,10 +266,13 @@ def classify(spec: ExitSpec, exit_code: int, user: LogTail, platform: LogTail,
             asked.append(ecc())
         return asked[0]
 
-    for entry in spec.entries:
+    for index, entry in enumerate(spec.entries):
         for p in entry.patterns:
             ok, uspan, pspan = _matches(p, exit_code, us, ps, ecc_once)
             if ok:
+                if entry.code in USER_CODE_ERRORS and uspan is not None:
+                    entry, p, uspan, pspan = _latest_user_code_error(spec.entries[index:], (entry, p, uspan, pspan),
+                                                                     exit_code, us, ps, ecc_once)
                 return Verdict(exit_code=entry.code, origin_user_exit_code=exit_code,
                                phrase=entry.phrase or spec.phrase(entry.code), entry=entry, pattern=p,
                                user_span=uspan, platform_span=pspan,

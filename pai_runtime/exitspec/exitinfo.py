@@ -2,7 +2,8 @@
 
 Why context lines: the exit code says *what*, the few lines around the match say *why*
 to the person reading ``kubectl describe pod``. Around a match we keep a few lines before
-it and fill the rest after it; with no match, the tail of the log. Work is bounded: only
+it and fill the rest after it (more before it when the log ends soon after the match: the
+cause is usually above a launcher's closing line); with no match, the tail of the log. Work is bounded: only
 a few KiB around the match are ever decoded.
 """
 
@@ -50,9 +51,12 @@ def context(data: bytes, span: Span | None, max_lines: int) -> str:
     after = _decode(data[s:hi]).rstrip("\n").split("\n")
     if hi < n and len(after) > 1:
         after = after[:-1]
-    head = before[:-1][-LINES_BEFORE:]
+    rest = after[1:]
+    # at least LINES_BEFORE lines before the match; when the log ends soon after it (a launcher's
+    # summary, a title line), the lines before it fill the budget: the root cause is usually above
+    head = before[:-1][-max(LINES_BEFORE, max_lines - 1 - len(rest)):]
     first = before[-1] + after[0]
-    lines = head + [first] + after[1:]
+    lines = head + [first] + rest
     return "\n".join(lines[: max_lines])
 
 

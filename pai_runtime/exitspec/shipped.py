@@ -7,8 +7,8 @@ install is byte for byte the file they come from (see ``install_spec`` in exitsp
 """
 
 #: the spec file's size and SHA-256; its bytes are ``b"".join(SOURCE_LINES)``
-SOURCE_SIZE = 39918
-SOURCE_SHA256 = 'c1ae2d13c174233ad16937a6acccf24857458c5da3bb86359df49fd727e7edeb'
+SOURCE_SIZE = 47878
+SOURCE_SHA256 = 'abb9126d97db9c2ff4a6eceeefbaa6ede4c73a22a7094077853ca5ef44562771'
 SOURCE_LINES = (
     b'# pai-runtime default runtime exit spec (OpenPAI runtime format; docs/exit-spec.md).\n',
     b'#\n',
@@ -39,6 +39,14 @@ SOURCE_LINES = (
     b'# - root causes before their symptoms: GPU memory before CUDA library and kernel errors,\n',
     b"#   a worker's SIGKILL before the NCCL errors of the ranks that lost it, the watchdog\n",
     b'#   before the SIGABRT it sends, disk full before the truncated checkpoint it leaves;\n',
+    b'# - a NCCL error anywhere in this attempt beats the SIGABRT it ends in (the 134 pattern of 238 is the\n',
+    b'#   exit-1 pattern, by the YAML anchor &collective), as a GPU fault does;\n',
+    b"# - a launcher's report of a worker's signal N maps to that signal's code (9: 237, 6: 134, 7: 135,\n",
+    b"#   11: 234); a launcher's report of a rank's segfault decides over Open MPI's handler lines (222);\n",
+    b'# - user-code errors by exception class, whatever the message (IndexError: 233, FileNotFoundError: 229,\n',
+    b'#   NameError and UnboundLocalError: 231, ImportError: 232, call-signature TypeErrors: 228,\n',
+    b"#   FloatingPointError: 244), as OpenPAI's codes name them;\n",
+    b"# - symptoms last: the c10d store's warnings that its connection broke are the very last entry;\n",
     b'# - Python exception names are matched case-sensitively as Python prints them;\n',
     b'# - entries with `patterns: []` never match; they name codes the runtime issues itself\n',
     b'#   (236 when the running threshold is exceeded, 250-254 from the init container).\n',
@@ -71,7 +79,7 @@ SOURCE_LINES = (
     b"  reason: 'the GPU ran out of memory'\n",
     b'  patterns:\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?:Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of memory|(?i:CUDA out of memory|CUDA error: out of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of memory))'\n",
+    b"    userLogRegex: '(?:Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of memory|(?i:CUDA out of memory|\\bcuda (?:driver |runtime )?(?:failure|error)\\b[^\\n]{0,40}?\\bout of memory\\b|CUDA error: out of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of memory))'\n",
     b'\n',
     b"# a worker's death by signal, reported by a launcher that dies of the same signal\n",
     b'- containerExitCode: 237\n',
@@ -100,11 +108,11 @@ SOURCE_LINES = (
     b'  # a C++ exception nobody catches ends in std::terminate, which aborts (134): the CUDA error\n',
     b'  # that caused it is the diagnosis, not the SIGABRT\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_ILLEGAL_ADDRESS|cudaErrorIllegalAddress|\\.cu:\\d+: [^\\n]*Assertion `[^\\n]*` failed)'\n",
+    b"    userLogRegex: '(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: [^\\n]*Assertion `[^\\n]*` failed)'\n",
     b'- containerExitCode: 241\n',
     b'  phrase: ContainerCudaLibraryFailed\n',
     b'  behavior: UNKNOWN\n',
-    b"  reason: 'a cuBLAS or cuDNN call failed'\n",
+    b"  reason: 'a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed'\n",
     b'  patterns:\n',
     b"  # TensorFlow's and Caffe's CHECK on a cuDNN/cuBLAS status is glog's LOG(FATAL), which aborts (134):\n",
     b'  # "F cuda_dnn.cc:194] Check failed: status == CUDNN_STATUS_SUCCESS (7 vs. 0)Failed to set cuDNN stream."\n',
@@ -118,15 +126,33 @@ SOURCE_LINES = (
     b'  # c10d\'s store throws from C++ and nobody catches it: "terminate called after throwing an instance of\n',
     b'  # \'std::runtime_error\'  what():  connect() timed out", then SIGABRT\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: 'what\\(\\):\\s+(?:connect\\(\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\d+ seconds waiting for clients)'\n",
+    b"    userLogRegex: '(?:what\\(\\):\\s+(?:connect\\(\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\d+ seconds waiting for clients)|terminate called after throwing an instance of .c10::Dist(?:Network|Store)Error.)'\n",
     b'- containerExitCode: 238\n',
     b'  phrase: ContainerCollectiveCommunicationFailed\n',
     b'  behavior: TRANSIENT\n',
-    b"  reason: 'a collective operation (NCCL, gloo) failed or timed out: a peer died or the network failed'\n",
+    b"  reason: 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong'\n",
     b'  patterns:\n',
     b"  # the NCCL watchdog aborts the process on a collective timeout; gloo's IoException too\n",
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|UnhandledCuda)Error|NCCL communicator was aborted|gloo/transport/tcp/[^\\n]*(?:Connection (?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\w* ?: ?Got completion from peer|net_ib\\.cc:\\d+ NCCL WARN|NCCL WARN [^\\n]*ibv_\\w+ failed|NCCL Error \\d+: |nccl\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited)|NCCL WARN [^\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap))'\n",
+    b"    userLogRegex: &collective '(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo/transport/tcp/[^\\n]*(?:Connection (?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\w* ?: ?Got completion from peer|net_ib\\.cc:\\d+ NCCL WARN|NCCL WARN [^\\n]*ibv_\\w+ failed|NCCL Error \\d+: |nccl\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\(\\d+ vs\\. 0\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\w./-]+\\.(?:cc|cu|h):\\d+ -> [1-6]\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|Some NCCL operations have failed or timed out|HorovodInternalError\\b|An error occurred in MPI_\\w+|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))'\n",
+    b"# disk full and a corrupt checkpoint behind an abort: torch.save's C++ writer throwing from a destructor\n",
+    b'# ("terminate called after throwing an instance of \'c10::Error\' what(): [enforce fail at inline_container.cc:366] .\n',
+    b'# PytorchStreamWriter failed writing file version: file write failed"), a truncated checkpoint\'s traceback followed\n',
+    b'# by std::terminate at exit: the abort is the consequence\n',
+    b'- containerExitCode: 242\n',
+    b'  phrase: ContainerDiskFull\n',
+    b'  behavior: UNKNOWN\n',
+    b"  reason: 'a filesystem the job writes to is full, or its quota is exceeded'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 134\n',
+    b"    userLogRegex: &diskfull '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno 28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\d+ of \\d+ bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs \\d+|Not enough disk space\\. Needed: |database or disk is full)'\n",
+    b'- containerExitCode: 243\n',
+    b'  phrase: ContainerCorruptCheckpoint\n',
+    b'  behavior: PERMANENT\n',
+    b"  reason: 'a checkpoint or model file is truncated or corrupt'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 134\n',
+    b'    userLogRegex: &corrupt \'(?:PytorchStreamReader failed (?:reading|locating file data(?:\\.pkl|/\\d+))|failed finding central directory|unexpected EOF[^\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\w+|\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\b|incomplete metadata, file not fully covered|\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open (?:file|object) \\((?:truncated file: eof = \\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\n]*)|DataLossError: [^\\n]*(?:[Cc]hecksum does not match|truncated record|corrupted record)|model is corrupted or incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : [^\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong size: expected \\d+ got \\d+|invalid load key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of input))\'\n',
     b'\n',
     b'# [129,192] killed by an OS signal (128+N)\n',
     b'- containerExitCode: 130\n',
@@ -233,7 +259,7 @@ SOURCE_LINES = (
     b'  # to handle 4096 prefill tokens"; ROCm "HIP out of memory", PaddlePaddle "Out of memory error on GPU 0";\n',
     b'  # torchrun exits 1 too\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?i)(?:CUDA out of memory|cuda runtime error \\(2\\) : out of memory|CUDA error: out of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\n]*: out of memory|torch\\.(?:cuda\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\n]*That was not possible)|ResourceExhaustedError: [^\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|Out of memory error on GPU \\d+)'\n",
+    b"    userLogRegex: '(?i)(?:CUDA out of memory|cuda runtime error \\(2\\) : out of memory|\\bcuda (?:driver |runtime )?(?:failure|error)\\b[^\\n]{0,40}?\\bout of memory\\b|cudaMalloc\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate CUDA\\d* buffer|BFCArena::AllocateRawInternal[^\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\(\\d+ bytes\\) could not be allocated|cupy\\.cuda\\.memory\\.OutOfMemoryError|CUDA error: out of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\n]*: out of memory|torch\\.(?:cuda\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\n]*That was not possible)|ResourceExhaustedError: [^\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\. \\(out of memory\\)|Not enough memory\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\s+of memory|Out of memory error on GPU \\d+)'\n",
     b'- containerExitCode: 224\n',
     b'  phrase: ContainerCudaVersionMismatch\n',
     b'  behavior: PERMANENT\n',
@@ -256,17 +282,26 @@ SOURCE_LINES = (
     b'  # "an illegal memory access was encountered", "device-side assert triggered" and the kernel\'s\n',
     b'  # "Assertion `...` failed." lines: a bug in a kernel or its inputs, sometimes the GPU\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_ILLEGAL_ADDRESS|cudaErrorIllegalAddress|\\.cu:\\d+: [^\\n]*Assertion `[^\\n]*` failed)'\n",
+    b"    userLogRegex: '(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: [^\\n]*Assertion `[^\\n]*` failed)'\n",
     b'- containerExitCode: 241\n',
     b'  phrase: ContainerCudaLibraryFailed\n',
     b'  behavior: UNKNOWN\n',
-    b"  reason: 'a cuBLAS or cuDNN call failed'\n",
+    b"  reason: 'a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed'\n",
     b'  patterns:\n',
     b"  # cuBLAS/cuDNN status codes (CUBLAS_STATUS_EXECUTION_FAILED, CUDNN_STATUS_INTERNAL_ERROR); TensorFlow's\n",
     b'  # "Failed to get convolution algorithm. This is probably because cuDNN failed to initialize", "Blas GEMM\n',
     b'  # launch failed"; bitsandbytes "cuBLAS API failed with status 15", "cublasLt ran into an error!"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\w+ )?launch failed|cuBLAS API failed with status \\d+|cublasLt ran into an error)'\n",
+    b"    userLogRegex: '(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\w+ )?launch failed|cuBLAS API failed with status \\d+|cublasLt ran into an error|CUFFT_(?:INTERNAL_ERROR|ALLOC_FAILED|EXEC_FAILED|SETUP_FAILED|INVALID_PLAN|INVALID_VALUE|INVALID_TYPE|INVALID_SIZE|UNALIGNED_DATA|INVALID_DEVICE|NO_WORKSPACE|NOT_IMPLEMENTED|NOT_SUPPORTED)\\b|cuFFT error|CUSOLVER_STATUS_[A-Z_]+|cusolver error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library initialization failed|cuBLAS call failed|cuDNN Frontend error|\\[cudnn_frontend\\] Error)'\n",
+    b"# a launcher (mpirun, horovodrun, torchrun, mp.spawn) that reports its worker's segfault: the segfault seen\n",
+    b"# through the launcher (234) decides over the rank's own Open MPI handler lines (222, below), which it also prints\n",
+    b'- containerExitCode: 234\n',
+    b'  phrase: ContainerSigvFault\n',
+    b'  behavior: PERMANENT\n',
+    b"  reason: 'a process crashed (segmentation fault)'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:mpirun failed with exit code 139\\b|exited on signal 11\\b|exit codes of the workers are \\{[^}\\n]*SIGSEGV\\(-11\\)|Signal 11 \\(SIGSEGV\\) received by PID|exitcode\\s*:\\s*-11\\b|terminated with signal SIGSEGV|exits with return code = -11\\b|died with <Signals\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*139\\b|returned non-zero exit status -11\\b)'\n",
     b'- containerExitCode: 222\n',
     b'  phrase: ContainerMPISegvFault\n',
     b'  behavior: PERMANENT\n',
@@ -288,18 +323,18 @@ SOURCE_LINES = (
     b'  # "returned non-zero exit status 137"; Slurm\'s "slurmstepd: error: Detected 1 oom-kill event(s)" and "srun:\n',
     b'  # error: node: task 0: Out Of Memory"; the kernel\'s own "Out of memory: Killed process 4242 (python3)" (dmesg)\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|ray\\.exceptions\\.OutOfMemoryError|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
+    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage threshold of [\\d.]+\\. Ray killed this worker|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
     b'  - exitCode: 247\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|ray\\.exceptions\\.OutOfMemoryError|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
+    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage threshold of [\\d.]+\\. Ray killed this worker|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
     b'  - exitCode: 9\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|ray\\.exceptions\\.OutOfMemoryError|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
+    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage threshold of [\\d.]+\\. Ray killed this worker|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
     b'  # the process itself could not get host memory: Python MemoryError, numpy "Unable to allocate", bad_alloc,\n',
     b'  # PyTorch\'s "DefaultCPUAllocator: not enough memory"; the JVM\'s "There is insufficient memory for the Java Runtime\n',
     b'  # Environment to continue" and heap exhaustion; fork/mmap refused with ENOMEM ("OSError: [Errno 12] Cannot allocate\n',
     b'  # memory", torch "unable to mmap N bytes from file ...: Cannot allocate memory (12)", bash "fork: Cannot allocate\n',
     b'  # memory"; llama.cpp\'s "failed to mlock ...: Cannot allocate memory" is a warning and is not matched)\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?m)(?:^MemoryError\\b|\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\.lang\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\[Errno 12\\] Cannot allocate memory|unable to mmap \\d+ bytes[^\\n]*: Cannot allocate memory|: Cannot allocate memory \\(12\\)|\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can''t allocate memory))'\n",
+    b"    userLogRegex: '(?m)(?:^MemoryError\\b|\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\.lang\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\[Errno 12\\] Cannot allocate memory|unable to mmap \\d+ bytes[^\\n]*: Cannot allocate memory|: Cannot allocate memory \\(12\\)|\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can''t allocate memory)|(?:failed|unable) to allocate CPU buffer)'\n",
     b'- containerExitCode: 239\n',
     b'  phrase: ContainerRendezvousFailed\n',
     b'  behavior: TRANSIENT\n',
@@ -315,12 +350,12 @@ SOURCE_LINES = (
     b'- containerExitCode: 238\n',
     b'  phrase: ContainerCollectiveCommunicationFailed\n',
     b'  behavior: TRANSIENT\n',
-    b"  reason: 'a collective operation (NCCL, gloo) failed or timed out: a peer died or the network failed'\n",
+    b"  reason: 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong'\n",
     b'  patterns:\n',
     b'  # NCCL/gloo: watchdog timeouts, "NCCL error in:", ncclSystemError, gloo "Connection closed by peer", NCCL\'s\n',
     b'  # own socket and bootstrap warnings ("NCCL WARN socketProgressOpt: Call to recv from ... failed : Broken pipe")\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|UnhandledCuda)Error|NCCL communicator was aborted|gloo/transport/tcp/[^\\n]*(?:Connection (?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\w* ?: ?Got completion from peer|net_ib\\.cc:\\d+ NCCL WARN|NCCL WARN [^\\n]*ibv_\\w+ failed|NCCL Error \\d+: |nccl\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited)|NCCL WARN [^\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap))'\n",
+    b'    userLogRegex: *collective\n',
     b'- containerExitCode: 239\n',
     b'  phrase: ContainerRendezvousFailed\n',
     b'  behavior: TRANSIENT\n',
@@ -329,7 +364,7 @@ SOURCE_LINES = (
     b'  # the rendezvous / MASTER_ADDR store unreachable: DistNetworkError, RendezvousConnectionError,\n',
     b'  # "The client socket has timed out after 600000ms while trying to connect to (10.0.0.1, 29500)"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:DistNetworkError|Rendezvous\\w*Error\\b|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\[E [^]\\n]*\\] \\[c10d\\] The client socket has failed to connect|connect\\(\\) timed out|(?:Error|Exception): Socket Timeout\\b|Timed out after \\d+ seconds waiting for (?:clients|workers)|TCPStore\\b[^\\n]*timed out|Stop_waiting response is expected)'\n",
+    b"    userLogRegex: '(?:DistNetworkError|Rendezvous\\w*Error\\b|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\[E [^]\\n]*\\] \\[c10d\\] The client socket has failed to connect|connect\\(\\) timed out|(?:Error|Exception): Socket Timeout\\b|Timed out after \\d+ seconds waiting for (?:clients|workers)|TCPStore\\b[^\\n]*timed out|Stop_waiting response is expected|The connection to the C10d store has failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed to recv, got 0 bytes|wait timeout after \\d+ms, keys: |Error initializing torch\\.distributed using \\w+:// rendezvous|(?s:_rendezvous_handler\\n.{0,600}?\\n(?:\\[rank\\d+\\]: ?)?[\\w.]*(?:Error|Exception): [^\\n]*(?:[Tt]imed out|refused|reset by peer|Broken pipe|Name or service not known|No route to host)))'\n",
     b'- containerExitCode: 134\n',
     b'  phrase: ContainerSigAbrtReceived\n',
     b'  behavior: UNKNOWN\n',
@@ -365,12 +400,15 @@ SOURCE_LINES = (
     b'  # device"; Hugging Face datasets\' own check "OSError: Not enough disk space. Needed: 134.92 GiB"; tar (exit 2)\n',
     b'  # "Wrote only 4608 of 10240 bytes"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno 28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\d+ of \\d+ bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs \\d+|Not enough disk space\\. Needed: )'\n",
+    b'    userLogRegex: *diskfull\n',
     b'  - exitCode: 2\n',
-    b"    userLogRegex: '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno 28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\d+ of \\d+ bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs \\d+|Not enough disk space\\. Needed: )'\n",
+    b'    userLogRegex: *diskfull\n',
     b'  # git\'s "fatal: write error: No space left on device" (clone, fetch, LFS checkout) goes through die(): 128\n',
     b'  - exitCode: 128\n',
-    b"    userLogRegex: '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno 28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\d+ of \\d+ bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs \\d+|Not enough disk space\\. Needed: )'\n",
+    b'    userLogRegex: *diskfull\n',
+    b'  # a frozen (PyInstaller) tool exits 255 after its traceback ("Failed to execute script docker-compose")\n',
+    b'  - exitCode: 255\n',
+    b'    userLogRegex: *diskfull\n',
     b'- containerExitCode: 243\n',
     b'  phrase: ContainerCorruptCheckpoint\n',
     b'  behavior: PERMANENT\n',
@@ -381,7 +419,7 @@ SOURCE_LINES = (
     b'  # transformers "OSError: Unable to load weights from pytorch checkpoint file" (its torch.load failed) and\n',
     b'  # "You seem to have cloned a repository without having git-lfs installed" (a weights file is an LFS pointer)\n',
     b'  - exitCode: 1\n',
-    b'    userLogRegex: \'(?:PytorchStreamReader failed (?:reading|locating file data(?:\\.pkl|/\\d+))|failed finding central directory|unexpected EOF[^\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\w+|\\bHeaderTooLarge\\b|\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open file \\((?:truncated file: eof = \\d+|file signature not found)|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|invalid load key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of input))\'\n',
+    b'    userLogRegex: *corrupt\n',
     b'- containerExitCode: 244\n',
     b'  phrase: ContainerTrainingDiverged\n',
     b'  behavior: PERMANENT\n',
@@ -392,7 +430,7 @@ SOURCE_LINES = (
     b'  # "FloatingPointError: Loss became infinite or NaN", Megatron "found NaN in local grad norm", TensorFlow\'s\n',
     b'  # NanTensorHook "NanLossDuringTrainingError: NaN loss during training."\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?i)(?:loss is (?:nan|inf)\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf))'\n",
+    b"    userLogRegex: '(?i)(?:loss is (?:nan|inf)\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf)|\\bFloatingPointError: |(?:training|model) diverged\\b[^\\n]{0,40}\\bnan\\b|(?:nan detected in (?:the )?loss|(?:nan|inf) loss (?:detected|encountered)|loss (?:became|has become|went to) (?:nan|inf)\\b)[^\\n]{0,60}\\b(?:abort|stop|terminat|exit))'\n",
     b'- containerExitCode: 245\n',
     b'  phrase: ContainerDataPermissionDenied\n',
     b'  behavior: PERMANENT\n',
@@ -403,13 +441,13 @@ SOURCE_LINES = (
     b'  # S3 / boto and s3fs ("InvalidAccessKeyId", "SignatureDoesNotMatch", "Unable to locate credentials"), Hugging Face\n',
     b'  # "401 Client Error: Unauthorized for url", Azure "This request is not authorized to perform this operation"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:PermissionError: \\[Errno (?:1|13)\\]|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|NoCredentialsError: Unable to locate credentials|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
+    b"    userLogRegex: '(?:PermissionError: \\[Errno (?:1|13)\\]|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
     b'  # the tools that fetch data exit with their own codes: git\'s die() 128 ("fatal: could not create work tree dir\n',
     b'  # \'x\': Permission denied"), the aws CLI v1 255 when the service refuses (its failed s3 transfers exit 1)\n',
     b'  - exitCode: 128\n',
-    b"    userLogRegex: '(?:PermissionError: \\[Errno (?:1|13)\\]|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|NoCredentialsError: Unable to locate credentials|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
+    b"    userLogRegex: '(?:PermissionError: \\[Errno (?:1|13)\\]|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
     b'  - exitCode: 255\n',
-    b"    userLogRegex: '(?:PermissionError: \\[Errno (?:1|13)\\]|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|NoCredentialsError: Unable to locate credentials|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
+    b"    userLogRegex: '(?:PermissionError: \\[Errno (?:1|13)\\]|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
     b'- containerExitCode: 228\n',
     b'  phrase: ContainerIncorrectParameterError\n',
     b'  behavior: PERMANENT\n',
@@ -428,16 +466,26 @@ SOURCE_LINES = (
     b'  - exitCode: 2\n',
     b"    userLogRegex: '(?i)\\bunknown option\\b'\n",
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '\\S+\\(\\)(?: \\([^)\\n]*\\))? got (?:multiple values for|an unexpected) (?:keyword )?argument '''\n",
+    b"    userLogRegex: '\\w\\(\\)(?: \\([^)\\n]*\\))? (?:got (?:multiple values for|an unexpected) (?:keyword )?argument ''|takes (?:from \\d+ to \\d+|\\d+|no) (?:positional |keyword )?arguments? but \\d+ (?:positional arguments? )?(?:was|were) given|missing \\d+ required (?:positional|keyword-only) arguments?: |takes (?:exactly|at most|at least) \\w+ (?:positional |keyword )?arguments? \\(\\d+ given\\)|takes no (?:keyword )?arguments|got some positional-only arguments passed as keyword arguments)'\n",
     b'  - exitCode: 1\n',
     b"    userLogRegex: 'InvalidArgumentError: '\n",
+    b"# before 229: a save path whose directory is missing is the save path, not missing input data. torch.save's\n",
+    b'# writer: "RuntimeError: Parent directory ckpts does not exist." (torch >= 1.13), older "File x.pt cannot be opened."\n',
+    b'# under _open_zipfile_writer; TensorFlow\'s saver "Failed to create a NewWriteableFile: ..."\n',
+    b'- containerExitCode: 230\n',
+    b'  phrase: ContainerInvalidSavePath\n',
+    b'  behavior: PERMANENT\n',
+    b"  reason: 'the checkpoint save path is invalid'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:ValueError: (?:Restore called with invalid save path|The passed save_path is not a valid checkpoint)|RuntimeError: Parent directory [^\\n]* does not exist\\.|(?s:_open_zipfile_writer.{0,400}?RuntimeError: File [^\\n]* cannot be opened\\.)|Failed to create a NewWriteableFile: )'\n",
     b'- containerExitCode: 229\n',
     b'  phrase: ContainerIncorrectDataModelError\n',
     b'  behavior: PERMANENT\n',
     b"  reason: 'input data or a model file is missing or unreadable'\n",
     b'  patterns:\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: 'FileNotFoundError: \\[Errno 2\\] No such file or directory'\n",
+    b"    userLogRegex: '(?:FileNotFoundError: |(?:IOError|OSError): \\[Errno 2\\] No such file or directory|(?:IsADirectoryError|NotADirectoryError): \\[Errno 2[01]\\]|NotFoundError: [^\\n]*No such file or directory|does not appear to have a file named |Error no file named [^\\n]* found in directory|Can''t load (?:tokenizer|the configuration|config|the model|weights|feature extractor|image processor|processor) for )'\n",
     b'  - exitCode: 1\n',
     b"    userLogRegex: '\\bUnicode(?:En|De)codeError: '\n",
     b'  - exitCode: 1\n',
@@ -446,13 +494,6 @@ SOURCE_LINES = (
     b"    userLogRegex: '(?i)perhaps your file is in a different file format'\n",
     b'  - exitCode: 1\n',
     b"    userLogRegex: '(?i)input/output error'\n",
-    b'- containerExitCode: 230\n',
-    b'  phrase: ContainerInvalidSavePath\n',
-    b'  behavior: PERMANENT\n',
-    b"  reason: 'the checkpoint save path is invalid'\n",
-    b'  patterns:\n',
-    b'  - exitCode: 1\n',
-    b"    userLogRegex: 'ValueError: (?:Restore called with invalid save path|The passed save_path is not a valid checkpoint)'\n",
     b'- containerExitCode: 231\n',
     b'  phrase: ContainerSyntaxError\n',
     b'  behavior: PERMANENT\n',
@@ -465,17 +506,17 @@ SOURCE_LINES = (
     b'  - exitCode: 1\n',
     b"    userLogRegex: 'AttributeError: .* has no attribute '''\n",
     b'  - exitCode: 1\n',
-    b"    userLogRegex: 'NameError: name ''[^''\\n]*'' is not defined'\n",
+    b"    userLogRegex: '(?:NameError: name ''[^''\\n]*'' is not defined|UnboundLocalError: )'\n",
     b'- containerExitCode: 232\n',
     b'  phrase: ContainerImportError\n',
     b'  behavior: PERMANENT\n',
     b"  reason: 'a Python module is missing'\n",
     b'  patterns:\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '\\b(?:ImportError|ModuleNotFoundError): '\n",
+    b"    userLogRegex: '(?m)(?:\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for )'\n",
     b'  # "python -m X" with X missing: "/usr/bin/python3: No module named X" (no exception name)\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?im)(?:^\\S*python[\\w.]*: no module named \\S|Error while finding (?:module )?spec(?:ification)? for )'\n",
+    b'    userLogRegex: \'(?im)(?:^\\S*python[\\w.]*: no module named \\S|^No module named [\\w\'\'"]|Error while finding (?:module )?spec(?:ification)? for )\'\n',
     b'- containerExitCode: 233\n',
     b'  phrase: ContainerIndexOutOfRange\n',
     b'  behavior: PERMANENT\n',
@@ -484,7 +525,7 @@ SOURCE_LINES = (
     b'  # IndexError from lists, numpy ("index 5 is out of bounds for axis 0 with size 5") and PyTorch ("... for\n',
     b'  # dimension 0", "Dimension out of range"); PyTorch before 1.0 raised them as RuntimeError\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:IndexError: [^\\n]*(?:index out of range|out of bounds for (?:axis|dimension)|[Dd]imension out of range|out-of-bounds|too many indices)|RuntimeError: index -?\\d+ is out of bounds for dimension|RuntimeError: index out of range at )'\n",
+    b"    userLogRegex: '(?:\\bIndexError: |RuntimeError: index -?\\d+ is out of bounds for dimension|RuntimeError: index out of range at )'\n",
     b'- containerExitCode: 234\n',
     b'  phrase: ContainerSigvFault\n',
     b'  behavior: PERMANENT\n',
@@ -504,6 +545,25 @@ SOURCE_LINES = (
     b'  patterns:\n',
     b'  - exitCode: 1\n',
     b"    userLogRegex: '(?i)\\(core dumped\\)'\n",
+    b'# the c10d store lost its connection mid-run: TCPStore\'s "[c10d] recvValue failed on SocketImpl(...): Connection reset\n',
+    b'# by peer" warning and "Exception raised from recvBytes at .../c10d/Utils.hpp"; the store went away (its host rank died or\n',
+    b'# the network broke): tried last, so any diagnosis of why a peer died wins\n',
+    b'- containerExitCode: 239\n',
+    b'  phrase: ContainerRendezvousFailed\n',
+    b'  behavior: TRANSIENT\n',
+    b"  reason: 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:\\[c10d\\] \\w+ failed on SocketImpl\\(|\\[c10d\\] The client socket has failed to connect to [^\\n]*\\(errno: 11[013]\\b|Exception raised from (?:recvBytes|sendBytes|recvValue|recvVector) at [^\\n]*c10d/Utils\\.hpp)'\n",
+    b'# Horovod\'s "Horovod has been shut down. This was caused by an exception on one of the ranks ..." is what the other\n',
+    b"# ranks print after one failed: a symptom, so last; a diagnosis of that rank's own exception comes first\n",
+    b'- containerExitCode: 238\n',
+    b'  phrase: ContainerCollectiveCommunicationFailed\n',
+    b'  behavior: TRANSIENT\n',
+    b"  reason: 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: 'Horovod has been shut down\\. This (?:was|has been) ca'\n",
     b'\n',
     b'# codes the runtime issues itself (never matched from logs)\n',
     b'- containerExitCode: 236\n',
@@ -551,12 +611,14 @@ INSTALLED_LINES = (
     '"entries": [\n',
     '{"containerExitCode": 128, "phrase": "ContainerMayFailDueToGpuDeviceEccError", "behavior": "UNKNOWN", "reason": "a GPU of this node reports double-bit (uncorrectable) ECC errors", "patterns": [{"gpuInfo": {"nvidiaDoubleEccError": true}}]},\n',
     '{"containerExitCode": 223, "phrase": "ContainerCudaUncorrectableECCError", "behavior": "TRANSIENT", "reason": "the GPU reported an uncorrectable ECC error (a hardware fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable)"}, {"exitCode": 134, "userLogRegex": "(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable)"}]},\n',
-    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|(?i:CUDA out of memory|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of memory))"}]},\n',
+    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|(?i:CUDA out of memory|\\\\bcuda (?:driver |runtime )?(?:failure|error)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of memory))"}]},\n',
     '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 137, "platformLogRegex": "cgroup memory: the kernel\'s OOM killer killed \\\\d+ process"}, {"exitCode": 1, "platformLogRegex": "cgroup memory: the kernel\'s OOM killer killed \\\\d+ process"}, {"exitCode": 137, "userLogRegex": "(?:exited on signal 9 \\\\(Killed\\\\)|is killed by signal: Killed|Signal 9 \\\\(SIGKILL\\\\) received by PID|exitcode\\\\s*:\\\\s*-9\\\\b|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=)"}, {"exitCode": 134, "userLogRegex": "(?:terminate called after throwing an instance of .std::bad_alloc.|what\\\\(\\\\):\\\\s+std::bad_alloc)"}]},\n',
-    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a CUDA kernel faulted: an illegal memory access or a device-side assertion", "patterns": [{"exitCode": 134, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_ILLEGAL_ADDRESS|cudaErrorIllegalAddress|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed)"}]},\n',
-    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a cuBLAS or cuDNN call failed", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: [^\\\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN error:)"}]},\n',
-    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 134, "userLogRegex": "what\\\\(\\\\):\\\\s+(?:connect\\\\(\\\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\\\d+ seconds waiting for clients)"}]},\n',
-    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective operation (NCCL, gloo) failed or timed out: a peer died or the network failed", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|UnhandledCuda)Error|NCCL communicator was aborted|gloo/transport/tcp/[^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap))"}]},\n',
+    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a CUDA kernel faulted: an illegal memory access or a device-side assertion", "patterns": [{"exitCode": 134, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\\\b|hipErrorIllegalAddress|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed)"}]},\n',
+    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: [^\\\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN error:)"}]},\n',
+    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 134, "userLogRegex": "(?:what\\\\(\\\\):\\\\s+(?:connect\\\\(\\\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\\\d+ seconds waiting for clients)|terminate called after throwing an instance of .c10::Dist(?:Network|Store)Error.)"}]},\n',
+    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo/transport/tcp/[^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
+    '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 134, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}]},\n',
+    '{"containerExitCode": 243, "phrase": "ContainerCorruptCheckpoint", "behavior": "PERMANENT", "reason": "a checkpoint or model file is truncated or corrupt", "patterns": [{"exitCode": 134, "userLogRegex": "(?:PytorchStreamReader failed (?:reading|locating file data(?:\\\\.pkl|/\\\\d+))|failed finding central directory|unexpected EOF[^\\\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\\\w+|\\\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\\\b|incomplete metadata, file not fully covered|\\\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open (?:file|object) \\\\((?:truncated file: eof = \\\\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\\\n]*)|DataLossError: [^\\\\n]*(?:[Cc]hecksum does not match|truncated record|corrupted record)|model is corrupted or incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : [^\\\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong size: expected \\\\d+ got \\\\d+|invalid load key|(?s:serialization\\\\.py\\", line \\\\d+.{0,400}EOFError: Ran out of input))"}]},\n',
     '{"containerExitCode": 130, "phrase": "ContainerSigIntReceived", "behavior": "TRANSIENT", "reason": "killed by SIGINT", "patterns": [{"exitCode": 130}]},\n',
     '{"containerExitCode": 131, "phrase": "ContainerSigQuitReceived", "behavior": "TRANSIENT", "reason": "killed by SIGQUIT", "patterns": [{"exitCode": 131}]},\n',
     '{"containerExitCode": 132, "phrase": "ContainerSigIllReceived", "behavior": "PERMANENT", "reason": "killed by SIGILL", "patterns": [{"exitCode": 132}]},\n',
@@ -570,30 +632,33 @@ INSTALLED_LINES = (
     '{"containerExitCode": 249, "phrase": "PAIRuntimeSSHBarrierTimeout", "behavior": "PERMANENT", "reason": "the SSH barrier reached its retry limit", "patterns": [{"exitCode": 10, "platformLogRegex": "SSH barrier reaches max retry count"}]},\n',
     '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}]},\n',
     '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}]},\n',
-    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|Out of memory error on GPU \\\\d+)"}]},\n',
+    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\bcuda (?:driver |runtime )?(?:failure|error)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate CUDA\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on GPU \\\\d+)"}]},\n',
     '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA runtime needs a newer NVIDIA driver", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old)"}]},\n',
     '{"containerExitCode": 225, "phrase": "ContainerCudaDnnVersionMismatch", "behavior": "PERMANENT", "reason": "the cuDNN library does not match", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:dropout supported only in cudnn v|cuDNN version incompatibility|Loaded runtime CuDNN library: \\\\S+ but source was compiled with)"}]},\n',
-    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a CUDA kernel faulted: an illegal memory access or a device-side assertion", "patterns": [{"exitCode": 1, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_ILLEGAL_ADDRESS|cudaErrorIllegalAddress|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed)"}]},\n',
-    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a cuBLAS or cuDNN call failed", "patterns": [{"exitCode": 1, "userLogRegex": "(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\\\w+ )?launch failed|cuBLAS API failed with status \\\\d+|cublasLt ran into an error)"}]},\n',
+    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a CUDA kernel faulted: an illegal memory access or a device-side assertion", "patterns": [{"exitCode": 1, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\\\b|hipErrorIllegalAddress|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed)"}]},\n',
+    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed", "patterns": [{"exitCode": 1, "userLogRegex": "(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\\\w+ )?launch failed|cuBLAS API failed with status \\\\d+|cublasLt ran into an error|CUFFT_(?:INTERNAL_ERROR|ALLOC_FAILED|EXEC_FAILED|SETUP_FAILED|INVALID_PLAN|INVALID_VALUE|INVALID_TYPE|INVALID_SIZE|UNALIGNED_DATA|INVALID_DEVICE|NO_WORKSPACE|NOT_IMPLEMENTED|NOT_SUPPORTED)\\\\b|cuFFT error|CUSOLVER_STATUS_[A-Z_]+|cusolver error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library initialization failed|cuBLAS call failed|cuDNN Frontend error|\\\\[cudnn_frontend\\\\] Error)"}]},\n',
+    '{"containerExitCode": 234, "phrase": "ContainerSigvFault", "behavior": "PERMANENT", "reason": "a process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:mpirun failed with exit code 139\\\\b|exited on signal 11\\\\b|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\) received by PID|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b)"}]},\n',
     '{"containerExitCode": 222, "phrase": "ContainerMPISegvFault", "behavior": "PERMANENT", "reason": "an MPI process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "Signal code: Address not mapped"}]},\n',
-    '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|ray\\\\.exceptions\\\\.OutOfMemoryError|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 247, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|ray\\\\.exceptions\\\\.OutOfMemoryError|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 9, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|ray\\\\.exceptions\\\\.OutOfMemoryError|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 1, "userLogRegex": "(?m)(?:^MemoryError\\\\b|\\\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\\\.lang\\\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\\\[Errno 12\\\\] Cannot allocate memory|unable to mmap \\\\d+ bytes[^\\\\n]*: Cannot allocate memory|: Cannot allocate memory \\\\(12\\\\)|\\\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can\'t allocate memory))"}]},\n',
+    '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 247, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 9, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|killed due to memory pressure|RayOutOfMemoryError|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 1, "userLogRegex": "(?m)(?:^MemoryError\\\\b|\\\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\\\.lang\\\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\\\[Errno 12\\\\] Cannot allocate memory|unable to mmap \\\\d+ bytes[^\\\\n]*: Cannot allocate memory|: Cannot allocate memory \\\\(12\\\\)|\\\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can\'t allocate memory)|(?:failed|unable) to allocate CPU buffer)"}]},\n',
     '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:is setting up NCCL communicator and retr(?:ie|ei)ving ncclUniqueId from \\\\[\\\\d+\\\\] via c10d key-value store|Timed out initializing process group in store based barrier|DistStoreError\\\\b)"}]},\n',
-    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective operation (NCCL, gloo) failed or timed out: a peer died or the network failed", "patterns": [{"exitCode": 1, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|UnhandledCuda)Error|NCCL communicator was aborted|gloo/transport/tcp/[^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap))"}]},\n',
-    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:DistNetworkError|Rendezvous\\\\w*Error\\\\b|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\\\[E [^]\\\\n]*\\\\] \\\\[c10d\\\\] The client socket has failed to connect|connect\\\\(\\\\) timed out|(?:Error|Exception): Socket Timeout\\\\b|Timed out after \\\\d+ seconds waiting for (?:clients|workers)|TCPStore\\\\b[^\\\\n]*timed out|Stop_waiting response is expected)"}]},\n',
+    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 1, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo/transport/tcp/[^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
+    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:DistNetworkError|Rendezvous\\\\w*Error\\\\b|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\\\[E [^]\\\\n]*\\\\] \\\\[c10d\\\\] The client socket has failed to connect|connect\\\\(\\\\) timed out|(?:Error|Exception): Socket Timeout\\\\b|Timed out after \\\\d+ seconds waiting for (?:clients|workers)|TCPStore\\\\b[^\\\\n]*timed out|Stop_waiting response is expected|The connection to the C10d store has failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed to recv, got 0 bytes|wait timeout after \\\\d+ms, keys: |Error initializing torch\\\\.distributed using \\\\w+:// rendezvous|(?s:_rendezvous_handler\\\\n.{0,600}?\\\\n(?:\\\\[rank\\\\d+\\\\]: ?)?[\\\\w.]*(?:Error|Exception): [^\\\\n]*(?:[Tt]imed out|refused|reset by peer|Broken pipe|Name or service not known|No route to host)))"}]},\n',
     '{"containerExitCode": 134, "phrase": "ContainerSigAbrtReceived", "behavior": "UNKNOWN", "reason": "a process aborted (SIGABRT)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-6\\\\b|Signal 6 \\\\(SIGABRT\\\\) received by PID|terminated with signal SIGABRT|exits with return code = -6\\\\b|exited on signal 6 \\\\(Aborted\\\\)|is killed by signal: Aborted|died with <Signals\\\\.SIGABRT: 6>|exit codes of the workers are \\\\{[^}\\\\n]*SIGABRT\\\\(-6\\\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*134\\\\b|returned non-zero exit status -6\\\\b)"}, {"exitCode": 250, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-6\\\\b|Signal 6 \\\\(SIGABRT\\\\) received by PID|terminated with signal SIGABRT|exits with return code = -6\\\\b|exited on signal 6 \\\\(Aborted\\\\)|is killed by signal: Aborted|died with <Signals\\\\.SIGABRT: 6>|exit codes of the workers are \\\\{[^}\\\\n]*SIGABRT\\\\(-6\\\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*134\\\\b|returned non-zero exit status -6\\\\b)"}]},\n',
     '{"containerExitCode": 135, "phrase": "ContainerSigBusReceived", "behavior": "PERMANENT", "reason": "a worker died of SIGBUS (in a container, usually its shared memory /dev/shm is too small)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:is killed by signal:\\\\s+Bus error|Unexpected bus error encountered in worker|exitcode\\\\s*:\\\\s*-7\\\\b|Signal 7 \\\\(SIGBUS\\\\) received by PID|exited on signal 7 \\\\(Bus error\\\\)|terminated with signal SIGBUS|died with <Signals\\\\.SIGBUS: 7>|exits with return code = -7\\\\b)"}, {"exitCode": 249, "userLogRegex": "(?:is killed by signal:\\\\s+Bus error|Unexpected bus error encountered in worker|exitcode\\\\s*:\\\\s*-7\\\\b|Signal 7 \\\\(SIGBUS\\\\) received by PID|exited on signal 7 \\\\(Bus error\\\\)|terminated with signal SIGBUS|died with <Signals\\\\.SIGBUS: 7>|exits with return code = -7\\\\b)"}]},\n',
-    '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 1, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: )"}, {"exitCode": 2, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: )"}, {"exitCode": 128, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: )"}]},\n',
-    '{"containerExitCode": 243, "phrase": "ContainerCorruptCheckpoint", "behavior": "PERMANENT", "reason": "a checkpoint or model file is truncated or corrupt", "patterns": [{"exitCode": 1, "userLogRegex": "(?:PytorchStreamReader failed (?:reading|locating file data(?:\\\\.pkl|/\\\\d+))|failed finding central directory|unexpected EOF[^\\\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\\\w+|\\\\bHeaderTooLarge\\\\b|\\\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open file \\\\((?:truncated file: eof = \\\\d+|file signature not found)|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|invalid load key|(?s:serialization\\\\.py\\", line \\\\d+.{0,400}EOFError: Ran out of input))"}]},\n',
-    '{"containerExitCode": 244, "phrase": "ContainerTrainingDiverged", "behavior": "PERMANENT", "reason": "training diverged: the loss became NaN or inf, or the loss scale hit its minimum", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:loss is (?:nan|inf)\\\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\\\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf))"}]},\n',
-    '{"containerExitCode": 245, "phrase": "ContainerDataPermissionDenied", "behavior": "PERMANENT", "reason": "the job may not read or write a file or directory it needs", "patterns": [{"exitCode": 1, "userLogRegex": "(?:PermissionError: \\\\[Errno (?:1|13)\\\\]|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|NoCredentialsError: Unable to locate credentials|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}, {"exitCode": 128, "userLogRegex": "(?:PermissionError: \\\\[Errno (?:1|13)\\\\]|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|NoCredentialsError: Unable to locate credentials|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}, {"exitCode": 255, "userLogRegex": "(?:PermissionError: \\\\[Errno (?:1|13)\\\\]|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|NoCredentialsError: Unable to locate credentials|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}]},\n',
-    '{"containerExitCode": 228, "phrase": "ContainerIncorrectParameterError", "behavior": "PERMANENT", "reason": "the job was given a wrong parameter", "patterns": [{"exitCode": 2, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument))"}, {"exitCode": 1, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument)|UnrecognizedFlagError: Unknown command line flag|Some specified arguments are not used by the HfArgumentParser)"}, {"exitCode": 1, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 2, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 1, "userLogRegex": "\\\\S+\\\\(\\\\)(?: \\\\([^)\\\\n]*\\\\))? got (?:multiple values for|an unexpected) (?:keyword )?argument \'"}, {"exitCode": 1, "userLogRegex": "InvalidArgumentError: "}]},\n',
-    '{"containerExitCode": 229, "phrase": "ContainerIncorrectDataModelError", "behavior": "PERMANENT", "reason": "input data or a model file is missing or unreadable", "patterns": [{"exitCode": 1, "userLogRegex": "FileNotFoundError: \\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "\\\\bUnicode(?:En|De)codeError: "}, {"exitCode": 1, "userLogRegex": "EOFError: Ran out of input"}, {"exitCode": 1, "userLogRegex": "(?i)perhaps your file is in a different file format"}, {"exitCode": 1, "userLogRegex": "(?i)input/output error"}]},\n',
-    '{"containerExitCode": 230, "phrase": "ContainerInvalidSavePath", "behavior": "PERMANENT", "reason": "the checkpoint save path is invalid", "patterns": [{"exitCode": 1, "userLogRegex": "ValueError: (?:Restore called with invalid save path|The passed save_path is not a valid checkpoint)"}]},\n',
-    '{"containerExitCode": 231, "phrase": "ContainerSyntaxError", "behavior": "PERMANENT", "reason": "the job\'s code has a syntax or name error", "patterns": [{"exitCode": 1, "userLogRegex": "\\\\b(?:SyntaxError|IndentationError|TabError): "}, {"exitCode": 1, "userLogRegex": "\\\\bUnpicklingError\\\\b"}, {"exitCode": 1, "userLogRegex": "AttributeError: .* has no attribute \'"}, {"exitCode": 1, "userLogRegex": "NameError: name \'[^\'\\\\n]*\' is not defined"}]},\n',
-    '{"containerExitCode": 232, "phrase": "ContainerImportError", "behavior": "PERMANENT", "reason": "a Python module is missing", "patterns": [{"exitCode": 1, "userLogRegex": "\\\\b(?:ImportError|ModuleNotFoundError): "}, {"exitCode": 1, "userLogRegex": "(?im)(?:^\\\\S*python[\\\\w.]*: no module named \\\\S|Error while finding (?:module )?spec(?:ification)? for )"}]},\n',
-    '{"containerExitCode": 233, "phrase": "ContainerIndexOutOfRange", "behavior": "PERMANENT", "reason": "an index was out of range", "patterns": [{"exitCode": 1, "userLogRegex": "(?:IndexError: [^\\\\n]*(?:index out of range|out of bounds for (?:axis|dimension)|[Dd]imension out of range|out-of-bounds|too many indices)|RuntimeError: index -?\\\\d+ is out of bounds for dimension|RuntimeError: index out of range at )"}]},\n',
+    '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 1, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}, {"exitCode": 2, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}, {"exitCode": 128, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}, {"exitCode": 255, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}]},\n',
+    '{"containerExitCode": 243, "phrase": "ContainerCorruptCheckpoint", "behavior": "PERMANENT", "reason": "a checkpoint or model file is truncated or corrupt", "patterns": [{"exitCode": 1, "userLogRegex": "(?:PytorchStreamReader failed (?:reading|locating file data(?:\\\\.pkl|/\\\\d+))|failed finding central directory|unexpected EOF[^\\\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\\\w+|\\\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\\\b|incomplete metadata, file not fully covered|\\\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open (?:file|object) \\\\((?:truncated file: eof = \\\\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\\\n]*)|DataLossError: [^\\\\n]*(?:[Cc]hecksum does not match|truncated record|corrupted record)|model is corrupted or incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : [^\\\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong size: expected \\\\d+ got \\\\d+|invalid load key|(?s:serialization\\\\.py\\", line \\\\d+.{0,400}EOFError: Ran out of input))"}]},\n',
+    '{"containerExitCode": 244, "phrase": "ContainerTrainingDiverged", "behavior": "PERMANENT", "reason": "training diverged: the loss became NaN or inf, or the loss scale hit its minimum", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:loss is (?:nan|inf)\\\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\\\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf)|\\\\bFloatingPointError: |(?:training|model) diverged\\\\b[^\\\\n]{0,40}\\\\bnan\\\\b|(?:nan detected in (?:the )?loss|(?:nan|inf) loss (?:detected|encountered)|loss (?:became|has become|went to) (?:nan|inf)\\\\b)[^\\\\n]{0,60}\\\\b(?:abort|stop|terminat|exit))"}]},\n',
+    '{"containerExitCode": 245, "phrase": "ContainerDataPermissionDenied", "behavior": "PERMANENT", "reason": "the job may not read or write a file or directory it needs", "patterns": [{"exitCode": 1, "userLogRegex": "(?:PermissionError: \\\\[Errno (?:1|13)\\\\]|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}, {"exitCode": 128, "userLogRegex": "(?:PermissionError: \\\\[Errno (?:1|13)\\\\]|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}, {"exitCode": 255, "userLogRegex": "(?:PermissionError: \\\\[Errno (?:1|13)\\\\]|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}]},\n',
+    '{"containerExitCode": 228, "phrase": "ContainerIncorrectParameterError", "behavior": "PERMANENT", "reason": "the job was given a wrong parameter", "patterns": [{"exitCode": 2, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument))"}, {"exitCode": 1, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument)|UnrecognizedFlagError: Unknown command line flag|Some specified arguments are not used by the HfArgumentParser)"}, {"exitCode": 1, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 2, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 1, "userLogRegex": "\\\\w\\\\(\\\\)(?: \\\\([^)\\\\n]*\\\\))? (?:got (?:multiple values for|an unexpected) (?:keyword )?argument \'|takes (?:from \\\\d+ to \\\\d+|\\\\d+|no) (?:positional |keyword )?arguments? but \\\\d+ (?:positional arguments? )?(?:was|were) given|missing \\\\d+ required (?:positional|keyword-only) arguments?: |takes (?:exactly|at most|at least) \\\\w+ (?:positional |keyword )?arguments? \\\\(\\\\d+ given\\\\)|takes no (?:keyword )?arguments|got some positional-only arguments passed as keyword arguments)"}, {"exitCode": 1, "userLogRegex": "InvalidArgumentError: "}]},\n',
+    '{"containerExitCode": 230, "phrase": "ContainerInvalidSavePath", "behavior": "PERMANENT", "reason": "the checkpoint save path is invalid", "patterns": [{"exitCode": 1, "userLogRegex": "(?:ValueError: (?:Restore called with invalid save path|The passed save_path is not a valid checkpoint)|RuntimeError: Parent directory [^\\\\n]* does not exist\\\\.|(?s:_open_zipfile_writer.{0,400}?RuntimeError: File [^\\\\n]* cannot be opened\\\\.)|Failed to create a NewWriteableFile: )"}]},\n',
+    '{"containerExitCode": 229, "phrase": "ContainerIncorrectDataModelError", "behavior": "PERMANENT", "reason": "input data or a model file is missing or unreadable", "patterns": [{"exitCode": 1, "userLogRegex": "(?:FileNotFoundError: |(?:IOError|OSError): \\\\[Errno 2\\\\] No such file or directory|(?:IsADirectoryError|NotADirectoryError): \\\\[Errno 2[01]\\\\]|NotFoundError: [^\\\\n]*No such file or directory|does not appear to have a file named |Error no file named [^\\\\n]* found in directory|Can\'t load (?:tokenizer|the configuration|config|the model|weights|feature extractor|image processor|processor) for )"}, {"exitCode": 1, "userLogRegex": "\\\\bUnicode(?:En|De)codeError: "}, {"exitCode": 1, "userLogRegex": "EOFError: Ran out of input"}, {"exitCode": 1, "userLogRegex": "(?i)perhaps your file is in a different file format"}, {"exitCode": 1, "userLogRegex": "(?i)input/output error"}]},\n',
+    '{"containerExitCode": 231, "phrase": "ContainerSyntaxError", "behavior": "PERMANENT", "reason": "the job\'s code has a syntax or name error", "patterns": [{"exitCode": 1, "userLogRegex": "\\\\b(?:SyntaxError|IndentationError|TabError): "}, {"exitCode": 1, "userLogRegex": "\\\\bUnpicklingError\\\\b"}, {"exitCode": 1, "userLogRegex": "AttributeError: .* has no attribute \'"}, {"exitCode": 1, "userLogRegex": "(?:NameError: name \'[^\'\\\\n]*\' is not defined|UnboundLocalError: )"}]},\n',
+    '{"containerExitCode": 232, "phrase": "ContainerImportError", "behavior": "PERMANENT", "reason": "a Python module is missing", "patterns": [{"exitCode": 1, "userLogRegex": "(?m)(?:\\\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for )"}, {"exitCode": 1, "userLogRegex": "(?im)(?:^\\\\S*python[\\\\w.]*: no module named \\\\S|^No module named [\\\\w\'\\"]|Error while finding (?:module )?spec(?:ification)? for )"}]},\n',
+    '{"containerExitCode": 233, "phrase": "ContainerIndexOutOfRange", "behavior": "PERMANENT", "reason": "an index was out of range", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\bIndexError: |RuntimeError: index -?\\\\d+ is out of bounds for dimension|RuntimeError: index out of range at )"}]},\n',
     '{"containerExitCode": 234, "phrase": "ContainerSigvFault", "behavior": "PERMANENT", "reason": "a process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?im)(?:(?:^|[^ \\\\n]|(?:^|[^a\\\\n]) )segmentation fault|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\)|exited on signal 11|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b)"}, {"exitCode": 245, "userLogRegex": "(?im)(?:(?:^|[^ \\\\n]|(?:^|[^a\\\\n]) )segmentation fault|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\)|exited on signal 11|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b)"}]},\n',
     '{"containerExitCode": 235, "phrase": "ContainerEngineCoreDump", "behavior": "PERMANENT", "reason": "a process dumped core", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)\\\\(core dumped\\\\)"}]},\n',
+    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\[c10d\\\\] \\\\w+ failed on SocketImpl\\\\(|\\\\[c10d\\\\] The client socket has failed to connect to [^\\\\n]*\\\\(errno: 11[013]\\\\b|Exception raised from (?:recvBytes|sendBytes|recvValue|recvVector) at [^\\\\n]*c10d/Utils\\\\.hpp)"}]},\n',
+    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 1, "userLogRegex": "Horovod has been shut down\\\\. This (?:was|has been) ca"}]},\n',
     '{"containerExitCode": 236, "phrase": "PAIRuntimeRunningThresholdExceeded", "behavior": "UNKNOWN", "reason": "the job ran longer than its running threshold", "patterns": []},\n',
     '{"containerExitCode": 250, "phrase": "FrameworkBarrierTransientFailed", "behavior": "TRANSIENT", "reason": "the framework barrier failed transiently", "patterns": []},\n',
     '{"containerExitCode": 251, "phrase": "JobGangAllocationTimeout", "behavior": "TRANSIENT_CONFLICT", "reason": "not every task of the gang was allocated in time", "patterns": []},\n',
@@ -614,6 +679,8 @@ BODY = {'default_code': 255,
              241: 'ContainerCudaLibraryFailed',
              239: 'ContainerRendezvousFailed',
              238: 'ContainerCollectiveCommunicationFailed',
+             242: 'ContainerDiskFull',
+             243: 'ContainerCorruptCheckpoint',
              130: 'ContainerSigIntReceived',
              131: 'ContainerSigQuitReceived',
              132: 'ContainerSigIllReceived',
@@ -629,18 +696,16 @@ BODY = {'default_code': 255,
              221: 'ContainerTensorflowOOMKilled',
              224: 'ContainerCudaVersionMismatch',
              225: 'ContainerCudaDnnVersionMismatch',
+             234: 'ContainerSigvFault',
              222: 'ContainerMPISegvFault',
-             242: 'ContainerDiskFull',
-             243: 'ContainerCorruptCheckpoint',
              244: 'ContainerTrainingDiverged',
              245: 'ContainerDataPermissionDenied',
              228: 'ContainerIncorrectParameterError',
-             229: 'ContainerIncorrectDataModelError',
              230: 'ContainerInvalidSavePath',
+             229: 'ContainerIncorrectDataModelError',
              231: 'ContainerSyntaxError',
              232: 'ContainerImportError',
              233: 'ContainerIndexOutOfRange',
-             234: 'ContainerSigvFault',
              235: 'ContainerEngineCoreDump',
              236: 'PAIRuntimeRunningThresholdExceeded',
              250: 'FrameworkBarrierTransientFailed',
@@ -658,6 +723,8 @@ BODY = {'default_code': 255,
                241: 'UNKNOWN',
                239: 'TRANSIENT',
                238: 'TRANSIENT',
+               242: 'UNKNOWN',
+               243: 'PERMANENT',
                130: 'TRANSIENT',
                131: 'TRANSIENT',
                132: 'PERMANENT',
@@ -673,18 +740,16 @@ BODY = {'default_code': 255,
                221: 'PERMANENT',
                224: 'PERMANENT',
                225: 'PERMANENT',
+               234: 'PERMANENT',
                222: 'PERMANENT',
-               242: 'UNKNOWN',
-               243: 'PERMANENT',
                244: 'PERMANENT',
                245: 'PERMANENT',
                228: 'PERMANENT',
-               229: 'PERMANENT',
                230: 'PERMANENT',
+               229: 'PERMANENT',
                231: 'PERMANENT',
                232: 'PERMANENT',
                233: 'PERMANENT',
-               234: 'PERMANENT',
                235: 'PERMANENT',
                236: 'UNKNOWN',
                250: 'TRANSIENT',
@@ -699,9 +764,12 @@ BODY = {'default_code': 255,
              237: "the kernel's OOM killer ended a process (host memory, not GPU memory), or the process ran out "
                   'of host memory',
              240: 'a CUDA kernel faulted: an illegal memory access or a device-side assertion',
-             241: 'a cuBLAS or cuDNN call failed',
+             241: 'a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed',
              239: 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached',
-             238: 'a collective operation (NCCL, gloo) failed or timed out: a peer died or the network failed',
+             238: 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer '
+                  'died, the network failed or the communicator was set up wrong',
+             242: 'a filesystem the job writes to is full, or its quota is exceeded',
+             243: 'a checkpoint or model file is truncated or corrupt',
              130: 'killed by SIGINT',
              131: 'killed by SIGQUIT',
              132: 'killed by SIGILL',
@@ -717,18 +785,16 @@ BODY = {'default_code': 255,
              221: 'TensorFlow ran out of GPU memory',
              224: 'the CUDA runtime needs a newer NVIDIA driver',
              225: 'the cuDNN library does not match',
+             234: 'a process crashed (segmentation fault)',
              222: 'an MPI process crashed (segmentation fault)',
-             242: 'a filesystem the job writes to is full, or its quota is exceeded',
-             243: 'a checkpoint or model file is truncated or corrupt',
              244: 'training diverged: the loss became NaN or inf, or the loss scale hit its minimum',
              245: 'the job may not read or write a file or directory it needs',
              228: 'the job was given a wrong parameter',
-             229: 'input data or a model file is missing or unreadable',
              230: 'the checkpoint save path is invalid',
+             229: 'input data or a model file is missing or unreadable',
              231: "the job's code has a syntax or name error",
              232: 'a Python module is missing',
              233: 'an index was out of range',
-             234: 'a process crashed (segmentation fault)',
              235: 'a process dumped core',
              236: 'the job ran longer than its running threshold',
              250: 'the framework barrier failed transiently',
@@ -773,9 +839,11 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 134,
                             'user_log_regex': '(?:Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of '
-                                              'memory|(?i:CUDA out of memory|CUDA error: out of '
-                                              'memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: '
-                                              'retry)? failed: out of memory))',
+                                              'memory|(?i:CUDA out of memory|\\bcuda (?:driver |runtime '
+                                              ')?(?:failure|error)\\b[^\\n]{0,40}?\\bout of memory\\b|CUDA error: '
+                                              'out of memory|(?:^|[^:\\n] |[^ '
+                                              '\\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of '
+                                              'memory))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 3,
@@ -822,7 +890,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?:an illegal memory access was encountered|device-side assert '
                                               'triggered|misaligned address|an illegal instruction was '
                                               'encountered|unspecified launch '
-                                              'failure|CUDA_ERROR_ILLEGAL_ADDRESS|cudaErrorIllegalAddress|\\.cu:\\d+: '
+                                              'failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: '
                                               '[^\\n]*Assertion `[^\\n]*` failed)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
@@ -830,7 +898,7 @@ BODY = {'default_code': 255,
               'code': 241,
               'phrase': 'ContainerCudaLibraryFailed',
               'behavior': 'UNKNOWN',
-              'reason': 'a cuBLAS or cuDNN call failed',
+              'reason': 'a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed',
               'patterns': [{'index': 0,
                             'exit_code': 134,
                             'user_log_regex': '(?:Check failed: '
@@ -845,33 +913,88 @@ BODY = {'default_code': 255,
               'reason': 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached',
               'patterns': [{'index': 0,
                             'exit_code': 134,
-                            'user_log_regex': 'what\\(\\):\\s+(?:connect\\(\\) timed out|Socket Timeout|The client '
-                                              'socket has timed out after|Timed out after \\d+ seconds waiting for '
-                                              'clients)',
+                            'user_log_regex': '(?:what\\(\\):\\s+(?:connect\\(\\) timed out|Socket Timeout|The '
+                                              'client socket has timed out after|Timed out after \\d+ seconds '
+                                              'waiting for clients)|terminate called after throwing an instance of '
+                                              '.c10::Dist(?:Network|Store)Error.)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 7,
               'code': 238,
               'phrase': 'ContainerCollectiveCommunicationFailed',
               'behavior': 'TRANSIENT',
-              'reason': 'a collective operation (NCCL, gloo) failed or timed out: a peer died or the network '
-                        'failed',
+              'reason': 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a '
+                        'peer died, the network failed or the communicator was set up wrong',
               'patterns': [{'index': 0,
                             'exit_code': 134,
                             'user_log_regex': '(?:Watchdog caught collective operation timeout|NCCL error(?: '
-                                              'in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|UnhandledCuda)Error|NCCL '
-                                              'communicator was aborted|gloo/transport/tcp/[^\\n]*(?:Connection '
-                                              '(?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh '
-                                              'failed|NET/IB\\w* ?: ?Got completion from peer|net_ib\\.cc:\\d+ '
-                                              'NCCL WARN|NCCL WARN [^\\n]*ibv_\\w+ failed|NCCL Error \\d+: '
-                                              '|nccl\\w+ failed: (?:unhandled system error|unhandled cuda '
-                                              'error|internal error|remote process exited)|NCCL WARN '
-                                              '[^\\n]*(?:socketStartConnect|socketProgress|Connect to '
+                                              'in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL '
+                                              'communicat(?:or was|ion) '
+                                              'aborted|gloo/transport/tcp/[^\\n]*(?:Connection (?:closed|reset) by '
+                                              'peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\w* '
+                                              '?: ?Got completion from peer|net_ib\\.cc:\\d+ NCCL WARN|NCCL WARN '
+                                              '[^\\n]*ibv_\\w+ failed|NCCL Error \\d+: |nccl\\w+ failed: '
+                                              '(?:unhandled system error|unhandled cuda error|internal '
+                                              'error|remote process exited|invalid usage|invalid argument)|NCCL '
+                                              'WARN [^\\n]*(?:socketStartConnect|socketProgress|Connect to '
                                               '[^\\n]*failed|Connection (?:closed by remote peer|refused|reset by '
-                                              'peer)|Broken pipe|Socket recv failed|[Bb]ootstrap))',
+                                              'peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess '
+                                              '\\(\\d+ vs\\. 0\\)|NCCL WARN Duplicate GPU detected|NCCL INFO '
+                                              '[\\w./-]+\\.(?:cc|cu|h):\\d+ -> '
+                                              '[1-6]\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\b|Exception '
+                                              'raised from '
+                                              '(?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) '
+                                              'at |[Ww]atchdog thread terminated with exception|Some NCCL '
+                                              'operations have failed or timed out|HorovodInternalError\\b|An '
+                                              'error occurred in '
+                                              'MPI_\\w+|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled '
+                                              '(?:system|cuda) error|remote process exited or there was a network '
+                                              'error|invalid usage)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 8,
+              'code': 242,
+              'phrase': 'ContainerDiskFull',
+              'behavior': 'UNKNOWN',
+              'reason': 'a filesystem the job writes to is full, or its quota is exceeded',
+              'patterns': [{'index': 0,
+                            'exit_code': 134,
+                            'user_log_regex': '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno '
+                                              '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
+                                              'writing file|: Wrote only \\d+ of \\d+ '
+                                              'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 9,
+              'code': 243,
+              'phrase': 'ContainerCorruptCheckpoint',
+              'behavior': 'PERMANENT',
+              'reason': 'a checkpoint or model file is truncated or corrupt',
+              'patterns': [{'index': 0,
+                            'exit_code': 134,
+                            'user_log_regex': '(?:PytorchStreamReader failed (?:reading|locating file '
+                                              'data(?:\\.pkl|/\\d+))|failed finding central directory|unexpected '
+                                              'EOF[^\\n]*(?:might be corrupted|more bytes)|Error while '
+                                              'deserializing header: '
+                                              '\\w+|\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\b|incomplete '
+                                              'metadata, file not fully covered|\\bBadZip[Ff]ile: File is not a '
+                                              'zip file|Unable to (?:synchronously )?open (?:file|object) '
+                                              '\\((?:truncated file: eof = \\d+|file signature not found|bad '
+                                              '(?:object header|symbol table|local '
+                                              'heap|heap)[^)\\n]*)|DataLossError: [^\\n]*(?:[Cc]hecksum does not '
+                                              'match|truncated record|corrupted record)|model is corrupted or '
+                                              'incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : '
+                                              '[^\\n]*Protobuf parsing failed|DecodeError: Error parsing '
+                                              'message|Unable to load weights from (?:pytorch )?checkpoint '
+                                              'file|You seem to have cloned a repository without having git-lfs '
+                                              'installed|pickle data was truncated|Invalid magic number; corrupt '
+                                              'file|storage has wrong size: expected \\d+ got \\d+|invalid load '
+                                              'key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of '
+                                              'input))',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 10,
               'code': 130,
               'phrase': 'ContainerSigIntReceived',
               'behavior': 'TRANSIENT',
@@ -881,7 +1004,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 9,
+             {'index': 11,
               'code': 131,
               'phrase': 'ContainerSigQuitReceived',
               'behavior': 'TRANSIENT',
@@ -891,7 +1014,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 10,
+             {'index': 12,
               'code': 132,
               'phrase': 'ContainerSigIllReceived',
               'behavior': 'PERMANENT',
@@ -901,7 +1024,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 11,
+             {'index': 13,
               'code': 134,
               'phrase': 'ContainerSigAbrtReceived',
               'behavior': 'UNKNOWN',
@@ -911,7 +1034,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 12,
+             {'index': 14,
               'code': 135,
               'phrase': 'ContainerSigBusReceived',
               'behavior': 'PERMANENT',
@@ -921,7 +1044,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 13,
+             {'index': 15,
               'code': 136,
               'phrase': 'ContainerSigFpeReceived',
               'behavior': 'PERMANENT',
@@ -931,7 +1054,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 14,
+             {'index': 16,
               'code': 137,
               'phrase': 'ContainerSigKillReceived',
               'behavior': 'TRANSIENT',
@@ -941,7 +1064,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 15,
+             {'index': 17,
               'code': 139,
               'phrase': 'ContainerSigSegvReceived',
               'behavior': 'UNKNOWN',
@@ -951,7 +1074,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 16,
+             {'index': 18,
               'code': 141,
               'phrase': 'ContainerSigPipeReceived',
               'behavior': 'PERMANENT',
@@ -961,7 +1084,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 17,
+             {'index': 19,
               'code': 143,
               'phrase': 'ContainerSigTermReceived',
               'behavior': 'TRANSIENT',
@@ -971,7 +1094,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 18,
+             {'index': 20,
               'code': 249,
               'phrase': 'PAIRuntimeSSHBarrierTimeout',
               'behavior': 'PERMANENT',
@@ -981,7 +1104,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': 'SSH barrier reaches max retry count',
                             'gpu_ecc': None}]},
-             {'index': 19,
+             {'index': 21,
               'code': 220,
               'phrase': 'UserCommandExitWithError',
               'behavior': 'PERMANENT',
@@ -997,7 +1120,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?i)(?:Permission denied|cannot execute)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 20,
+             {'index': 22,
               'code': 221,
               'phrase': 'ContainerTensorflowOOMKilled',
               'behavior': 'PERMANENT',
@@ -1023,7 +1146,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'Dst tensor is not initialized',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 21,
+             {'index': 23,
               'code': 226,
               'phrase': 'ContainerCudaOOMKilled',
               'behavior': 'PERMANENT',
@@ -1031,9 +1154,16 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?i)(?:CUDA out of memory|cuda runtime error \\(2\\) : out of '
-                                              'memory|CUDA error: out of memory|(?:^|[^:\\n] |[^ '
-                                              '\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of '
-                                              'memory.|THCudaCheck FAIL [^\\n]*: out of '
+                                              'memory|\\bcuda (?:driver |runtime '
+                                              ')?(?:failure|error)\\b[^\\n]{0,40}?\\bout of '
+                                              'memory\\b|cudaMalloc\\w*(?: retry)? failed: out of '
+                                              'memory|(?:failed|unable) to allocate CUDA\\d* '
+                                              'buffer|BFCArena::AllocateRawInternal[^\\n]*Failed to allocate '
+                                              'memory for requested buffer|Requested amount of GPU memory \\(\\d+ '
+                                              'bytes\\) could not be '
+                                              'allocated|cupy\\.cuda\\.memory\\.OutOfMemoryError|CUDA error: out '
+                                              'of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda '
+                                              'failure .out of memory.|THCudaCheck FAIL [^\\n]*: out of '
                                               'memory|torch\\.(?:cuda\\.)?OutOfMemoryError|Resource[ _]exhausted: '
                                               '[^\\n]*(?:Out of memory|Failed to allocate|Attempting to '
                                               '(?:reserve|allocate) [^\\n]*That was not '
@@ -1046,11 +1176,14 @@ BODY = {'default_code': 255,
                                               'in KV cache|KV cache is needed, which is larger than the available '
                                               'KV cache memory|Free memory on device [^\\n]*is less than desired '
                                               'GPU memory utilization|Not enough memory to handle \\d+ (?:total '
-                                              '|prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|Out of '
-                                              'memory error on GPU \\d+)',
+                                              '|prefill )?tokens|HIP out of '
+                                              'memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed '
+                                              'allowed memory\\. \\(out of memory\\)|Not enough memory\\. Please '
+                                              'try to increase --mem-fraction-static|Resource exhausted: Out\\s+of '
+                                              'memory|Out of memory error on GPU \\d+)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 22,
+             {'index': 24,
               'code': 224,
               'phrase': 'ContainerCudaVersionMismatch',
               'behavior': 'PERMANENT',
@@ -1061,7 +1194,7 @@ BODY = {'default_code': 255,
                                               'version|The NVIDIA driver on your system is too old)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 23,
+             {'index': 25,
               'code': 225,
               'phrase': 'ContainerCudaDnnVersionMismatch',
               'behavior': 'PERMANENT',
@@ -1073,7 +1206,7 @@ BODY = {'default_code': 255,
                                               'compiled with)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 24,
+             {'index': 26,
               'code': 240,
               'phrase': 'ContainerCudaKernelFault',
               'behavior': 'UNKNOWN',
@@ -1083,15 +1216,15 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?:an illegal memory access was encountered|device-side assert '
                                               'triggered|misaligned address|an illegal instruction was '
                                               'encountered|unspecified launch '
-                                              'failure|CUDA_ERROR_ILLEGAL_ADDRESS|cudaErrorIllegalAddress|\\.cu:\\d+: '
+                                              'failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: '
                                               '[^\\n]*Assertion `[^\\n]*` failed)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 25,
+             {'index': 27,
               'code': 241,
               'phrase': 'ContainerCudaLibraryFailed',
               'behavior': 'UNKNOWN',
-              'reason': 'a cuBLAS or cuDNN call failed',
+              'reason': 'a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed',
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS '
@@ -1099,10 +1232,32 @@ BODY = {'default_code': 255,
                                               'execute this computation|Unable to find a valid cuDNN '
                                               'algorithm|Failed to get convolution algorithm|cuDNN failed to '
                                               'initialize|Blas (?:\\w+ )?launch failed|cuBLAS API failed with '
-                                              'status \\d+|cublasLt ran into an error)',
+                                              'status \\d+|cublasLt ran into an '
+                                              'error|CUFFT_(?:INTERNAL_ERROR|ALLOC_FAILED|EXEC_FAILED|SETUP_FAILED|INVALID_PLAN|INVALID_VALUE|INVALID_TYPE|INVALID_SIZE|UNALIGNED_DATA|INVALID_DEVICE|NO_WORKSPACE|NOT_IMPLEMENTED|NOT_SUPPORTED)\\b|cuFFT '
+                                              'error|CUSOLVER_STATUS_[A-Z_]+|cusolver '
+                                              'error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE '
+                                              'error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library '
+                                              'initialization failed|cuBLAS call failed|cuDNN Frontend '
+                                              'error|\\[cudnn_frontend\\] Error)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 26,
+             {'index': 28,
+              'code': 234,
+              'phrase': 'ContainerSigvFault',
+              'behavior': 'PERMANENT',
+              'reason': 'a process crashed (segmentation fault)',
+              'patterns': [{'index': 0,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:mpirun failed with exit code 139\\b|exited on signal 11\\b|exit '
+                                              'codes of the workers are \\{[^}\\n]*SIGSEGV\\(-11\\)|Signal 11 '
+                                              '\\(SIGSEGV\\) received by PID|exitcode\\s*:\\s*-11\\b|terminated '
+                                              'with signal SIGSEGV|exits with return code = -11\\b|died with '
+                                              '<Signals\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit '
+                                              'code:|returned non-zero exit status|failed with exit '
+                                              'code)\\s*139\\b|returned non-zero exit status -11\\b)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 29,
               'code': 222,
               'phrase': 'ContainerMPISegvFault',
               'behavior': 'PERMANENT',
@@ -1112,7 +1267,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'Signal code: Address not mapped',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 27,
+             {'index': 30,
               'code': 237,
               'phrase': 'ContainerHostMemoryOOMKilled',
               'behavior': 'PERMANENT',
@@ -1124,8 +1279,9 @@ BODY = {'default_code': 255,
                                               'killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT '
                                               'CODE: 9\\b|exits with return code = -9\\b|terminated with signal '
                                               'SIGKILL|exit with status code '
-                                              '-9\\b|ray\\.exceptions\\.OutOfMemoryError|Task was killed due to '
-                                              'the node running low on memory|killed due to memory '
+                                              '-9\\b|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage '
+                                              'threshold of [\\d.]+\\. Ray killed this worker|Task was killed due '
+                                              'to the node running low on memory|killed due to memory '
                                               'pressure|RayOutOfMemoryError|exit codes of the workers are '
                                               '\\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod '
                                               'memory limits|Detected \\d+ oom[-_]kill events?|killed by the '
@@ -1143,8 +1299,9 @@ BODY = {'default_code': 255,
                                               'killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT '
                                               'CODE: 9\\b|exits with return code = -9\\b|terminated with signal '
                                               'SIGKILL|exit with status code '
-                                              '-9\\b|ray\\.exceptions\\.OutOfMemoryError|Task was killed due to '
-                                              'the node running low on memory|killed due to memory '
+                                              '-9\\b|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage '
+                                              'threshold of [\\d.]+\\. Ray killed this worker|Task was killed due '
+                                              'to the node running low on memory|killed due to memory '
                                               'pressure|RayOutOfMemoryError|exit codes of the workers are '
                                               '\\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod '
                                               'memory limits|Detected \\d+ oom[-_]kill events?|killed by the '
@@ -1162,8 +1319,9 @@ BODY = {'default_code': 255,
                                               'killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT '
                                               'CODE: 9\\b|exits with return code = -9\\b|terminated with signal '
                                               'SIGKILL|exit with status code '
-                                              '-9\\b|ray\\.exceptions\\.OutOfMemoryError|Task was killed due to '
-                                              'the node running low on memory|killed due to memory '
+                                              '-9\\b|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage '
+                                              'threshold of [\\d.]+\\. Ray killed this worker|Task was killed due '
+                                              'to the node running low on memory|killed due to memory '
                                               'pressure|RayOutOfMemoryError|exit codes of the workers are '
                                               '\\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod '
                                               'memory limits|Detected \\d+ oom[-_]kill events?|killed by the '
@@ -1185,10 +1343,11 @@ BODY = {'default_code': 255,
                                               'memory|unable to mmap \\d+ bytes[^\\n]*: Cannot allocate memory|: '
                                               'Cannot allocate memory \\(12\\)|\\bfork: (?:retry: )?Cannot '
                                               'allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough '
-                                              "memory|can't allocate memory))",
+                                              "memory|can't allocate memory)|(?:failed|unable) to allocate CPU "
+                                              'buffer)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 28,
+             {'index': 31,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
@@ -1201,28 +1360,40 @@ BODY = {'default_code': 255,
                                               'barrier|DistStoreError\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 29,
+             {'index': 32,
               'code': 238,
               'phrase': 'ContainerCollectiveCommunicationFailed',
               'behavior': 'TRANSIENT',
-              'reason': 'a collective operation (NCCL, gloo) failed or timed out: a peer died or the network '
-                        'failed',
+              'reason': 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a '
+                        'peer died, the network failed or the communicator was set up wrong',
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?:Watchdog caught collective operation timeout|NCCL error(?: '
-                                              'in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|UnhandledCuda)Error|NCCL '
-                                              'communicator was aborted|gloo/transport/tcp/[^\\n]*(?:Connection '
-                                              '(?:closed|reset) by peer|Read error|Timed out)|Gloo connectFullMesh '
-                                              'failed|NET/IB\\w* ?: ?Got completion from peer|net_ib\\.cc:\\d+ '
-                                              'NCCL WARN|NCCL WARN [^\\n]*ibv_\\w+ failed|NCCL Error \\d+: '
-                                              '|nccl\\w+ failed: (?:unhandled system error|unhandled cuda '
-                                              'error|internal error|remote process exited)|NCCL WARN '
-                                              '[^\\n]*(?:socketStartConnect|socketProgress|Connect to '
+                                              'in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL '
+                                              'communicat(?:or was|ion) '
+                                              'aborted|gloo/transport/tcp/[^\\n]*(?:Connection (?:closed|reset) by '
+                                              'peer|Read error|Timed out)|Gloo connectFullMesh failed|NET/IB\\w* '
+                                              '?: ?Got completion from peer|net_ib\\.cc:\\d+ NCCL WARN|NCCL WARN '
+                                              '[^\\n]*ibv_\\w+ failed|NCCL Error \\d+: |nccl\\w+ failed: '
+                                              '(?:unhandled system error|unhandled cuda error|internal '
+                                              'error|remote process exited|invalid usage|invalid argument)|NCCL '
+                                              'WARN [^\\n]*(?:socketStartConnect|socketProgress|Connect to '
                                               '[^\\n]*failed|Connection (?:closed by remote peer|refused|reset by '
-                                              'peer)|Broken pipe|Socket recv failed|[Bb]ootstrap))',
+                                              'peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess '
+                                              '\\(\\d+ vs\\. 0\\)|NCCL WARN Duplicate GPU detected|NCCL INFO '
+                                              '[\\w./-]+\\.(?:cc|cu|h):\\d+ -> '
+                                              '[1-6]\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\b|Exception '
+                                              'raised from '
+                                              '(?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) '
+                                              'at |[Ww]atchdog thread terminated with exception|Some NCCL '
+                                              'operations have failed or timed out|HorovodInternalError\\b|An '
+                                              'error occurred in '
+                                              'MPI_\\w+|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled '
+                                              '(?:system|cuda) error|remote process exited or there was a network '
+                                              'error|invalid usage)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 30,
+             {'index': 33,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
@@ -1238,10 +1409,16 @@ BODY = {'default_code': 255,
                                               'connect|connect\\(\\) timed out|(?:Error|Exception): Socket '
                                               'Timeout\\b|Timed out after \\d+ seconds waiting for '
                                               '(?:clients|workers)|TCPStore\\b[^\\n]*timed out|Stop_waiting '
-                                              'response is expected)',
+                                              'response is expected|The connection to the C10d store has '
+                                              'failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed '
+                                              'to recv, got 0 bytes|wait timeout after \\d+ms, keys: |Error '
+                                              'initializing torch\\.distributed using \\w+:// '
+                                              'rendezvous|(?s:_rendezvous_handler\\n.{0,600}?\\n(?:\\[rank\\d+\\]: '
+                                              '?)?[\\w.]*(?:Error|Exception): [^\\n]*(?:[Tt]imed out|refused|reset '
+                                              'by peer|Broken pipe|Name or service not known|No route to host)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 31,
+             {'index': 34,
               'code': 134,
               'phrase': 'ContainerSigAbrtReceived',
               'behavior': 'UNKNOWN',
@@ -1268,7 +1445,7 @@ BODY = {'default_code': 255,
                                               'code)\\s*134\\b|returned non-zero exit status -6\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 32,
+             {'index': 35,
               'code': 135,
               'phrase': 'ContainerSigBusReceived',
               'behavior': 'PERMANENT',
@@ -1291,7 +1468,7 @@ BODY = {'default_code': 255,
                                               'code = -7\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 33,
+             {'index': 36,
               'code': 242,
               'phrase': 'ContainerDiskFull',
               'behavior': 'UNKNOWN',
@@ -1302,7 +1479,7 @@ BODY = {'default_code': 255,
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: )',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -1311,7 +1488,7 @@ BODY = {'default_code': 255,
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: )',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 2,
@@ -1320,10 +1497,19 @@ BODY = {'default_code': 255,
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: )',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 3,
+                            'exit_code': 255,
+                            'user_log_regex': '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno '
+                                              '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
+                                              'writing file|: Wrote only \\d+ of \\d+ '
+                                              'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 34,
+             {'index': 37,
               'code': 243,
               'phrase': 'ContainerCorruptCheckpoint',
               'behavior': 'PERMANENT',
@@ -1333,17 +1519,25 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?:PytorchStreamReader failed (?:reading|locating file '
                                               'data(?:\\.pkl|/\\d+))|failed finding central directory|unexpected '
                                               'EOF[^\\n]*(?:might be corrupted|more bytes)|Error while '
-                                              'deserializing header: \\w+|\\bHeaderTooLarge\\b|\\bBadZip[Ff]ile: '
-                                              'File is not a zip file|Unable to (?:synchronously )?open file '
-                                              '\\((?:truncated file: eof = \\d+|file signature not found)|Unable '
-                                              'to load weights from (?:pytorch )?checkpoint file|You seem to have '
-                                              'cloned a repository without having git-lfs installed|pickle data '
-                                              'was truncated|Invalid magic number; corrupt file|invalid load '
+                                              'deserializing header: '
+                                              '\\w+|\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\b|incomplete '
+                                              'metadata, file not fully covered|\\bBadZip[Ff]ile: File is not a '
+                                              'zip file|Unable to (?:synchronously )?open (?:file|object) '
+                                              '\\((?:truncated file: eof = \\d+|file signature not found|bad '
+                                              '(?:object header|symbol table|local '
+                                              'heap|heap)[^)\\n]*)|DataLossError: [^\\n]*(?:[Cc]hecksum does not '
+                                              'match|truncated record|corrupted record)|model is corrupted or '
+                                              'incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : '
+                                              '[^\\n]*Protobuf parsing failed|DecodeError: Error parsing '
+                                              'message|Unable to load weights from (?:pytorch )?checkpoint '
+                                              'file|You seem to have cloned a repository without having git-lfs '
+                                              'installed|pickle data was truncated|Invalid magic number; corrupt '
+                                              'file|storage has wrong size: expected \\d+ got \\d+|invalid load '
                                               'key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of '
                                               'input))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 35,
+             {'index': 38,
               'code': 244,
               'phrase': 'ContainerTrainingDiverged',
               'behavior': 'PERMANENT',
@@ -1355,10 +1549,14 @@ BODY = {'default_code': 255,
                                               'in its \\d+(?:st|nd|rd|th) output|non-finite loss|loss is not '
                                               'finite|Loss became infinite or NaN|found (?:NaN|Inf) in local '
                                               '(?:grad norm|forward loss)|NanLossDuringTrainingError|Model '
-                                              'diverged with loss = (?:NaN|nan|inf|Inf))',
+                                              'diverged with loss = (?:NaN|nan|inf|Inf)|\\bFloatingPointError: '
+                                              '|(?:training|model) diverged\\b[^\\n]{0,40}\\bnan\\b|(?:nan '
+                                              'detected in (?:the )?loss|(?:nan|inf) loss '
+                                              '(?:detected|encountered)|loss (?:became|has become|went to) '
+                                              '(?:nan|inf)\\b)[^\\n]{0,60}\\b(?:abort|stop|terminat|exit))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 36,
+             {'index': 39,
               'code': 245,
               'phrase': 'ContainerDataPermissionDenied',
               'behavior': 'PERMANENT',
@@ -1371,14 +1569,16 @@ BODY = {'default_code': 255,
                                               '\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does '
                                               'not have storage\\.(?:objects|buckets)\\.\\w+ '
                                               'access|google\\.api_core\\.exceptions\\.(?:Forbidden: '
-                                              '403|Unauthorized: 401)|AccessDeniedException: '
-                                              '403|NoCredentialsError: Unable to locate '
-                                              'credentials|PermissionError: (?:Access Denied|Forbidden|The AWS '
+                                              '403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate '
+                                              'credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS '
                                               'Access Key Id you provided|The request signature we '
                                               'calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for '
-                                              'url|This request is not authorized to perform this operation|fatal: '
-                                              'could not create (?:work tree dir|leading directories of) [^\\n]*: '
-                                              'Permission denied)',
+                                              'url|HTTP Error 40[13]: '
+                                              '(?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated '
+                                              'repo for url|You are trying to access a gated repo|This request is '
+                                              'not authorized to perform this operation|fatal: could not create '
+                                              '(?:work tree dir|leading directories of) [^\\n]*: Permission '
+                                              'denied)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -1389,14 +1589,16 @@ BODY = {'default_code': 255,
                                               '\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does '
                                               'not have storage\\.(?:objects|buckets)\\.\\w+ '
                                               'access|google\\.api_core\\.exceptions\\.(?:Forbidden: '
-                                              '403|Unauthorized: 401)|AccessDeniedException: '
-                                              '403|NoCredentialsError: Unable to locate '
-                                              'credentials|PermissionError: (?:Access Denied|Forbidden|The AWS '
+                                              '403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate '
+                                              'credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS '
                                               'Access Key Id you provided|The request signature we '
                                               'calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for '
-                                              'url|This request is not authorized to perform this operation|fatal: '
-                                              'could not create (?:work tree dir|leading directories of) [^\\n]*: '
-                                              'Permission denied)',
+                                              'url|HTTP Error 40[13]: '
+                                              '(?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated '
+                                              'repo for url|You are trying to access a gated repo|This request is '
+                                              'not authorized to perform this operation|fatal: could not create '
+                                              '(?:work tree dir|leading directories of) [^\\n]*: Permission '
+                                              'denied)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 2,
@@ -1407,17 +1609,19 @@ BODY = {'default_code': 255,
                                               '\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does '
                                               'not have storage\\.(?:objects|buckets)\\.\\w+ '
                                               'access|google\\.api_core\\.exceptions\\.(?:Forbidden: '
-                                              '403|Unauthorized: 401)|AccessDeniedException: '
-                                              '403|NoCredentialsError: Unable to locate '
-                                              'credentials|PermissionError: (?:Access Denied|Forbidden|The AWS '
+                                              '403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate '
+                                              'credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS '
                                               'Access Key Id you provided|The request signature we '
                                               'calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for '
-                                              'url|This request is not authorized to perform this operation|fatal: '
-                                              'could not create (?:work tree dir|leading directories of) [^\\n]*: '
-                                              'Permission denied)',
+                                              'url|HTTP Error 40[13]: '
+                                              '(?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated '
+                                              'repo for url|You are trying to access a gated repo|This request is '
+                                              'not authorized to perform this operation|fatal: could not create '
+                                              '(?:work tree dir|leading directories of) [^\\n]*: Permission '
+                                              'denied)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 37,
+             {'index': 40,
               'code': 228,
               'phrase': 'ContainerIncorrectParameterError',
               'behavior': 'PERMANENT',
@@ -1449,8 +1653,14 @@ BODY = {'default_code': 255,
                             'gpu_ecc': None},
                            {'index': 4,
                             'exit_code': 1,
-                            'user_log_regex': '\\S+\\(\\)(?: \\([^)\\n]*\\))? got (?:multiple values for|an '
-                                              "unexpected) (?:keyword )?argument '",
+                            'user_log_regex': '\\w\\(\\)(?: \\([^)\\n]*\\))? (?:got (?:multiple values for|an '
+                                              "unexpected) (?:keyword )?argument '|takes (?:from \\d+ to "
+                                              '\\d+|\\d+|no) (?:positional |keyword )?arguments? but \\d+ '
+                                              '(?:positional arguments? )?(?:was|were) given|missing \\d+ required '
+                                              '(?:positional|keyword-only) arguments?: |takes (?:exactly|at '
+                                              'most|at least) \\w+ (?:positional |keyword )?arguments? \\(\\d+ '
+                                              'given\\)|takes no (?:keyword )?arguments|got some positional-only '
+                                              'arguments passed as keyword arguments)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 5,
@@ -1458,14 +1668,34 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'InvalidArgumentError: ',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 38,
+             {'index': 41,
+              'code': 230,
+              'phrase': 'ContainerInvalidSavePath',
+              'behavior': 'PERMANENT',
+              'reason': 'the checkpoint save path is invalid',
+              'patterns': [{'index': 0,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:ValueError: (?:Restore called with invalid save path|The passed '
+                                              'save_path is not a valid checkpoint)|RuntimeError: Parent directory '
+                                              '[^\\n]* does not '
+                                              'exist\\.|(?s:_open_zipfile_writer.{0,400}?RuntimeError: File '
+                                              '[^\\n]* cannot be opened\\.)|Failed to create a NewWriteableFile: )',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 42,
               'code': 229,
               'phrase': 'ContainerIncorrectDataModelError',
               'behavior': 'PERMANENT',
               'reason': 'input data or a model file is missing or unreadable',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': 'FileNotFoundError: \\[Errno 2\\] No such file or directory',
+                            'user_log_regex': '(?:FileNotFoundError: |(?:IOError|OSError): \\[Errno 2\\] No such '
+                                              'file or directory|(?:IsADirectoryError|NotADirectoryError): '
+                                              '\\[Errno 2[01]\\]|NotFoundError: [^\\n]*No such file or '
+                                              'directory|does not appear to have a file named |Error no file named '
+                                              "[^\\n]* found in directory|Can't load (?:tokenizer|the "
+                                              'configuration|config|the model|weights|feature extractor|image '
+                                              'processor|processor) for )',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -1488,18 +1718,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?i)input/output error',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 39,
-              'code': 230,
-              'phrase': 'ContainerInvalidSavePath',
-              'behavior': 'PERMANENT',
-              'reason': 'the checkpoint save path is invalid',
-              'patterns': [{'index': 0,
-                            'exit_code': 1,
-                            'user_log_regex': 'ValueError: (?:Restore called with invalid save path|The passed '
-                                              'save_path is not a valid checkpoint)',
-                            'platform_log_regex': None,
-                            'gpu_ecc': None}]},
-             {'index': 40,
+             {'index': 43,
               'code': 231,
               'phrase': 'ContainerSyntaxError',
               'behavior': 'PERMANENT',
@@ -1521,39 +1740,39 @@ BODY = {'default_code': 255,
                             'gpu_ecc': None},
                            {'index': 3,
                             'exit_code': 1,
-                            'user_log_regex': "NameError: name '[^'\\n]*' is not defined",
+                            'user_log_regex': "(?:NameError: name '[^'\\n]*' is not defined|UnboundLocalError: )",
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 41,
+             {'index': 44,
               'code': 232,
               'phrase': 'ContainerImportError',
               'behavior': 'PERMANENT',
               'reason': 'a Python module is missing',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': '\\b(?:ImportError|ModuleNotFoundError): ',
+                            'user_log_regex': '(?m)(?:\\b(?:ImportError|ModuleNotFoundError):(?: '
+                                              '|$)|DistributionNotFound: The |PackageNotFoundError: No package '
+                                              'metadata was found for )',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
                             'exit_code': 1,
-                            'user_log_regex': '(?im)(?:^\\S*python[\\w.]*: no module named \\S|Error while finding '
-                                              '(?:module )?spec(?:ification)? for )',
+                            'user_log_regex': '(?im)(?:^\\S*python[\\w.]*: no module named \\S|^No module named '
+                                              '[\\w\'"]|Error while finding (?:module )?spec(?:ification)? for )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 42,
+             {'index': 45,
               'code': 233,
               'phrase': 'ContainerIndexOutOfRange',
               'behavior': 'PERMANENT',
               'reason': 'an index was out of range',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': '(?:IndexError: [^\\n]*(?:index out of range|out of bounds for '
-                                              '(?:axis|dimension)|[Dd]imension out of range|out-of-bounds|too many '
-                                              'indices)|RuntimeError: index -?\\d+ is out of bounds for '
+                            'user_log_regex': '(?:\\bIndexError: |RuntimeError: index -?\\d+ is out of bounds for '
                                               'dimension|RuntimeError: index out of range at )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 43,
+             {'index': 46,
               'code': 234,
               'phrase': 'ContainerSigvFault',
               'behavior': 'PERMANENT',
@@ -1582,7 +1801,7 @@ BODY = {'default_code': 255,
                                               'status -11\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 44,
+             {'index': 47,
               'code': 235,
               'phrase': 'ContainerEngineCoreDump',
               'behavior': 'PERMANENT',
@@ -1592,43 +1811,68 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?i)\\(core dumped\\)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 45,
+             {'index': 48,
+              'code': 239,
+              'phrase': 'ContainerRendezvousFailed',
+              'behavior': 'TRANSIENT',
+              'reason': 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached',
+              'patterns': [{'index': 0,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:\\[c10d\\] \\w+ failed on SocketImpl\\(|\\[c10d\\] The client '
+                                              'socket has failed to connect to [^\\n]*\\(errno: '
+                                              '11[013]\\b|Exception raised from '
+                                              '(?:recvBytes|sendBytes|recvValue|recvVector) at '
+                                              '[^\\n]*c10d/Utils\\.hpp)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 49,
+              'code': 238,
+              'phrase': 'ContainerCollectiveCommunicationFailed',
+              'behavior': 'TRANSIENT',
+              'reason': 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a '
+                        'peer died, the network failed or the communicator was set up wrong',
+              'patterns': [{'index': 0,
+                            'exit_code': 1,
+                            'user_log_regex': 'Horovod has been shut down\\. This (?:was|has been) ca',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 50,
               'code': 236,
               'phrase': 'PAIRuntimeRunningThresholdExceeded',
               'behavior': 'UNKNOWN',
               'reason': 'the job ran longer than its running threshold',
               'patterns': []},
-             {'index': 46,
+             {'index': 51,
               'code': 250,
               'phrase': 'FrameworkBarrierTransientFailed',
               'behavior': 'TRANSIENT',
               'reason': 'the framework barrier failed transiently',
               'patterns': []},
-             {'index': 47,
+             {'index': 52,
               'code': 251,
               'phrase': 'JobGangAllocationTimeout',
               'behavior': 'TRANSIENT_CONFLICT',
               'reason': 'not every task of the gang was allocated in time',
               'patterns': []},
-             {'index': 48,
+             {'index': 53,
               'code': 252,
               'phrase': 'FrameworkBarrierPermanentFailed',
               'behavior': 'PERMANENT',
               'reason': 'the framework barrier failed permanently',
               'patterns': []},
-             {'index': 49,
+             {'index': 54,
               'code': 253,
               'phrase': 'ContainerPortConflict',
               'behavior': 'TRANSIENT',
               'reason': 'a port the job needs is taken',
               'patterns': []},
-             {'index': 50,
+             {'index': 55,
               'code': 254,
               'phrase': 'ContainerImageNotExists',
               'behavior': 'PERMANENT',
               'reason': 'the image does not exist or cannot be pulled',
               'patterns': []},
-             {'index': 51,
+             {'index': 56,
               'code': 255,
               'phrase': 'PAIRuntimeUnknownFailed',
               'behavior': 'UNKNOWN',
