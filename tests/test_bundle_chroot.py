@@ -141,7 +141,7 @@ def test_bundle_imports_its_lazy_modules_in_a_bare_image(bundle: Path, images: d
                                                          tmp_path: Path) -> None:
     """Everything the runtime imports lazily (by importlib string or inside functions)
     is in the bundle and loads without any library from outside it."""
-    code = ("import importlib, ssl, zlib, re2, yaml, psutil, structlog, jsonschema, requests, click, tenacity;"
+    code = ("import importlib, ssl, zlib, re2, yaml, psutil, jsonschema, requests, click, tenacity;"
             "from pai_runtime.cli import LAZY_COMMANDS; from pai_runtime.initplugins import BUILTINS;"
             "mods = [t.split(':')[0] for t in LAZY_COMMANDS.values()] + list(BUILTINS.values());"
             "[importlib.import_module(m) for m in mods];"
