@@ -7,8 +7,8 @@ install is byte for byte the file they come from (see ``install_spec`` in exitsp
 """
 
 #: the spec file's size and SHA-256; its bytes are ``b"".join(SOURCE_LINES)``
-SOURCE_SIZE = 49081
-SOURCE_SHA256 = 'ddcbeafa362cd317088042873e91c88215c9e9920c9918c206f7f6eb65236845'
+SOURCE_SIZE = 49545
+SOURCE_SHA256 = '1b5ca13db5d82744c2c778ca48d8768b9ba6cbf9bfc1d1bc33745016e268312f'
 SOURCE_LINES = (
     b'# pai-runtime default runtime exit spec (OpenPAI runtime format; docs/exit-spec.md).\n',
     b'#\n',
@@ -225,6 +225,12 @@ SOURCE_LINES = (
     b'  # bash: "./train.sh: Permission denied"; "cannot execute binary file"\n',
     b'  - exitCode: 126\n',
     b"    userLogRegex: '(?i)(?:Permission denied|cannot execute)'\n",
+    b'  # the interpreter cannot open the user\'s script: "python: can\'t open file \'train.py\': [Errno 2] No such file or\n',
+    b'  # directory" (Python exits 2; a launcher that ran it, torch.distributed.launch\'s CalledProcessError, exits 1)\n',
+    b'  - exitCode: 2\n',
+    b"    userLogRegex: '(?m)^\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?m)^\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
     b'- containerExitCode: 221\n',
     b'  phrase: ContainerTensorflowOOMKilled\n',
     b'  behavior: PERMANENT\n',
@@ -630,7 +636,7 @@ INSTALLED_LINES = (
     '{"containerExitCode": 141, "phrase": "ContainerSigPipeReceived", "behavior": "PERMANENT", "reason": "killed by SIGPIPE", "patterns": [{"exitCode": 141}]},\n',
     '{"containerExitCode": 143, "phrase": "ContainerSigTermReceived", "behavior": "TRANSIENT", "reason": "stopped by SIGTERM (the pod was stopped, preempted or evicted)", "patterns": [{"exitCode": 143}]},\n',
     '{"containerExitCode": 249, "phrase": "PAIRuntimeSSHBarrierTimeout", "behavior": "PERMANENT", "reason": "the SSH barrier reached its retry limit", "patterns": [{"exitCode": 10, "platformLogRegex": "SSH barrier reaches max retry count"}]},\n',
-    '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}]},\n',
+    '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}, {"exitCode": 2, "userLogRegex": "(?m)^\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "(?m)^\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}]},\n',
     '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}]},\n',
     '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\bcuda (?:driver |runtime )?(?:failure|error)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate CUDA\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on GPU \\\\d+)"}]},\n',
     '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA runtime needs a newer NVIDIA driver", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old)"}]},\n',
@@ -1118,6 +1124,18 @@ BODY = {'default_code': 255,
                            {'index': 1,
                             'exit_code': 126,
                             'user_log_regex': '(?i)(?:Permission denied|cannot execute)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 2,
+                            'exit_code': 2,
+                            'user_log_regex': "(?m)^\\S*python[\\w.]*: can't open file [^\\n]*\\[Errno 2\\] No "
+                                              'such file or directory',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 3,
+                            'exit_code': 1,
+                            'user_log_regex': "(?m)^\\S*python[\\w.]*: can't open file [^\\n]*\\[Errno 2\\] No "
+                                              'such file or directory',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 22,
