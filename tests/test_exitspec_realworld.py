@@ -381,6 +381,10 @@ PRINTED = [
     ("an ImportError warning traceback, then a call with a wrong keyword", 1, TRACE + "ImportError: cannot import "
      "name 'xformers'\nfalling back\n" + TRACE + "TypeError: Trainer.__init__() got an unexpected keyword argument "
      "'tokenizer'\n", 228),
+    ("python -m's line behind a rank prefix", 1, "[rank0]: /usr/bin/python3: No module named torch.distributed.run\n",
+     232),
+    ("a missing script behind a host prefix", 2, "worker-0: python: can't open file 'train.py': [Errno 2] No such "
+     "file or directory\n", 220),
     ("Open MPI's handler alone is the MPI segfault", 1, "[node:123] *** Process received signal ***\n[node:123] "
      "Signal: Segmentation fault (11)\n[node:123] Signal code: Address not mapped (1)\n", 222),
     ("the launcher's report of the rank's segfault decides over the handler's lines", 1, "[node:123] Signal: "

@@ -7,8 +7,8 @@ install is byte for byte the file they come from (see ``install_spec`` in exitsp
 """
 
 #: the spec file's size and SHA-256; its bytes are ``b"".join(SOURCE_LINES)``
-SOURCE_SIZE = 49590
-SOURCE_SHA256 = '0b522c1f5187f374e78a67f8a6dd6657dbb96af174670275b58da0b5cb2e899e'
+SOURCE_SIZE = 49710
+SOURCE_SHA256 = '21d6c9ce0a796bd790d8f0dc9dcc21528b0d24d21470e73d39bddc047d71ace7'
 SOURCE_LINES = (
     b'# pai-runtime default runtime exit spec (OpenPAI runtime format; docs/exit-spec.md).\n',
     b'#\n',
@@ -228,9 +228,9 @@ SOURCE_LINES = (
     b'  # the interpreter cannot open the user\'s script: "python: can\'t open file \'train.py\': [Errno 2] No such file or\n',
     b'  # directory" (Python exits 2; a launcher that ran it, torch.distributed.launch\'s CalledProcessError, exits 1)\n',
     b'  - exitCode: 2\n',
-    b"    userLogRegex: '(?m)^\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
+    b"    userLogRegex: '(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?m)^\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
+    b"    userLogRegex: '(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
     b'- containerExitCode: 221\n',
     b'  phrase: ContainerTensorflowOOMKilled\n',
     b'  behavior: PERMANENT\n',
@@ -522,7 +522,7 @@ SOURCE_LINES = (
     b"    userLogRegex: '(?m)(?:\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for )'\n",
     b'  # "python -m X" with X missing: "/usr/bin/python3: No module named X" (no exception name)\n',
     b'  - exitCode: 1\n',
-    b'    userLogRegex: \'(?im)(?:^\\S*python[\\w.]*: no module named \\S|^No module named [\\w\'\'"]|Error while finding (?:module )?spec(?:ification)? for )\'\n',
+    b'    userLogRegex: \'(?im)(?:^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: no module named \\S|^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?No module named [\\w\'\'"]|Error while finding (?:module )?spec(?:ification)? for )\'\n',
     b'- containerExitCode: 233\n',
     b'  phrase: ContainerIndexOutOfRange\n',
     b'  behavior: PERMANENT\n',
@@ -636,7 +636,7 @@ INSTALLED_LINES = (
     '{"containerExitCode": 141, "phrase": "ContainerSigPipeReceived", "behavior": "PERMANENT", "reason": "killed by SIGPIPE", "patterns": [{"exitCode": 141}]},\n',
     '{"containerExitCode": 143, "phrase": "ContainerSigTermReceived", "behavior": "TRANSIENT", "reason": "stopped by SIGTERM (the pod was stopped, preempted or evicted)", "patterns": [{"exitCode": 143}]},\n',
     '{"containerExitCode": 249, "phrase": "PAIRuntimeSSHBarrierTimeout", "behavior": "PERMANENT", "reason": "the SSH barrier reached its retry limit", "patterns": [{"exitCode": 10, "platformLogRegex": "SSH barrier reaches max retry count"}]},\n',
-    '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}, {"exitCode": 2, "userLogRegex": "(?m)^\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "(?m)^\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}]},\n',
+    '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}, {"exitCode": 2, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}]},\n',
     '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}]},\n',
     '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\bcuda (?:driver |runtime )?(?:failure|error)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate CUDA\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on GPU \\\\d+)"}]},\n',
     '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA runtime needs a newer NVIDIA driver", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old)"}]},\n',
@@ -659,7 +659,7 @@ INSTALLED_LINES = (
     '{"containerExitCode": 230, "phrase": "ContainerInvalidSavePath", "behavior": "PERMANENT", "reason": "the checkpoint save path is invalid", "patterns": [{"exitCode": 1, "userLogRegex": "(?:ValueError: (?:Restore called with invalid save path|The passed save_path is not a valid checkpoint)|RuntimeError: Parent directory [^\\\\n]* does not exist\\\\.|(?s:_open_zipfile_writer.{0,400}?RuntimeError: File [^\\\\n]* cannot be opened\\\\.)|Failed to create a NewWriteableFile: )"}]},\n',
     '{"containerExitCode": 229, "phrase": "ContainerIncorrectDataModelError", "behavior": "PERMANENT", "reason": "input data or a model file is missing or unreadable", "patterns": [{"exitCode": 1, "userLogRegex": "(?:FileNotFoundError: |(?:IOError|OSError): \\\\[Errno 2\\\\] No such file or directory|(?:IsADirectoryError|NotADirectoryError): \\\\[Errno 2[01]\\\\]|NotFoundError: [^\\\\n]*No such file or directory|does not appear to have a file named |Error no file named [^\\\\n]* found in directory|Can\'t load (?:tokenizer|the configuration|config|the model|weights|feature extractor|image processor|processor) for )"}, {"exitCode": 1, "userLogRegex": "\\\\bUnicode(?:En|De)codeError: "}, {"exitCode": 1, "userLogRegex": "EOFError: Ran out of input"}, {"exitCode": 1, "userLogRegex": "(?i)perhaps your file is in a different file format"}, {"exitCode": 1, "userLogRegex": "(?i)input/output error"}]},\n',
     '{"containerExitCode": 231, "phrase": "ContainerSyntaxError", "behavior": "PERMANENT", "reason": "the job\'s code has a syntax or name error", "patterns": [{"exitCode": 1, "userLogRegex": "\\\\b(?:SyntaxError|IndentationError|TabError): "}, {"exitCode": 1, "userLogRegex": "\\\\bUnpicklingError\\\\b"}, {"exitCode": 1, "userLogRegex": "AttributeError: .* has no attribute \'"}, {"exitCode": 1, "userLogRegex": "(?:NameError: name \'[^\'\\\\n]*\' is not defined|UnboundLocalError: )"}]},\n',
-    '{"containerExitCode": 232, "phrase": "ContainerImportError", "behavior": "PERMANENT", "reason": "a Python module is missing", "patterns": [{"exitCode": 1, "userLogRegex": "(?m)(?:\\\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for )"}, {"exitCode": 1, "userLogRegex": "(?im)(?:^\\\\S*python[\\\\w.]*: no module named \\\\S|^No module named [\\\\w\'\\"]|Error while finding (?:module )?spec(?:ification)? for )"}]},\n',
+    '{"containerExitCode": 232, "phrase": "ContainerImportError", "behavior": "PERMANENT", "reason": "a Python module is missing", "patterns": [{"exitCode": 1, "userLogRegex": "(?m)(?:\\\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for )"}, {"exitCode": 1, "userLogRegex": "(?im)(?:^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: no module named \\\\S|^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?No module named [\\\\w\'\\"]|Error while finding (?:module )?spec(?:ification)? for )"}]},\n',
     '{"containerExitCode": 233, "phrase": "ContainerIndexOutOfRange", "behavior": "PERMANENT", "reason": "an index was out of range", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\bIndexError: |RuntimeError: index -?\\\\d+ is out of bounds for dimension|RuntimeError: index out of range at )"}]},\n',
     '{"containerExitCode": 234, "phrase": "ContainerSigvFault", "behavior": "PERMANENT", "reason": "a process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?im)(?:(?:^|[^ \\\\n]|(?:^|[^a\\\\n]) )segmentation fault|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\)|exited on signal 11|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-11\\\\b))"}, {"exitCode": 245, "userLogRegex": "(?im)(?:(?:^|[^ \\\\n]|(?:^|[^a\\\\n]) )segmentation fault|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\)|exited on signal 11|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-11\\\\b))"}]},\n',
     '{"containerExitCode": 235, "phrase": "ContainerEngineCoreDump", "behavior": "PERMANENT", "reason": "a process dumped core", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)\\\\(core dumped\\\\)"}]},\n',
@@ -1128,14 +1128,14 @@ BODY = {'default_code': 255,
                             'gpu_ecc': None},
                            {'index': 2,
                             'exit_code': 2,
-                            'user_log_regex': "(?m)^\\S*python[\\w.]*: can't open file [^\\n]*\\[Errno 2\\] No "
-                                              'such file or directory',
+                            'user_log_regex': "(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can't "
+                                              'open file [^\\n]*\\[Errno 2\\] No such file or directory',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 3,
                             'exit_code': 1,
-                            'user_log_regex': "(?m)^\\S*python[\\w.]*: can't open file [^\\n]*\\[Errno 2\\] No "
-                                              'such file or directory',
+                            'user_log_regex': "(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can't "
+                                              'open file [^\\n]*\\[Errno 2\\] No such file or directory',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 22,
@@ -1781,8 +1781,10 @@ BODY = {'default_code': 255,
                             'gpu_ecc': None},
                            {'index': 1,
                             'exit_code': 1,
-                            'user_log_regex': '(?im)(?:^\\S*python[\\w.]*: no module named \\S|^No module named '
-                                              '[\\w\'"]|Error while finding (?:module )?spec(?:ification)? for )',
+                            'user_log_regex': '(?im)(?:^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: no '
+                                              'module named \\S|^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?No module '
+                                              'named [\\w\'"]|Error while finding (?:module )?spec(?:ification)? '
+                                              'for )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 45,
