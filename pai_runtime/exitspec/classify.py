@@ -13,8 +13,8 @@ codes name the class of the exception that ended the user's program (IndexError,
 a TypeError about a call's arguments, ...); a log can hold several tracebacks (a handled one
 printed as a warning, a worker's, the chained "During handling of the above exception"), and
 the one that ended the program comes last. So once an entry of those codes decides, the
-matching entry of those codes whose match starts latest replaces it; every other entry keeps
-file order (a root cause before its symptoms).
+matching entry of those codes whose match is on the latest line replaces it (one line keeps
+file order); every other entry keeps file order (a root cause before its symptoms).
 
 Why one combined pass first: most regexes of a spec do not match a given log, and the
 common verdict is "none of them". All regexes that can decide this exit code are joined
@@ -238,9 +238,16 @@ def _matches(p: Pattern, code: int, user: Searcher, platform: Searcher,
 def _latest_user_code_error(entries: list[Entry], found: tuple[Entry, Pattern, Span, Span | None], code: int,
                             user: Searcher, platform: Searcher, ecc: Callable[[], bool | None],
                             ) -> tuple[Entry, Pattern, Span, Span | None]:
-    """Of the user-code error entries from ``entries`` on, the match that starts latest in the
-    user log (``found`` is the first one in file order; a tie keeps the earlier entry)."""
-    best = found
+    """Of the user-code error entries from ``entries`` on, the match on the latest line of the
+    user log (``found`` is the first one in file order; matches on one line keep file order:
+    runpy's "Error while finding module specification for 'x' (AttributeError: ...)" is the
+    module, not the AttributeError it quotes)."""
+    data = user.tail.data
+
+    def line_of(span: Span) -> int:
+        return data.rfind(b"\n", 0, span[0]) + 1
+
+    best, best_line = found, line_of(found[2])
     for entry in entries[1:]:
         if entry.code not in USER_CODE_ERRORS:
             continue
@@ -248,8 +255,8 @@ def _latest_user_code_error(entries: list[Entry], found: tuple[Entry, Pattern, S
             if p.user_log_regex is None:
                 continue
             ok, uspan, pspan = _matches(p, code, user, platform, ecc)
-            if ok and uspan is not None and uspan[0] > best[2][0]:
-                best = (entry, p, uspan, pspan)
+            if ok and uspan is not None and line_of(uspan) > best_line:
+                best, best_line = (entry, p, uspan, pspan), line_of(uspan)
     return best
 
 
