@@ -169,11 +169,13 @@ class _Checksum:
     """CRC-32 and Adler-32 of the same byte stream, as one 16-hex-digit id."""
 
     def __init__(self) -> None:
+        from zlib import adler32, crc32
+
+        self._sums = (crc32, adler32)
         self.crc, self.adler = 0, 1
 
     def update(self, data: bytes) -> None:
-        from zlib import adler32, crc32
-
+        crc32, adler32 = self._sums
         self.crc, self.adler = crc32(data, self.crc), adler32(data, self.adler)
 
     def hexdigest(self) -> str:
