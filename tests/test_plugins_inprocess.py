@@ -1,6 +1,7 @@
-"""The shipped ``cmd`` plugin runs in init's own interpreter (issue 19), with what a child
-process of it gives: the same snippet files, output lines and exit code, for each of its
-input forms, a bad input included; a copy of it anywhere else runs as a child."""
+"""The shipped ``cmd`` and ``ssh`` plugins run in init's own interpreter (issue 19), with
+what a child process of them gives: the same snippet and output files, output lines and
+exit code, for each of their input forms, bad inputs included; a copy anywhere else runs
+as a child."""
 
 from __future__ import annotations
 
@@ -27,15 +28,15 @@ CASES = [
 ]
 
 
-def _input(tmp: Path, params: dict) -> dict[str, str]:
+def _input(tmp: Path, params: dict, name: str = "cmd", env: dict[str, str] | None = None) -> dict[str, str]:
     tmp.mkdir(parents=True)
     pre, post = tmp / "pre.sh", tmp / "post.sh"
     pre.touch()
     post.touch()
-    payload = {"name": "cmd", "instance": "01-cmd", "parameters": params, "failurePolicy": "fail",
+    payload = {"name": name, "instance": f"01-{name}", "parameters": params, "failurePolicy": "fail",
                "taskRole": "worker", "taskIndex": 0, "jobConfig": None, "preCommands": str(pre),
-               "postCommands": str(post), "outDir": str(tmp), "runtimeOutDir": "/job/plugins/01-cmd",
-               "pluginDir": str(SHIPPED), "local": False, "env": {}}
+               "postCommands": str(post), "outDir": str(tmp), "runtimeOutDir": f"/job/plugins/01-{name}",
+               "pluginDir": str(resource_dir() / "plugins" / name), "local": False, "env": env or {}}
     (tmp / "input.json").write_text(json.dumps(payload), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAI_")}
     return {**env, "PAI_PLUGIN_INPUT": str(tmp / "input.json"), "PAI_PRE_COMMANDS": str(pre),
@@ -64,6 +65,48 @@ def test_in_process_gives_what_a_child_gives(params: dict, tmp_path: Path) -> No
     if "callbacks" in params and "preCommands" in params:
         assert here[0] == 247 and here[1] == ["error: parameters preCommands and callbacks are both given "
                                              "(use either preCommands/postCommands or callbacks, not both)"]
+
+
+#: two tasks of role "worker" as the framework plugin exports them, this one's ssh port
+SSH_ENV = {"PAI_TASK_ROLE_INSTANCES": "worker:0,worker:1", "PAI_HOST_IP_worker_0": "10.0.0.1",
+           "PAI_HOST_IP_worker_1": "10.0.0.2", "PAI_PORT_LIST_worker_0_ssh": "30022",
+           "PAI_PORT_LIST_worker_1_ssh": "30023", "PAI_CONTAINER_SSH_PORT": "30022",
+           "PAI_CURRENT_TASK_ROLE_NAME": "worker", "PAI_TASK_INDEX": "0"}
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGv0pRrl2bH0d2Dd1mJ9wW2n5S3qQ2n8rVw0mYl9Zk1H user@host"
+SSH_CASES = [
+    ({"jobssh": True, "sshbarrier": True, "privateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n", "publicKey": KEY},
+     SSH_ENV),
+    ({"jobssh": False, "userssh": {"type": "custom", "value": KEY}}, SSH_ENV),
+    ({"userssh": {"type": "custom", "value": KEY}}, {"PAI_CONTAINER_SSH_PORT": "30022"}),  # one task
+    ({"jobssh": True}, SSH_ENV),  # several tasks without a job key pair: refused
+    ({"jobssh": False}, SSH_ENV),  # nobody could log in: refused
+    ({"sshbarrier": True, "jobssh": False, "userssh": {"type": "custom", "value": KEY}}, SSH_ENV),
+]
+
+
+@pytest.mark.parametrize(("params", "env"), SSH_CASES)
+def test_ssh_in_process_gives_what_a_child_gives(params: dict, env: dict[str, str], tmp_path: Path) -> None:
+    desc = load_desc(resource_dir() / "plugins" / "ssh")
+    assert inprocess.eligible(desc)
+    no_secrets = {"PAI_USER_EXTENSION_SECRET_DIR": str(tmp_path / "no-secrets")}
+    env_a = _input(tmp_path / "child", params, "ssh", {**env, **no_secrets})
+    env_b = _input(tmp_path / "here", params, "ssh", {**env, **no_secrets})
+    env_a.update(env, **no_secrets)
+    env_b.update(env, **no_secrets)
+    before = dict(os.environ), sys.stdout, sys.stderr, list(sys.argv)
+    child = _child(entry_argv(desc), env_a, desc.directory)
+    here = inprocess.run(desc.init_target, env_b)
+    assert (dict(os.environ), sys.stdout, sys.stderr, list(sys.argv)) == before
+    assert here == child
+    files = sorted(p.name for p in (tmp_path / "child").iterdir())
+    assert sorted(p.name for p in (tmp_path / "here").iterdir()) == files
+    for name in (f for f in files if f != "input.json"):  # the input names its own folder
+        a, b = tmp_path / "child" / name, tmp_path / "here" / name
+        assert (b.read_bytes(), b.stat().st_mode) == (a.read_bytes(), a.stat().st_mode), name
+    if params.get("sshbarrier") and params.get("privateKey"):
+        assert here[0] == 0 and "ssh_config" in files and "barrier.sh" in (tmp_path / "here" / "pre.sh").read_text()
+    if params == {"jobssh": True}:
+        assert here[0] != 0 and any("job key pair" in line for line in here[1])
 
 
 def test_exit_codes_and_crashes_as_the_interpreter_reports_them(tmp_path: Path) -> None:

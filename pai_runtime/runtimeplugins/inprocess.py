@@ -3,7 +3,9 @@
 Why: a fresh interpreter for one plugin costs ~50 ms of every init (the interpreter's
 start, ``runpy``, the plugin API's imports), the largest single step of a typical init,
 for a plugin like ``cmd`` whose whole work is to read its input file and append the
-user's own lines to two snippet files. What a child process gives a plugin (isolation
+user's own lines to two snippet files, or ``ssh`` whose init step only checks its
+parameters and writes sshd's and ssh's configuration (sshd, host keys and the barrier
+run in the job container, from its snippets). What a child process gives a plugin (isolation
 from whatever Python packages the image holds, its folder as the working dir, a time
 limit enforced by killing it) matters for code that imports more than the standard
 library and ``pai_runtime``, starts processes, or may hang; the plugins named in
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 #: shipped plugins whose init entry reads its input, writes its snippet files and
 #: prints, nothing else (no imports beyond the standard library and pai_runtime, no
 #: processes, no waiting, no use of the working dir)
-IN_PROCESS = frozenset({"cmd"})
+IN_PROCESS = frozenset({"cmd", "ssh"})
 
 
 def eligible(desc: Any) -> bool:
