@@ -5,7 +5,8 @@ start, ``runpy``, the plugin API's imports), the largest single step of a typica
 for a plugin like ``cmd`` whose whole work is to read its input file and append the
 user's own lines to two snippet files, or ``ssh`` whose init step only checks its
 parameters and writes sshd's and ssh's configuration (sshd, host keys and the barrier
-run in the job container, from its snippets). What a child process gives a plugin (isolation
+run in the job container, from its snippets), and ``git`` and ``initscripts`` the same
+way (the clone and the scripts run in the job container). What a child process gives a plugin (isolation
 from whatever Python packages the image holds, its folder as the working dir, a time
 limit enforced by killing it) matters for code that imports more than the standard
 library and ``pai_runtime``, starts processes, or may hang; the plugins named in
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 #: shipped plugins whose init entry reads its input, writes its snippet files and
 #: prints, nothing else (no imports beyond the standard library and pai_runtime, no
 #: processes, no waiting, no use of the working dir)
-IN_PROCESS = frozenset({"cmd", "ssh"})
+IN_PROCESS = frozenset({"cmd", "ssh", "git", "initscripts"})
 
 
 def eligible(desc: Any) -> bool:
