@@ -14,9 +14,10 @@ $(STAMP): setup.cfg pyproject.toml requirements-dev.txt
 	@touch $@
 
 # Byte-compile our own modules every time: images often set PYTHONDONTWRITEBYTECODE, and
-# a PID 1 that recompiles its sources at every container start pays for it each time.
+# a PID 1 that recompiles its sources at every container start pays for it each time. The
+# shipped plugins too: init runs cmd/ssh/git/initscripts from their byte code when it is there.
 install: $(STAMP)
-	@$(PY) -m compileall -q pai_runtime >/dev/null
+	@$(PY) -m compileall -q pai_runtime plugins >/dev/null
 
 system-deps:
 	@bash tests/rigs/install-system-deps.sh

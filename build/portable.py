@@ -256,6 +256,8 @@ def main(argv: list[str]) -> int:
     for data in ("specs", "plugins"):
         if (ROOT / data).is_dir():
             shutil.copytree(ROOT / data, dest / data, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    if (dest / "plugins").is_dir():  # the plugins init runs in its own interpreter read their byte code
+        byte_compile(dest / "plugins", sourceless=False)
     copy_libraries(dest)
     strip(dest)
     loader = next((dest / "glibc").glob("ld-linux*.so.*")).name
