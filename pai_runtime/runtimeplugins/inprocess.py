@@ -26,7 +26,6 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
     from typing import Any
 
 #: shipped plugins whose init entry reads its input, writes its snippet files and
@@ -40,13 +39,14 @@ def eligible(desc: Any) -> bool:
     ``plugins/`` folder, with a Python init entry inside that folder."""
     if getattr(desc, "name", None) not in IN_PROCESS or getattr(desc, "init_kind", None) != "python":
         return False
-    from pai_runtime.layout import resource_dir
+    # the str that resource_dir() makes its Path of: no pathlib on init's path
+    from pai_runtime.layout import _resource_dir
 
-    try:
-        shipped = (resource_dir() / "plugins" / desc.name).resolve()
-        return (desc.directory.resolve() == shipped
-                and desc.init_target.resolve().parent == shipped)
-    except (OSError, RuntimeError):
+    try:  # os.path.realpath is Path.resolve() without pathlib (links followed, never raises)
+        shipped = os.path.realpath(os.path.join(_resource_dir(), "plugins", desc.name))
+        return (os.path.realpath(desc.directory) == shipped
+                and os.path.dirname(os.path.realpath(desc.init_target)) == shipped)
+    except (OSError, ValueError):
         return False
 
 
@@ -84,7 +84,7 @@ def _exit_code(exc: SystemExit, out: _Lines) -> int:
     return 1
 
 
-def run(script: Path, env: Mapping[str, str]) -> tuple[int, list[str]]:
+def run(script: str | os.PathLike[str], env: Mapping[str, str]) -> tuple[int, list[str]]:
     """Run ``script`` as ``__main__`` with ``env`` as the process environment; returns its
     exit code and its output lines (secrets not yet masked, as a child's)."""
     out = _Lines()
@@ -98,12 +98,14 @@ def run(script: Path, env: Mapping[str, str]) -> tuple[int, list[str]]:
             if saved_env.get(key) != value:
                 os.environ[key] = value
         sys.stdout = sys.stderr = out  # type: ignore[assignment]
-        sys.argv = [str(script)]
+        filename = os.fspath(script)
+        sys.argv = [filename]
         try:
-            source = script.read_bytes()
-            namespace: dict[str, Any] = {"__name__": "__main__", "__file__": str(script),
+            with open(filename, "rb") as f:
+                source = f.read()
+            namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename,
                                          "__builtins__": __builtins__}
-            exec(compile(source, str(script), "exec"), namespace)  # noqa: S102 - the shipped plugin itself
+            exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - the shipped plugin itself
         except SystemExit as exc:
             code = _exit_code(exc, out)
         except Exception:  # noqa: BLE001 - what the interpreter prints for an uncaught exception
