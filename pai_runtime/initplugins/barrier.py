@@ -17,12 +17,9 @@ runs), ``none``. See docs/barrier.md.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import threading
 import time
-from pathlib import Path
 
 from pai_runtime import errors
 from pai_runtime.errors import (
@@ -374,13 +371,13 @@ class _Deadline(Exception):
     pass
 
 
-def _wait_file(path: Path, own: dict[str, str], deadline: float, report: _Reporter, cancelled: Any,
+def _wait_file(path: str, own: dict[str, str], deadline: float, report: _Reporter, cancelled: Any,
                where: str) -> dict[str, Any]:
     last_sig: tuple[float, int] | None = None
     fw: dict[str, Any] | None = None
     while True:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError as exc:
             raise ConfigError(f"framework file {str(path)!r} cannot be read: {exc.strerror}", where=where,
                               hint="give the path of a framework.json") from None
@@ -606,6 +603,7 @@ def _follow(client: Any, share: _Share, *, interval: float, report: Any, log: An
     """Read and watch the gang ConfigMap until the leader says ready. ``None``: fall back
     to the direct path (the leader was silent for leaderTimeout, then a random wait of up
     to fallbackJitter passed without news; or this task may not read ConfigMaps)."""
+    import math
     import random
 
     from pai_runtime.kube import gang as gangmod
@@ -869,7 +867,10 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
         if not file_param:
             raise ConfigError("source file needs parameters.file", where="barrier parameters",
                               hint="give the path of a framework.json")
-        fw = _wait_file(Path(file_param), own, deadline, report, ctx.cancelled, "barrier parameters.file")
+        from pai_runtime.layout import pure
+
+        # the path as a str (str(Path(file)): the spelling of its error lines); no pathlib on init's path
+        fw = _wait_file(pure(file_param), own, deadline, report, ctx.cancelled, "barrier parameters.file")
         _publish(ctx, fw, f"file {file_param}")
         r = fwstatus.readiness(fw)
         return f"{r.summary()} (file {file_param})"
@@ -974,13 +975,16 @@ class _NullLog:
 def _publish(ctx: InitContext, fw: dict[str, Any], what: str) -> None:
     """framework.json (decompressed) into runtime.d, the object for later plugins, and
     frameworkbarrier's FB_<ROLE>_IPS / FB_<ROLE>_ADDRESSES."""
+    from pai_runtime import fastjson
     from pai_runtime.openpai import env as frameworkenv
 
-    path = ctx.staging / "framework.json"
-    tmp = path.with_name(".framework.json.tmp")
+    path = os.path.join(ctx.staging, "framework.json")  # the staging dir: str or os.PathLike
+    tmp = os.path.join(ctx.staging, ".framework.json.tmp")
     # compact, as FrameworkController's own JSON: json.dumps with indent encodes in Python,
-    # ~10x slower (~80 ms for a Framework of 2000 tasks, ~1 ms for a small one)
-    tmp.write_text(json.dumps(fw), encoding="utf-8")
+    # ~10x slower (~80 ms for a Framework of 2000 tasks, ~1 ms for a small one); json.dumps's
+    # text through its C encoder, without importing json (and re)
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(fastjson.dumps(fw))
     os.replace(tmp, path)
     ctx.framework = fw
     ctx.framework_source = what
