@@ -1,0 +1,105 @@
+"""Init's plugin steps load only what the given spec uses (issue 19), and take a Layout
+whose fields are plain strings (the shared decision: a field is str or os.PathLike).
+
+Run in a fresh interpreter each (``python -I``), so ``sys.modules`` shows what the steps
+themselves imported: a Framework read from a file needs no Kubernetes client, no zlib (its
+status is not compressed), no json module (the C encoder through fastjson), no pathlib;
+the shipped ``cmd`` plugin runs with neither pathlib, shlex nor json; the ports check
+reads the kernel's tables without loading a codec of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from pai_runtime.runtimeplugins.scripts import quote
+from tests.conftest import REPO
+
+FRAMEWORK = REPO / "tests" / "data" / "framework" / "openpai_taskrole1.json"
+OWN = {"FC_TASKROLE_NAME": "taskrole", "FC_TASK_INDEX": "0", "FC_POD_UID": "2320bc0d-db98-4969-965f-077953c6aee9"}
+
+#: a str-field layout (``Paths``, what ``run`` uses), a str staging dir, the built-ins called as
+#: the pipeline calls them; prints what was imported on the way, as JSON
+STEPS = textwrap.dedent('''
+    import json, os, sys
+    from pai_runtime.config.secrets import Secrets
+    from pai_runtime.config.yamlsource import Document
+    from pai_runtime.init.context import InitContext
+    from pai_runtime.layout import Paths
+
+    class Log:
+        def __init__(self): self.lines = []
+        def info(self, msg, **kw): self.lines.append(msg)
+        warning = error = info
+
+    env = json.loads(sys.argv[1])
+    layout = Paths.from_env(env)
+    staging = os.path.join(env["PAI_WORK_DIR"], "staging")
+    os.makedirs(staging)
+    runtime = {"commands": ["python train.py"],
+               "runtimePlugin": [{"plugin": "cmd", "parameters": {"preCommands": ["nvidia-smi -L || true"],
+                                                                 "postCommands": ["echo done"]}}]}
+    if sys.argv[3:]:  # the job config inline: no file to look for
+        runtime["jobConfig"] = {"protocolVersion": 2, "taskRoles": {"taskrole": {"instances": 2}}}
+    ctx = InitContext(layout=layout, environ=env, runtime_config=Document("RUNTIME_CONFIG (test)", runtime),
+                      secrets=Secrets(), staging=staging, log=Log())
+    steps = sys.argv[2].split(",")
+    before = set(sys.modules)
+    out = {}
+    for name in steps:
+        module = __import__("pai_runtime.initplugins." + name, fromlist=["run"])
+        params = {"file": env["FW"], "timeout": "30s"} if name in ("barrier", "framework") else {}
+        if name == "ports" and "framework" not in steps:  # no framework step: ports given (1: tcpmux, unused)
+            params = {"ports": {"tcp": [1]}}
+        out[name] = module.run(ctx, params)
+    out["imported"] = sorted(set(sys.modules) - before)
+    out["files"] = sorted(os.listdir(staging))
+    print(json.dumps(out))
+''')
+
+
+def _steps(tmp_path, steps: str, *extra: str) -> dict:
+    env = {"PATH": "/usr/bin:/bin", "PAI_WORK_DIR": str(tmp_path / "work"), "PAI_CONFIG_DIR": str(tmp_path / "none"),
+           "FW": str(FRAMEWORK), **OWN}
+    r = subprocess.run([sys.executable, "-I", "-c", STEPS, json.dumps(env), steps, *extra], cwd=REPO, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(r.stdout)
+
+
+def test_the_plugin_steps_on_a_layout_of_strings(tmp_path):
+    """Every step of the bench's spec, with str paths everywhere, does its work."""
+    got = _steps(tmp_path, "barrier,framework,ports,plugins,render")
+    assert got["barrier"].startswith("2/2 tasks ready (file ")
+    assert got["framework"].startswith("38 variables for taskrole-0")
+    assert got["ports"].startswith("4 port(s) free")
+    assert got["plugins"] == "cmd applied; 1 pre / 1 post snippet(s)"
+    assert got["render"] == "1 command(s) -> user.sh"
+    assert {"framework.json", "plugins", "precommands.sh", "postcommands.sh", "user.sh"} <= set(got["files"])
+    for heavy in ("pai_runtime.kube", "pai_runtime.kube.client", "pai_runtime.kube.connection", "http.client",
+                  "urllib.request", "ssl", "socket", "zlib", "json", "shlex", "encodings.ascii",
+                  "psutil", "subprocess", "pai_runtime.childproc", "difflib", "jsonschema"):
+        assert heavy not in got["imported"], f"the plugin steps imported {heavy}"
+
+
+@pytest.mark.parametrize("steps", ["barrier", "barrier,ports", "barrier,framework,ports,plugins,render"])
+def test_no_pathlib_in_the_plugin_steps(tmp_path, steps):
+    """pathlib (with urllib.parse, ipaddress, fnmatch: ~5 ms) is not needed to read a
+    Framework file, write the env, check ports, run the shipped cmd plugin or render.
+    (The job config is given inline: a job_config.yaml is looked up through
+    yamlsource.optional_file, which takes a Path until it takes a str.)"""
+    got = _steps(tmp_path, steps, "inline")
+    assert "pathlib" not in got["imported"], got["imported"]
+
+
+def test_quote_is_shlex_quote():
+    words = ["", "a", "cmd#1", "/usr/local/pai/runtime.d/plugins/01-cmd/pre.sh", "it's", "a b", "é", "-x", "$HOME",
+             "a'b'c", "''", "x\ny", "%+=:,./-@_", "tab\there", '"', "\\"]
+    for w in words:
+        assert quote(w) == shlex.quote(w), w
