@@ -65,10 +65,10 @@ STEPS = textwrap.dedent('''
 
 
 def _steps(tmp_path, steps: str, *extra: str) -> dict:
-    env = {"PATH": "/usr/bin:/bin", "PAI_WORK_DIR": str(tmp_path / "work"), "PAI_CONFIG_DIR": str(tmp_path / "none"),
-           "FW": str(FRAMEWORK), **OWN}
-    r = subprocess.run([sys.executable, "-I", "-c", STEPS, json.dumps(env), steps, *extra], cwd=REPO, capture_output=True,
-                       text=True, timeout=60)
+    env = {"PATH": "/usr/bin:/bin", "PAI_WORK_DIR": str(tmp_path / "work"),
+           "PAI_CONFIG_DIR": str(tmp_path / "none"), "FW": str(FRAMEWORK), **OWN}
+    r = subprocess.run([sys.executable, "-I", "-c", STEPS, json.dumps(env), steps, *extra], cwd=REPO,
+                       capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout)
 
@@ -103,3 +103,41 @@ def test_quote_is_shlex_quote():
              "a'b'c", "''", "x\ny", "%+=:,./-@_", "tab\there", '"', "\\"]
     for w in words:
         assert quote(w) == shlex.quote(w), w
+
+
+def test_the_in_process_plugin_reads_its_input_handed_over_in_memory(tmp_path):
+    """The shipped cmd run inside init gets its input without a file written and removed
+    again: the same snippets and output as from the file, and no file appears."""
+    import os
+
+    from pai_runtime.layout import resource_dir
+    from pai_runtime.runtimeplugins import api, inprocess
+    from pai_runtime.runtimeplugins.discover import load_desc
+
+    desc = load_desc(resource_dir() / "plugins" / "cmd")
+    got = {}
+    for how in ("file", "memory"):
+        d = tmp_path / how
+        d.mkdir()
+        pre, post = d / "pre.sh", d / "post.sh"
+        pre.touch()
+        post.touch()
+        payload = {k: None for k in api.INPUT_FIELDS}
+        payload.update(name="cmd", instance="01-cmd", kind="runtime", failurePolicy="fail", taskRoles=[],
+                       parameters={"preCommands": ["echo 'a b'"], "postCommands": "echo done"}, preCommands=str(pre),
+                       postCommands=str(post), outDir=str(d), runtimeOutDir="/job/01-cmd", pluginDir=desc.directory,
+                       local=False, env={})
+        path = str(d / "input.json")
+        inputs = None
+        if how == "file":
+            api.write_input(path, payload)
+        else:
+            inputs = {path: api.input_text(payload)}
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAI_")}, "PAI_PLUGIN_INPUT": path}
+        code, lines = inprocess.run(desc.init_target, env, inputs)
+        got[how] = (code, lines, pre.read_text(), post.read_text())
+        if how == "memory":
+            assert not os.path.exists(path)
+            assert api.HANDED == {}  # handed for that run only
+    assert got["memory"] == got["file"] == (0, ["cmd: 1 pre-command(s), 1 post-command(s)"], "echo 'a b'\n",
+                                            "echo done\n")

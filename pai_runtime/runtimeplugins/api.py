@@ -181,15 +181,25 @@ def _append(path: str | os.PathLike[str], lines: Iterable[str] | str) -> None:
             f.write(line.rstrip("\n") + "\n")
 
 
+#: input files' text by path, handed over in memory while init runs a shipped plugin in its
+#: own interpreter (:mod:`pai_runtime.runtimeplugins.inprocess`): the file is not written
+#: (a file created and removed again costs init about a millisecond on a slow disk)
+HANDED: dict[str, str] = {}
+
+
 def load(path: str | None = None) -> PluginInput:
-    """The input the runtime wrote for this run (``$PAI_PLUGIN_INPUT``)."""
+    """The input the runtime wrote for this run (``$PAI_PLUGIN_INPUT``), or handed over
+    in memory under that path (:data:`HANDED`)."""
     path = path or os.environ.get("PAI_PLUGIN_INPUT")
     if not path:
         fail("PAI_PLUGIN_INPUT is not set: run this plugin through `pai-runtime init`", code=248)
     from pai_runtime import fastjson  # json.load's values, without importing json (and re)
 
-    with open(path, encoding="utf-8") as f:
-        data = fastjson.loads(f.read())
+    text = HANDED.get(path)
+    if text is None:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    data = fastjson.loads(text)
 
     def opt_path(key: str) -> str | None:  # the Path is made when a plugin reads the field
         return str(data[key]) if data.get(key) else None
@@ -206,16 +216,23 @@ def load(path: str | None = None) -> PluginInput:
     )
 
 
+def input_text(data: dict[str, Any]) -> str:
+    """The text of the input file for ``data`` (exactly the keys of :data:`INPUT_FIELDS`,
+    in that order): ``json.dumps``'s, through its C encoder without importing json."""
+    if set(data) != set(INPUT_FIELDS):
+        raise ValueError(f"plugin input keys differ from INPUT_FIELDS: {sorted(set(data) ^ set(INPUT_FIELDS))}")
+    from pai_runtime import fastjson
+
+    return fastjson.dumps({k: data[k] for k in INPUT_FIELDS})
+
+
 def write_input(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
     """The runtime's side of the contract: write ``data`` (exactly the keys of
     :data:`INPUT_FIELDS`) owner-only, since rendered parameters may hold secrets."""
-    if set(data) != set(INPUT_FIELDS):
-        raise ValueError(f"plugin input keys differ from INPUT_FIELDS: {sorted(set(data) ^ set(INPUT_FIELDS))}")
+    text = input_text(data)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        from pai_runtime import fastjson  # json.dumps's text, without importing json (and re)
-
-        f.write(fastjson.dumps({k: data[k] for k in INPUT_FIELDS}))
+        f.write(text)
 
 
 def fail(message: str, *, hint: str | None = None, code: int = CONFIG_INVALID) -> NoReturn:

@@ -11,11 +11,13 @@ library and ``pai_runtime``, starts processes, or may hang; the plugins named in
 runtime's own ``plugins/`` folder, runs here: a plugin of the same name anywhere else
 (``PAI_PLUGINS_DIR``, the config dir) runs as a child like every other plugin.
 
-Seen from the plugin and from the job nothing differs: the same input file and the same
+Seen from the plugin and from the job nothing differs: the same input and the same
 environment variables while it runs, the same snippet files, the same output lines
 (stdout and stderr in one stream, in order), and the same exit code as a child's:
 ``sys.exit(n)``, :func:`pai_runtime.plugin_api.fail`, 1 with its traceback for an
-uncaught exception.
+uncaught exception. The input's text is handed over in memory (``plugin_api.load``
+reads it under the path ``PAI_PLUGIN_INPUT`` names) instead of through a file written
+and removed again: the plugins of :data:`IN_PROCESS` read their input only that way.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-#: shipped plugins whose init entry reads its input, writes its snippet files and
-#: prints, nothing else (no imports beyond the standard library and pai_runtime, no
-#: processes, no waiting, no use of the working dir)
+#: shipped plugins whose init entry reads its input (through ``plugin_api.load`` only),
+#: writes its snippet files and prints, nothing else (no imports beyond the standard
+#: library and pai_runtime, no processes, no waiting, no use of the working dir)
 IN_PROCESS = frozenset({"cmd"})
 
 
@@ -84,9 +86,13 @@ def _exit_code(exc: SystemExit, out: _Lines) -> int:
     return 1
 
 
-def run(script: str | os.PathLike[str], env: Mapping[str, str]) -> tuple[int, list[str]]:
+def run(script: str | os.PathLike[str], env: Mapping[str, str],
+        inputs: Mapping[str, str] | None = None) -> tuple[int, list[str]]:
     """Run ``script`` as ``__main__`` with ``env`` as the process environment; returns its
-    exit code and its output lines (secrets not yet masked, as a child's)."""
+    exit code and its output lines (secrets not yet masked, as a child's). ``inputs``:
+    input files' text by path, which ``plugin_api.load`` reads instead of the files."""
+    from pai_runtime.runtimeplugins import api
+
     out = _Lines()
     saved_env = dict(os.environ)
     saved = sys.stdout, sys.stderr, sys.argv
@@ -97,6 +103,7 @@ def run(script: str | os.PathLike[str], env: Mapping[str, str]) -> tuple[int, li
         for key, value in env.items():
             if saved_env.get(key) != value:
                 os.environ[key] = value
+        api.HANDED.update(inputs or {})
         sys.stdout = sys.stderr = out  # type: ignore[assignment]
         filename = os.fspath(script)
         sys.argv = [filename]
@@ -114,6 +121,8 @@ def run(script: str | os.PathLike[str], env: Mapping[str, str]) -> tuple[int, li
             out.write(traceback.format_exc())
             code = 1
     finally:
+        for key in inputs or {}:
+            api.HANDED.pop(key, None)
         sys.stdout, sys.stderr, sys.argv = saved
         for key in [k for k in os.environ if k not in saved_env]:
             del os.environ[key]

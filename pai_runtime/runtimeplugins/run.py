@@ -89,7 +89,11 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
         "env": dict(ctx.runtime_env),
     }
     input_path = os.path.join(ctx.staging, f".plugin-input-{req.instance}.json")
-    api.write_input(input_path, payload)
+    here = inprocess.eligible(req.desc)  # shipped cmd: no interpreter of its own (inprocess.py)
+    if here:  # its input handed over in memory, under the path PAI_PLUGIN_INPUT names
+        inputs = {input_path: api.input_text(payload)}
+    else:
+        api.write_input(input_path, payload)
     env = dict(ctx.environ)
     env.update(ctx.layout.env())
     env.update(ctx.runtime_env)
@@ -100,16 +104,16 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
         "PAI_PRE_COMMANDS": pre, "PAI_POST_COMMANDS": post,
     })
     timeout = ctx.remaining(DEFAULT_INIT_SECONDS) or DEFAULT_INIT_SECONDS
-    try:
-        if inprocess.eligible(req.desc):  # shipped cmd: no interpreter of its own (inprocess.py)
-            code, output = _in_process(req.desc.init_target, env, ctx, req.instance)
-        else:
-            code, output = _execute(entry_argv(req.desc), env, req.desc.directory, timeout, ctx, req.instance)
-    finally:
+    if here:
+        code, output = _in_process(req.desc.init_target, env, ctx, req.instance, inputs)
+    else:
         try:
-            os.unlink(input_path)
-        except FileNotFoundError:
-            pass
+            code, output = _execute(entry_argv(req.desc), env, req.desc.directory, timeout, ctx, req.instance)
+        finally:
+            try:
+                os.unlink(input_path)
+            except FileNotFoundError:
+                pass
     if code == 0:
         return Result(req, "applied", pre=pre, post=post)
     last = next((ln for ln in reversed(output) if ln.strip()), "")
@@ -145,9 +149,10 @@ def task_fields(task: TaskInfo) -> dict[str, Any]:
     }
 
 
-def _in_process(script: str, env: dict[str, str], ctx: InitContext, instance: str) -> tuple[int, list[str]]:
+def _in_process(script: str, env: dict[str, str], ctx: InitContext, instance: str,
+                inputs: dict[str, str]) -> tuple[int, list[str]]:
     """:func:`inprocess.run`, its output logged and kept as :func:`_execute` does."""
-    code, raw = inprocess.run(script, env)
+    code, raw = inprocess.run(script, env, inputs)
     lines = [redact.scrub(line) for line in raw]
     for line in lines:
         ctx.log.info(line, runtime_plugin=instance, stream="output")
