@@ -141,3 +141,36 @@ def test_the_in_process_plugin_reads_its_input_handed_over_in_memory(tmp_path):
             assert api.HANDED == {}  # handed for that run only
     assert got["memory"] == got["file"] == (0, ["cmd: 1 pre-command(s), 1 post-command(s)"], "echo 'a b'\n",
                                             "echo done\n")
+
+
+def test_the_in_process_entry_runs_from_installed_byte_code(tmp_path, monkeypatch):
+    """Byte code compiled beside the entry (compileall, pip) is used as an import uses it,
+    so init compiles nothing (the first compile() in a process costs ~1.3 ms); a stale one
+    is not used; without one the source is compiled and nothing is written."""
+    import os
+    import py_compile
+    import time
+
+    from pai_runtime.runtimeplugins import inprocess
+
+    script = tmp_path / "init.py"
+    script.write_text("print('one')\n", encoding="utf-8")
+    env = dict(os.environ)
+    assert inprocess.run(script, env) == (0, ["one"])
+    assert not (tmp_path / "__pycache__").exists()  # nothing written when nothing was installed
+
+    py_compile.compile(str(script), doraise=True)  # what `compileall` / pip leave beside it
+
+    def no_compile(*a, **k):
+        raise AssertionError("compiled although current byte code is installed")
+
+    monkeypatch.setattr(inprocess, "compile", no_compile, raising=False)  # the module's compile() only
+    assert inprocess.run(script, env) == (0, ["one"])
+    monkeypatch.delattr(inprocess, "compile")
+
+    script.write_text("print('two')\n", encoding="utf-8")  # changed since: its byte code is stale
+    st = os.stat(script)
+    os.utime(script, (st.st_atime, time.time() + 5))
+    before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "__pycache__").iterdir()}
+    assert inprocess.run(script, env) == (0, ["two"])
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "__pycache__").iterdir()} == before  # not rewritten
