@@ -14,6 +14,8 @@ where the barrier found nothing it skips. The pure logic is :mod:`pai_runtime.op
 
 from __future__ import annotations
 
+import os
+
 from pai_runtime.config import yamlsource
 from pai_runtime.errors import ConfigError, Skip
 from pai_runtime.openpai import env as frameworkenv
@@ -100,6 +102,11 @@ def _gpus(doc: Any) -> dict[str, int]:
     return out
 
 
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def run(ctx: InitContext, params: dict[str, Any]) -> str:
     env = ctx.environ
     fw = ctx.framework
@@ -148,7 +155,7 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
         mpi_hostfile=params.get("mpiHostfile", False), mpi_slots=params.get("mpiSlots"),
         mpi_roles=params.get("mpiRoles"), volcano=params.get("volcano", False), gpus=_gpus(doc))
     result = frameworkenv.generate(fw, current_role=role, current_index=index, roles=roles, options=options,
-                                   hostfile_path=str(ctx.layout.runtime_dir / HOSTFILE))
+                                   hostfile_path=os.path.join(ctx.layout.runtime_dir, HOSTFILE))
     for w in result.warnings:
         ctx.progress(w)
     out = dict(result.env)
@@ -158,10 +165,12 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
         if result.current is None:
             ctx.progress(f"task {role}-{index} is not in the Framework status; PAI_CURRENT_* not set")
     ctx.runtime_env.update(out)
+    # paths through os.path: the staging dir and Layout fields are str or os.PathLike
     if result.hostfile is not None:
-        (ctx.staging / HOSTFILE).write_text(result.hostfile, encoding="utf-8")
-    if from_annotation and doc is not None and not (ctx.staging / "job_config.yaml").exists():
-        (ctx.staging / "job_config.yaml").write_text(fw["metadata"]["annotations"]["config"], encoding="utf-8")
+        _write(os.path.join(ctx.staging, HOSTFILE), result.hostfile)
+    job_file = os.path.join(ctx.staging, "job_config.yaml")
+    if from_annotation and doc is not None and not os.path.exists(job_file):
+        _write(job_file, fw["metadata"]["annotations"]["config"])
     ctx.current_ports = dict(result.current.ports) if result.current is not None else {}
     if role is not None and index is not None:
         ctx.current_task = (role, index)

@@ -133,7 +133,9 @@ def ports_in_use(ports: set[int], tables: tuple[str, ...] = PROC_NET) -> set[int
     try:
         for table in tables:
             tcp = "/tcp" in table
-            with open(table, encoding="ascii", errors="replace") as f:
+            # ASCII text; read as UTF-8, the codec every interpreter has loaded (asking for
+            # "ascii" imports encodings.ascii: a module load on init's path for nothing)
+            with open(table, encoding="utf-8", errors="replace") as f:
                 next(f, None)  # the header
                 for line in f:
                     fields = line.split()

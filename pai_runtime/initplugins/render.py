@@ -18,6 +18,8 @@ the job config.
 
 from __future__ import annotations
 
+import os
+
 from pai_runtime.errors import Skip
 
 TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
@@ -101,9 +103,9 @@ def run(ctx: InitContext, params: dict[str, Any]) -> str:
         raise Skip("no commands in RUNTIME_CONFIG, in the task role of the job config or in USER_CMD: "
                    "the job container needs `run -- CMD`")
     rendered = [ctx.secrets.render(c, used_in=where, job=scope) for c, where in sources]
-    path = ctx.staging / "user.sh"
+    path = os.path.join(ctx.staging, "user.sh")  # the staging dir: str or os.PathLike
     shell = params.get("shell", "/bin/bash" if openpai else "/bin/sh")
-    path.write_text(render_script(rendered, shell=shell, errexit=params.get("errexit", True),
-                                  openpai=openpai), encoding="utf-8")
-    path.chmod(0o700)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render_script(rendered, shell=shell, errexit=params.get("errexit", True), openpai=openpai))
+    os.chmod(path, 0o700)
     return f"{len(rendered)} command(s) -> user.sh"

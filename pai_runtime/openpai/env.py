@@ -19,8 +19,6 @@ docs/env.md lists every variable with an example.
 
 from __future__ import annotations
 
-import json
-
 from pai_runtime.errors import ConfigError
 from pai_runtime.openpai import framework as fwstatus
 from pai_runtime.openpai.roles import RoleMap, platform_name
@@ -364,6 +362,8 @@ def _tf_config(spec_names: list[str], tasks: dict[str, list[Task]], current: Tas
             for t in tasks.get(n, [])]
     doc = {"cluster": cluster, "task": {"type": _config_name(current.role, roles).lower(), "index": current.index},
            "environment": "cloud"}
+    import json  # TF_CONFIG is opt-in: json (and re) only for it
+
     return json.dumps(doc, separators=(",", ":"))
 
 

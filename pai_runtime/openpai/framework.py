@@ -13,10 +13,6 @@ attempt's pod).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import zlib
-
 TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
 if TYPE_CHECKING:
     from typing import Any
@@ -39,6 +35,11 @@ def decompress(fw: dict[str, Any]) -> dict[str, Any]:
         return fw
     packed = att.get("taskRoleStatusesCompressed")
     if att.get("taskRoleStatuses") is None and packed:
+        # only a compressed status needs these (zlib alone is a module load on init's path)
+        import base64
+        import binascii
+        import zlib
+
         from pai_runtime.config import yamlsource
         from pai_runtime.errors import ConfigError
 

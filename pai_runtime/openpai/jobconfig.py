@@ -9,6 +9,8 @@ path relative to the config dir) > ``$PAI_CONFIG_DIR/job_config.yaml`` > the Fra
 
 from __future__ import annotations
 
+import os
+
 from pai_runtime.config import yamlsource
 from pai_runtime.config.secrets import JobScope
 from pai_runtime.errors import ConfigError
@@ -32,22 +34,36 @@ def load(layout: Layout, runtime_config: Document, parsed: Document | None = Non
         lines = {k[1:]: v for k, v in runtime_config.lines.items() if k[:1] == ("jobConfig",)}
         doc = yamlsource.Document(f"{runtime_config.source} jobConfig", spec, lines)
     elif isinstance(spec, str):
-        path = layout.config_dir / spec  # an absolute spec stays itself, as pathlib joins it
-        raw = yamlsource.optional_file(path, "job config")
+        path = _join(layout.config_dir, spec)  # an absolute spec stays itself, as pathlib joins it
+        raw = _optional_file(path)
         if raw is None:
-            raise ConfigError(f"job config {str(path)!r} does not exist",
+            raise ConfigError(f"job config {path!r} does not exist",
                               where=runtime_config.where(("jobConfig",)), hint="fix the path")
-        doc = yamlsource.parse(raw, str(path))
+        doc = yamlsource.parse(raw, path)
     else:
-        path = layout.config_dir / "job_config.yaml"
-        raw = yamlsource.optional_file(path, "job config")
+        path = _join(layout.config_dir, "job_config.yaml")
+        raw = _optional_file(path)
         if raw is None:
             return parsed
-        doc = yamlsource.parse(raw, str(path))
+        doc = yamlsource.parse(raw, path)
     if not isinstance(doc.data, dict):
         raise ConfigError("a job config must be a mapping", where=doc.where(),
                           hint="see OpenPAI's job protocol (protocolVersion, taskRoles, ...)")
     return doc
+
+
+def _join(base: str | os.PathLike[str], name: str) -> str:
+    """``str(Path(base) / name)`` with :mod:`os.path` (a Layout field is a str or a Path)."""
+    from pai_runtime.layout import pure
+
+    return pure(os.path.join(base, name))
+
+
+def _optional_file(path: str) -> bytes | None:
+    """:func:`yamlsource.optional_file` of ``path``, given as the Path it takes."""
+    from pathlib import Path
+
+    return yamlsource.optional_file(Path(path), "job config")
 
 
 def roles(doc: Document | None) -> RoleMap:

@@ -3,6 +3,9 @@
 
 Why operator dirs first: like ``PATH``, a plugin an operator installs shadows the shipped one
 of the same name, and the listing shows which one won.
+
+Paths are strings spelled with :mod:`os.path` (a Layout field may be a str or a Path):
+``import pathlib`` alone costs init some 5 ms, and this is init's path.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from __future__ import annotations
 import os
 
 from pai_runtime.errors import ConfigError, PaiError
+from pai_runtime.layout import pure
 
 TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
     from pai_runtime.layout import Layout
@@ -23,12 +26,13 @@ PLUGIN_PATH_VAR = "PAI_PLUGIN_PATH"
 
 
 class PluginDesc:
-    """One plugin folder, as its ``desc.yaml`` describes it (read-only once built)."""
+    """One plugin folder, as its ``desc.yaml`` describes it (read-only once built); its
+    paths are strings."""
 
     __slots__ = ("name", "description", "directory", "init_kind", "init_target", "schema", "shadows", "aliases")
 
-    def __init__(self, name: str, description: str, directory: Path, init_kind: str, init_target: Path,
-                 schema: dict[str, Any], shadows: tuple[Path, ...] = (), aliases: tuple[str, ...] = ()) -> None:
+    def __init__(self, name: str, description: str, directory: str, init_kind: str, init_target: str,
+                 schema: dict[str, Any], shadows: tuple[str, ...] = (), aliases: tuple[str, ...] = ()) -> None:
         self.name = name
         self.description = description
         self.directory = directory
@@ -40,18 +44,18 @@ class PluginDesc:
         self.aliases = aliases
 
     @property
-    def readme(self) -> Path:
-        return self.directory / "README.md"
+    def readme(self) -> str:
+        return os.path.join(self.directory, "README.md")
 
 
-def search_dirs(layout: Layout, environ: Any = None) -> list[Path]:
-    """``PAI_PLUGIN_PATH`` dirs (in order) before the shipped ``plugins/`` dir."""
-    from pathlib import Path
-
+def search_dirs(layout: Layout, environ: Any = None) -> list[str]:
+    """``PAI_PLUGIN_PATH`` dirs (in order) before the shipped ``plugins/`` dir, each
+    spelled as ``str(pathlib.Path(d))`` (:func:`pai_runtime.layout.pure`)."""
     environ = os.environ if environ is None else environ
-    extra = [Path(p) for p in (environ.get(PLUGIN_PATH_VAR) or "").split(os.pathsep) if p.strip()]
-    out: list[Path] = []
-    for d in [*extra, layout.plugins_dir]:
+    extra = [p for p in (environ.get(PLUGIN_PATH_VAR) or "").split(os.pathsep) if p.strip()]
+    out: list[str] = []
+    for d in [*extra, os.fspath(layout.plugins_dir)]:
+        d = pure(d)
         if d not in out:
             out.append(d)
     return out
@@ -66,28 +70,30 @@ def discover(layout: Layout, environ: Any = None, names: Any = None) -> dict[str
     every ``desc.yaml`` read. Init reads one or two plugin descriptions instead of all
     of them (each is a YAML document and a schema check)."""
     if names is not None:
-        dirs = [d for d in search_dirs(layout, environ) if d.is_dir()]
+        dirs = [d for d in search_dirs(layout, environ) if os.path.isdir(d)]
         wanted: dict[str, PluginDesc] = {}
         for name in names:
             if name in wanted:
                 continue
             if not name or name in (".", "..") or "/" in name or "\0" in name:
                 break  # not a folder name: the full search says what is known
-            home = next((d / name for d in dirs if os.path.lexists(d / name / DESC_FILE)), None)
+            home = next((os.path.join(d, name) for d in dirs if os.path.lexists(os.path.join(d, name, DESC_FILE))),
+                        None)
             if home is None:
                 break
             wanted[name] = load_desc(home)
         else:
             return wanted
     found: dict[str, PluginDesc] = {}
-    shadowed: dict[str, list[Path]] = {}
+    shadowed: dict[str, list[str]] = {}
     for root in search_dirs(layout, environ):
-        if not root.is_dir():
+        if not os.path.isdir(root):
             continue
-        for sub in sorted(root.iterdir(), key=lambda p: p.name):
+        for entry in sorted(os.listdir(root)):
+            sub = os.path.join(root, entry)
             # a desc.yaml that is a FIFO, a device, a directory or a dangling link names
             # itself (the loader refuses it), not "unknown plugin" (issue 18)
-            if not os.path.lexists(sub / DESC_FILE):
+            if not os.path.lexists(os.path.join(sub, DESC_FILE)):
                 continue
             desc = load_desc(sub)
             if desc.name in found:
@@ -110,13 +116,15 @@ def by_name(plugins: dict[str, PluginDesc]) -> dict[str, PluginDesc]:
     return out
 
 
-def load_desc(directory: Path) -> PluginDesc:
+def load_desc(directory: str | os.PathLike[str]) -> PluginDesc:
     """Parse and check ``directory/desc.yaml``; any problem is a ConfigError (247) that
     names the file, because a broken plugin must be fixed by whoever installed it."""
     from pai_runtime.config import yamlsource
 
-    path = directory / DESC_FILE
-    doc = yamlsource.parse(yamlsource.read_file(path, "plugin description"), str(path))
+    directory = pure(os.fspath(directory))
+    folder = os.path.basename(directory)
+    path = os.path.join(directory, DESC_FILE)
+    doc = yamlsource.parse(yamlsource.read_file(path, "plugin description"), path)
     data = doc.data
     if not isinstance(data, dict):
         raise ConfigError("a plugin desc.yaml must be a mapping", where=doc.where(),
@@ -126,8 +134,8 @@ def load_desc(directory: Path) -> PluginDesc:
             raise ConfigError(f"missing required key {key!r}", where=doc.where(),
                               hint="see docs/plugins.md (copy plugins/_template)")
     name = data["name"]
-    if not isinstance(name, str) or not name or name != directory.name:
-        raise ConfigError(f"plugin name {name!r} must equal its folder name {directory.name!r}",
+    if not isinstance(name, str) or not name or name != folder:
+        raise ConfigError(f"plugin name {name!r} must equal its folder name {folder!r}",
                           where=doc.where(("name",)), hint="rename the folder or fix 'name'")
     init = data["init"]
     if isinstance(init, str):
@@ -136,8 +144,8 @@ def load_desc(directory: Path) -> PluginDesc:
         raise ConfigError("'init' must be {python: FILE.py} or {exec: FILE}", where=doc.where(("init",)),
                           hint="python entries run with the runtime's interpreter; exec entries need +x")
     kind, target = next(iter(init.items()))
-    target_path = (directory / str(target)).resolve()
-    if not target_path.is_file():
+    target_path = os.path.realpath(os.path.join(directory, str(target)))  # Path.resolve(): links followed
+    if not os.path.isfile(target_path):
         raise ConfigError(f"init entry {str(target)!r} does not exist in {directory}",
                           where=doc.where(("init", kind)), hint="fix the path (relative to the plugin folder)")
     if kind == "exec" and not os.access(target_path, os.X_OK):
@@ -220,7 +228,7 @@ def describe_all(layout: Layout) -> list[str]:
         first = first_sentence(desc.description)
         lines.append(f"{desc.name:<12} {desc.directory}{kind}")
         lines.append(f"  {first}")
-        lines.append(f"  init: {desc.init_kind} {desc.init_target.name}")
+        lines.append(f"  init: {desc.init_kind} {os.path.basename(desc.init_target)}")
         if desc.aliases:
             lines.append(f"  also named: {', '.join(desc.aliases)}")
         lines.append(f"  parameters: {summarize_schema(desc.schema)}")

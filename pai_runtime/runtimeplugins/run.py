@@ -16,7 +16,6 @@ from pai_runtime.runtimeplugins import api, inprocess
 
 TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
     from pai_runtime.init.context import InitContext
@@ -29,7 +28,7 @@ DEFAULT_INIT_SECONDS = 300.0
 TAIL_LINES = 200
 
 
-def python_argv(script: Path, plugin_dir: Path) -> list[str]:
+def python_argv(script: str | os.PathLike[str], plugin_dir: str | os.PathLike[str]) -> list[str]:
     """The runtime's own interpreter in isolated mode, ``pai_runtime`` importable.
 
     ``-I`` drops PYTHONPATH, PYTHONHOME-style env, the user site and the script's dir;
@@ -39,7 +38,7 @@ def python_argv(script: Path, plugin_dir: Path) -> list[str]:
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
     boot = ("import runpy, sys; sys.path[:0] = [sys.argv[2], sys.argv[3]]; "
             "sys.argv = sys.argv[1:2]; runpy.run_path(sys.argv[0], run_name='__main__')")
-    return [sys.executable, "-I", "-c", boot, str(script), root, str(plugin_dir)]
+    return [sys.executable, "-I", "-c", boot, os.fspath(script), root, os.fspath(plugin_dir)]
 
 
 def entry_argv(desc: PluginDesc) -> list[str]:
@@ -49,12 +48,13 @@ def entry_argv(desc: PluginDesc) -> list[str]:
 
 
 class Result:
-    """What one plugin's init step produced (snippet files in the staging dir)."""
+    """What one plugin's init step produced (snippet files in the staging dir; paths as
+    strings)."""
 
     __slots__ = ("request", "verdict", "detail", "pre", "post")
 
-    def __init__(self, request: Request, verdict: str, detail: str = "", pre: Path | None = None,
-                 post: Path | None = None) -> None:
+    def __init__(self, request: Request, verdict: str, detail: str = "", pre: str | None = None,
+                 post: str | None = None) -> None:
         self.request = request
         self.verdict = verdict  # applied | skipped | ignored
         self.detail = detail
@@ -63,14 +63,15 @@ class Result:
 
 
 def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
-    """Run one plugin's init entry; its snippets land in ``staging/plugins/<instance>/``."""
+    """Run one plugin's init entry; its snippets land in ``staging/plugins/<instance>/``.
+    Paths through :mod:`os.path` (the staging dir and Layout fields: str or os.PathLike)."""
     assert req.desc is not None
-    out_dir = ctx.staging / "plugins" / req.instance
-    out_dir.mkdir(parents=True, exist_ok=True)
-    final_dir = ctx.layout.runtime_dir / "plugins" / req.instance
-    pre, post = out_dir / "pre.sh", out_dir / "post.sh"
-    pre.touch(mode=0o600)  # owner-only: a plugin's snippets may hold rendered secrets
-    post.touch(mode=0o600)
+    out_dir = os.path.join(ctx.staging, "plugins", req.instance)
+    os.makedirs(out_dir, exist_ok=True)
+    final_dir = os.path.join(ctx.layout.runtime_dir, "plugins", req.instance)
+    pre, post = os.path.join(out_dir, "pre.sh"), os.path.join(out_dir, "post.sh")
+    for snippet in (pre, post):  # owner-only: a plugin's snippets may hold rendered secrets
+        os.close(os.open(snippet, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600))  # Path.touch(mode=0o600)
     payload = {
         "name": req.desc.name,
         "instance": req.instance,
@@ -78,34 +79,41 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
         "parameters": req.parameters,
         "failurePolicy": req.failure_policy,
         **task_fields(task),
-        "preCommands": str(pre),
-        "postCommands": str(post),
+        "preCommands": pre,
+        "postCommands": post,
         "envOut": None,
-        "outDir": str(out_dir),
-        "runtimeOutDir": str(final_dir),
+        "outDir": out_dir,
+        "runtimeOutDir": final_dir,
         "pluginDir": str(req.desc.directory),
         "local": bool(ctx.local),
         "env": dict(ctx.runtime_env),
     }
-    input_path = ctx.staging / f".plugin-input-{req.instance}.json"
-    api.write_input(input_path, payload)
+    input_path = os.path.join(ctx.staging, f".plugin-input-{req.instance}.json")
+    here = inprocess.eligible(req.desc)  # shipped cmd: no interpreter of its own (inprocess.py)
+    if here:  # its input handed over in memory, under the path PAI_PLUGIN_INPUT names
+        inputs = {input_path: api.input_text(payload)}
+    else:
+        api.write_input(input_path, payload)
     env = dict(ctx.environ)
     env.update(ctx.layout.env())
     env.update(ctx.runtime_env)
     env.update({
         "PAI_PLUGIN_NAME": req.desc.name, "PAI_PLUGIN_INSTANCE": req.instance,
-        "PAI_PLUGIN_DIR": str(req.desc.directory), "PAI_PLUGIN_INPUT": str(input_path),
-        "PAI_PLUGIN_OUT_DIR": str(out_dir), "PAI_PLUGIN_RUNTIME_OUT_DIR": str(final_dir),
-        "PAI_PRE_COMMANDS": str(pre), "PAI_POST_COMMANDS": str(post),
+        "PAI_PLUGIN_DIR": str(req.desc.directory), "PAI_PLUGIN_INPUT": input_path,
+        "PAI_PLUGIN_OUT_DIR": out_dir, "PAI_PLUGIN_RUNTIME_OUT_DIR": final_dir,
+        "PAI_PRE_COMMANDS": pre, "PAI_POST_COMMANDS": post,
     })
     timeout = ctx.remaining(DEFAULT_INIT_SECONDS) or DEFAULT_INIT_SECONDS
-    try:
-        if inprocess.eligible(req.desc):  # shipped cmd: no interpreter of its own (inprocess.py)
-            code, output = _in_process(req.desc.init_target, env, ctx, req.instance)
-        else:
+    if here:
+        code, output = _in_process(req.desc.init_target, env, ctx, req.instance, inputs)
+    else:
+        try:
             code, output = _execute(entry_argv(req.desc), env, req.desc.directory, timeout, ctx, req.instance)
-    finally:
-        input_path.unlink(missing_ok=True)
+        finally:
+            try:
+                os.unlink(input_path)
+            except FileNotFoundError:
+                pass
     if code == 0:
         return Result(req, "applied", pre=pre, post=post)
     last = next((ln for ln in reversed(output) if ln.strip()), "")
@@ -114,7 +122,7 @@ def run_one(ctx: InitContext, req: Request, task: TaskInfo) -> Result:
         ctx.log.warning("runtime plugin init failed; ignored (failurePolicy: ignore)",
                         runtime_plugin=req.instance, code=code, error=reason)
         for f in (pre, post):
-            f.write_text("", encoding="utf-8")
+            open(f, "w", encoding="utf-8").close()  # emptied: a failed plugin's snippets never run
         return Result(req, "ignored", detail=reason)
     if code == errors.CONFIG_INVALID:
         raise ConfigError(f"runtime plugin {req.plugin!r}: {_strip_prefix(reason)}", where=req.where)
@@ -141,16 +149,17 @@ def task_fields(task: TaskInfo) -> dict[str, Any]:
     }
 
 
-def _in_process(script: Path, env: dict[str, str], ctx: InitContext, instance: str) -> tuple[int, list[str]]:
+def _in_process(script: str, env: dict[str, str], ctx: InitContext, instance: str,
+                inputs: dict[str, str]) -> tuple[int, list[str]]:
     """:func:`inprocess.run`, its output logged and kept as :func:`_execute` does."""
-    code, raw = inprocess.run(script, env)
+    code, raw = inprocess.run(script, env, inputs)
     lines = [redact.scrub(line) for line in raw]
     for line in lines:
         ctx.log.info(line, runtime_plugin=instance, stream="output")
     return code, lines[-TAIL_LINES:]
 
 
-def _execute(argv: list[str], env: dict[str, str], cwd: Path, timeout: float,
+def _execute(argv: list[str], env: dict[str, str], cwd: str, timeout: float,
              ctx: InitContext, instance: str) -> tuple[int, list[str]]:
     """Run to its exit, its timeout or a signal to init through the one child runner
     (:mod:`pai_runtime.childproc`: TERM to the process group, KILL after a grace, the group

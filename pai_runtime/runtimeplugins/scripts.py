@@ -5,12 +5,10 @@ Why plain POSIX sh: the job container may be any image; only sh reaches it.
 
 from __future__ import annotations
 
-import shlex
+import os
 
 TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pai_runtime.runtimeplugins.run import Result
 
 PRE_SCRIPT = "precommands.sh"
@@ -40,23 +38,44 @@ pai_plugin() {
 """
 
 
-def write_scripts(staging: Path, final_runtime_dir: Path, results: list[Result]) -> tuple[int, int]:
+#: what :func:`shlex.quote` leaves unquoted (its ``[^\\w@%+=:,./-]`` in ASCII is what it quotes)
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-")
+
+
+def quote(text: str) -> str:
+    """The word ``text`` for sh, as :func:`shlex.quote` writes it (plain when every character
+    is safe, else in single quotes, each ``'`` closed, escaped and reopened): the same
+    text without importing :mod:`shlex`, which compiles a regex as it loads (init's path
+    needs two words quoted: a plugin's label and its snippet's path)."""
+    if not text:
+        return "''"
+    if _SAFE.issuperset(text):
+        return text
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def write_scripts(staging: str | os.PathLike[str], final_runtime_dir: str | os.PathLike[str],
+                  results: list[Result]) -> tuple[int, int]:
     """``precommands.sh`` / ``postcommands.sh`` calling each plugin's snippet file in
-    order (by its path in the job container). Returns how many plugins each calls."""
+    order (by its path in the job container). Returns how many plugins each calls.
+    Paths are str or os.PathLike, spelled with :mod:`os.path` (no pathlib on init's path)."""
     counts = []
     for phase, script, attr in (("pre-commands", PRE_SCRIPT, "pre"), ("post-commands", POST_SCRIPT, "post")):
         calls = []
         for r in results:
             f = getattr(r, attr)
-            if r.verdict != "applied" or f is None or not f.read_text(encoding="utf-8").strip():
+            if r.verdict != "applied" or f is None:
                 continue
-            final = final_runtime_dir / f.relative_to(staging)
+            with open(f, encoding="utf-8") as snippet:
+                if not snippet.read().strip():
+                    continue
+            final = os.path.join(final_runtime_dir, os.path.relpath(f, staging))
             label = f"{r.request.plugin}#{r.request.instance[:2].lstrip('0') or '0'}"
-            calls.append(f"pai_plugin {shlex.quote(label)} {r.request.failure_policy} "
-                         f"{shlex.quote(str(final))} {phase}\n")
+            calls.append(f"pai_plugin {quote(label)} {r.request.failure_policy} {quote(final)} {phase}\n")
         counts.append(len(calls))
         if calls:
-            path = staging / script
-            path.write_text(SCRIPT_HEAD + "".join(calls) + "exit 0\n", encoding="utf-8")
-            path.chmod(0o700)  # like user.sh: the snippets it runs may hold rendered secrets
+            path = os.path.join(staging, script)
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(SCRIPT_HEAD + "".join(calls) + "exit 0\n")
+            os.chmod(path, 0o700)  # like user.sh: the snippets it runs may hold rendered secrets
     return counts[0], counts[1]
