@@ -7,13 +7,12 @@ of the init container's work and turns every failure into its exit code.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
 import time
 
-from pai_runtime import envfile, errors, redact
+from pai_runtime import envfile, errors, fastjson, redact
 from pai_runtime import log as logmod
 from pai_runtime.errors import ConfigError, PaiError, Terminated
 from pai_runtime.layout import Layout
@@ -113,12 +112,14 @@ def run_init(environ: Mapping[str, str] | None = None, *, local: bool = False) -
         env.update(user_env(ctx))
         envfile.write(os.path.join(staging, "env"), env)
         with open(os.path.join(staging, SETTINGS_FILE), "w", encoding="utf-8") as f:
-            f.write(json.dumps(job_settings(ctx), indent=1))
+            # one line through json's C encoder (pai_runtime.fastjson): ``import json`` (its
+            # regexes compiled at import) and indent's pure-Python encoder cost init ~2 ms
+            f.write(fastjson.dumps(job_settings(ctx)))
         used = sorted(v for v in secrets.used if len(v) >= redact.MIN_LENGTH)
         if used:  # owner-only, like the credential files plugins write
             fd = os.open(os.path.join(staging, REDACT_FILE), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(json.dumps(used))
+                f.write(fastjson.dumps(used))
         from pai_runtime.init import selfcopy
 
         try:  # before publishing: a failed or interrupted init never leaves a runtime.d

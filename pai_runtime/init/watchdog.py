@@ -9,16 +9,18 @@ would read 137 instead of 143. The C-level signal handler writes the signal numb
 wakeup fd whatever the main thread is doing; this thread reads it, waits the grace, and
 ends the process with ``os._exit(128+N)`` if init is still there. When the orderly way
 finishes first the process is gone and the watchdog with it.
+
+Why :mod:`_signal` and an event rather than :mod:`signal` and ``select``: the wrapper
+module builds its enums at import and ``select`` is one more extension module; together
+~1 ms of every init's start for three constants, one call and one timed wait.
 """
 
 from __future__ import annotations
 
+import _signal
 import os
-import select
-import signal
 import sys
 import threading
-import time
 
 TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
@@ -31,6 +33,8 @@ STOP_GRACE = 10.0
 #: longest grace ``PAI_INIT_STOP_GRACE`` may ask for: far beyond any kubelet grace period,
 #: and ``select`` cannot wait 1e300 s (OverflowError killed this thread: issue 18)
 MAX_STOP_GRACE = 3600.0
+#: the signals that stop init (pipeline.on_signals installs their handlers)
+STOP_SIGNALS = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP)
 
 
 def grace_from(environ: Mapping[str, str]) -> tuple[float, str | None]:
@@ -61,13 +65,15 @@ class Watchdog:
         self._r = self._w = -1
         self._old_fd = -1
         self._thread: threading.Thread | None = None
+        #: set by :meth:`stop`: init finished (within the grace, if a signal came)
+        self._done = threading.Event()
 
     def start(self) -> None:
         """After the Python handlers are installed (the wakeup fd is only written for
         signals that have one)."""
         self._r, self._w = os.pipe2(os.O_CLOEXEC)
         os.set_blocking(self._w, False)
-        self._old_fd = signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
+        self._old_fd = _signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
         self._thread = threading.Thread(target=self._watch, name="init-signal-watchdog", daemon=True)
         self._thread.start()
 
@@ -76,7 +82,8 @@ class Watchdog:
         fd back and let the thread end."""
         if self._thread is None:
             return
-        signal.set_wakeup_fd(self._old_fd)
+        _signal.set_wakeup_fd(self._old_fd)
+        self._done.set()  # before the byte: a watch already counting the grace ends too
         try:
             os.write(self._w, b"\0")  # 0 is no signal: "end"
         except OSError:
@@ -99,18 +106,11 @@ class Watchdog:
             for byte in data or b"\0":
                 if byte == 0:
                     return
-                if byte in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                if byte in STOP_SIGNALS:
                     signum = byte
                     break
-        end = time.monotonic() + self.grace
-        while (left := end - time.monotonic()) > 0:  # a later "end" byte: init finished in time
-            try:
-                if select.select([self._r], [], [], left)[0]:
-                    data = os.read(self._r, 64)
-                    if not data or 0 in data:
-                        return
-            except OSError:
-                return
+        if self._done.wait(self.grace):  # init finished in time (later signals' bytes stay unread)
+            return
         code = 128 + signum
         try:
             # a child group must not outlive init (outside a container it would); children
