@@ -18,6 +18,7 @@ module builds its enums at import and ``select`` is one more extension module; t
 from __future__ import annotations
 
 import _signal
+import _thread
 import os
 import sys
 import threading
@@ -58,13 +59,20 @@ def grace_from(environ: Mapping[str, str]) -> tuple[float, str | None]:
 
 
 class Watchdog:
-    """Armed for one init run (:meth:`start` from the main thread, :meth:`stop` at its end)."""
+    """Armed for one init run (:meth:`start` from the main thread, :meth:`stop` at its end).
+
+    Why a bare :func:`_thread.start_new_thread` and no join: ``Thread.start`` waits until
+    the new thread runs and ``join`` until it ends, each a hand-off of the interpreter
+    lock through the scheduler (up to 10 ms on a loaded node); the watchdog needs neither.
+    It is daemonic as a ``_thread`` thread is (the interpreter's exit does not wait for
+    it), it owns the read end of its pipe and closes it when it ends, and :meth:`stop`
+    owns the write end."""
 
     def __init__(self, grace: float = STOP_GRACE) -> None:
         self.grace = grace
         self._r = self._w = -1
         self._old_fd = -1
-        self._thread: threading.Thread | None = None
+        self._running = False
         #: set by :meth:`stop`: init finished (within the grace, if a signal came)
         self._done = threading.Event()
 
@@ -74,23 +82,30 @@ class Watchdog:
         self._r, self._w = os.pipe2(os.O_CLOEXEC)
         os.set_blocking(self._w, False)
         self._old_fd = _signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
-        self._thread = threading.Thread(target=self._watch, name="init-signal-watchdog", daemon=True)
-        self._thread.start()
+        _thread.start_new_thread(self._run, (self._r,))
+        self._running = True
 
     def stop(self) -> None:
         """init is done (``up`` goes on to ``run``, which installs its own): give the wakeup
-        fd back and let the thread end."""
-        if self._thread is None:
+        fd back and tell the thread to end (it closes its end of the pipe)."""
+        if not self._running:
             return
+        self._running = False
         _signal.set_wakeup_fd(self._old_fd)
         self._done.set()  # before the byte: a watch already counting the grace ends too
         try:
             os.write(self._w, b"\0")  # 0 is no signal: "end"
         except OSError:
             pass
-        self._thread.join(1.0)
-        self._thread = None
-        for fd in (self._r, self._w):
+        try:
+            os.close(self._w)
+        except OSError:
+            pass
+
+    def _run(self, fd: int) -> None:
+        try:
+            self._watch()
+        finally:
             try:
                 os.close(fd)
             except OSError:
