@@ -13,7 +13,6 @@ import os
 TYPE_CHECKING = False  # typing and pathlib cost the PID-1 path milliseconds
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
 
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@%+=:,./-_")
 
@@ -40,9 +39,9 @@ def dumps(env: Mapping[str, str]) -> str:
     return "".join(lines)
 
 
-def write(path: Path, env: Mapping[str, str], mode: int = 0o600) -> None:
+def write(path: str | os.PathLike[str], env: Mapping[str, str], mode: int = 0o600) -> None:
     """Write ``env`` atomically, owner-only by default: its values may be rendered secrets."""
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = os.fspath(path) + ".tmp"  # beside it: the rename stays on one filesystem
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         os.fchmod(f.fileno(), mode)  # a tmp left by a killed init keeps its old mode otherwise
@@ -114,7 +113,7 @@ def _line_end(text: str, pos: int) -> int:
         i = close + 1
 
 
-def read(path: str | Path) -> dict[str, str]:
+def read(path: str | os.PathLike[str]) -> dict[str, str]:
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         return loads(f.read())
 

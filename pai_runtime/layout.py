@@ -13,7 +13,7 @@ import sys
 TYPE_CHECKING = False  # typing and pathlib cost the PID-1 path milliseconds
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
+    from typing import Any
 
 DEFAULT_WORK_DIR = "/usr/local/pai"
 DEFAULT_CONFIG_DIR = "/usr/local/pai-config"
@@ -22,6 +22,40 @@ LOCAL_WORK_DIR = ".pai"
 #: The resolved paths, in this order (:class:`Layout` and :class:`Paths` have the same fields).
 FIELDS = ("work_dir", "config_dir", "init_dir", "runtime_dir", "log_dir", "termination_log", "specs_dir",
           "plugins_dir")
+
+
+class PathStr(str):
+    """A resolved path: a plain ``str`` (``os.path.join``, ``open``, ``os.stat`` and
+    f-strings take it as it is), that also answers what code written for the
+    :class:`pathlib.Path` fields of the first releases asks of it (``field / "x"``,
+    ``.parent``, ``.mkdir()``, ``.read_text()``...) with what ``Path(field)`` answers.
+
+    Why not pathlib itself: ``import pathlib`` (with ``urllib.parse``, ``ipaddress``,
+    ``fnmatch``, ``warnings``) cost init some 5 ms before its first line (issue 19), and
+    init's own path spells every path with :mod:`os.path`. Why a subclass and not a bare
+    ``str``: the plugins, the exit spec and tests of other areas may still use a field as
+    a Path; those operations import pathlib on first use, where they are, instead of every
+    start paying for it. :meth:`str.replace` stays the string method (not Path's rename).
+    """
+
+    __slots__ = ()
+
+    def __truediv__(self, other: Any) -> Any:
+        from pathlib import Path
+
+        return Path(self) / other
+
+    def __rtruediv__(self, other: Any) -> Any:
+        from pathlib import Path
+
+        return other / Path(self)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # protocols (pickle, copy...) ask for dunders; they are str's
+            raise AttributeError(name)
+        from pathlib import Path
+
+        return getattr(Path(self), name)
 
 
 def pure(path: str) -> str:
@@ -53,15 +87,13 @@ def _resource_dir() -> str:
     return os.path.dirname(pkg)
 
 
-def resource_dir() -> Path:
+def resource_dir() -> PathStr:
     """Where the shipped ``specs/`` and ``plugins/`` live.
 
     ``PAI_HOME`` wins; a PyInstaller bundle keeps them beside its executable; a source or
     editable install finds them beside the package.
     """
-    from pathlib import Path
-
-    return Path(_resource_dir())
+    return PathStr(_resource_dir())
 
 
 def in_container(env: Mapping[str, str]) -> bool:
@@ -151,21 +183,22 @@ def _env(layout: Layout | Paths) -> dict[str, str]:
 
 
 class Layout:
-    """The resolved paths (a plain class, not a dataclass: ``dataclasses`` pulls in
-    ``inspect``, which costs the PID-1 path several milliseconds)."""
+    """The resolved paths, each a :class:`PathStr` (a ``str``; a plain class, not a
+    dataclass: ``dataclasses`` pulls in ``inspect``, which costs the PID-1 path several
+    milliseconds). Use a field as a string: ``os.path.join(layout.log_dir, "init.log")``."""
 
     __slots__ = FIELDS
 
-    def __init__(self, *, work_dir: Path, config_dir: Path, init_dir: Path, runtime_dir: Path, log_dir: Path,
-                 termination_log: Path, specs_dir: Path, plugins_dir: Path) -> None:
-        self.work_dir = work_dir
-        self.config_dir = config_dir
-        self.init_dir = init_dir
-        self.runtime_dir = runtime_dir
-        self.log_dir = log_dir
-        self.termination_log = termination_log
-        self.specs_dir = specs_dir
-        self.plugins_dir = plugins_dir
+    def __init__(self, *, work_dir: str, config_dir: str, init_dir: str, runtime_dir: str, log_dir: str,
+                 termination_log: str, specs_dir: str, plugins_dir: str) -> None:
+        self.work_dir = PathStr(work_dir)
+        self.config_dir = PathStr(config_dir)
+        self.init_dir = PathStr(init_dir)
+        self.runtime_dir = PathStr(runtime_dir)
+        self.log_dir = PathStr(log_dir)
+        self.termination_log = PathStr(termination_log)
+        self.specs_dir = PathStr(specs_dir)
+        self.plugins_dir = PathStr(plugins_dir)
 
     def __repr__(self) -> str:
         return f"Layout({', '.join(f'{k}={getattr(self, k)!s}' for k in self.__slots__)})"
@@ -174,9 +207,7 @@ class Layout:
     def from_env(cls, env: Mapping[str, str] | None = None, *, local: bool = False) -> Layout:
         """Resolve every path; ``local`` (``up`` on a laptop) falls back to ``./.pai``
         when the default work dir is not writable."""
-        from pathlib import Path
-
-        return cls(**{k: Path(v) for k, v in resolve(env, local=local).items()})
+        return cls(**resolve(env, local=local))
 
     def env(self) -> dict[str, str]:
         """The ``PAI_*`` path variables, for child processes and the runtime env file."""

@@ -147,6 +147,7 @@ def test_across_filesystems_the_files_are_copied(tmp_path: Path) -> None:
         from pai_runtime.init import selfcopy
         from pai_runtime.layout import Layout
         from tests.test_bundle_selfcopy import RecordingLog, _files, _inodes
+        from pathlib import Path
         import os
         probe = "{work}/.probe"
         open(probe, "w").close()
@@ -161,7 +162,7 @@ def test_across_filesystems_the_files_are_copied(tmp_path: Path) -> None:
         (installed,) = log.find("runtime installed in the work dir")
         out = {{"files": installed["files"], "xattrs": xattrs}}
         for name in ("specs", "plugins"):
-            copy = selfcopy.Path("{work}") / name
+            copy = Path("{work}") / name
             out[name] = [repr(_files(copy, xattrs)), sorted(set(_inodes(copy).values()))]
         print(json.dumps(out))
     """)

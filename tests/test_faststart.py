@@ -7,9 +7,12 @@ command must see the same ``PAI_*`` values, and every file the same bytes, as be
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
+import os
+import pickle
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -43,13 +46,29 @@ def test_paths_equal_the_layout(local: bool, tmp_path: Path, monkeypatch: pytest
         env = {k: v for k, v in zip(ENV_VALUES, combo, strict=True) if v is not None}
         full, strings = layout.Layout.from_env(env, local=local), layout.Paths.from_env(env, local=local)
         for name in layout.FIELDS:
-            assert isinstance(getattr(full, name), Path)
-            assert str(getattr(full, name)) == getattr(strings, name), (env, name)
+            assert isinstance(getattr(full, name), str)
+            assert getattr(full, name) == getattr(strings, name), (env, name)
         assert full.env() == strings.env()
     for name in layout.FIELDS:  # what a path joined by pathlib gives
         env = {"PAI_WORK_DIR": "/a//b/"}
-        assert getattr(layout.Layout.from_env(env), name) == Path(getattr(layout.Paths.from_env(env), name))
-    assert str(layout.Layout.from_env({"PAI_WORK_DIR": "/a//b/"}).log_dir) == "/a/b/logs/local"
+        assert getattr(layout.Layout.from_env(env), name) == str(Path(getattr(layout.Paths.from_env(env), name)))
+    assert layout.Layout.from_env({"PAI_WORK_DIR": "/a//b/"}).log_dir == "/a/b/logs/local"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="/.ab", min_size=1, max_size=10), st.text(alphabet="/.ab", min_size=1, max_size=6))
+def test_a_layout_field_is_a_string_that_still_answers_as_a_path(text: str, name: str) -> None:
+    """Layout's fields are strings (no pathlib on init's path); code written for Path
+    fields (``field / "x"``, ``.parent``, ``.name``) gets what ``Path(field)`` gives."""
+    p = layout.PathStr(layout.pure(text))
+    assert type(str(p)) is str and str(p) == layout.pure(text) and os.fspath(p) == p
+    assert p / name == Path(p) / name and isinstance(p / name, Path)
+    assert Path("/r") / p == Path("/r") / Path(p)
+    assert (p.parent, p.name, p.is_absolute()) == (Path(p).parent, Path(p).name, Path(p).is_absolute())
+    assert p.replace("a", "b") == str(p).replace("a", "b")  # the string method, not a rename
+    assert pickle.loads(pickle.dumps(p)) == p and copy.deepcopy(p) == p and json.dumps(p) == json.dumps(str(p))
+    with pytest.raises(AttributeError):
+        p.__no_such_protocol__  # noqa: B018
 
 
 json_values = st.recursive(
@@ -174,3 +193,84 @@ def test_each_exit_spec_regex_is_compiled_once() -> None:
     for _ in range(2):
         with pytest.raises(re2.error):
             compile_regex("(unclosed")
+
+
+#: what init's own steps (not the plugins', not the exit spec's) do, in a fresh interpreter
+_INIT_CORE = r'''
+import os, sys
+work, cfg = sys.argv[1], sys.argv[2]
+env = {"PAI_WORK_DIR": work, "PAI_CONFIG_DIR": cfg, "PAI_TERMINATION_LOG": os.path.join(work, "t"),
+       "INIT_CONFIG": "initPlugins:\n- {name: a, command: [/bin/true], timeout: 5s}\n",
+       "RUNTIME_CONFIG": '{"env": {"A": "b"}, "envFile": "vars.env", "logs": {"maxSize": "1Mi"}}'}
+from pai_runtime import envfile
+from pai_runtime import log as logmod
+from pai_runtime.config import secrets, sources, userenv
+from pai_runtime.init import pipeline, selfcopy, watchdog
+from pai_runtime.layout import Layout
+logmod.configure("init")
+log = logmod.get()
+layout = Layout.from_env(env)
+logmod.add_file(os.path.join(layout.log_dir, "init.log"))
+log.info("init starting", work_dir=layout.work_dir)
+found = secrets.load(layout.config_dir, layout.specs_dir, environ=env, work_dir=layout.work_dir)
+spec = sources.load_init_spec(layout, env)
+rc = sources.load_runtime_config(layout, env)
+pipeline.retract(layout)
+staging = pipeline.new_staging(layout)
+dog = watchdog.Watchdog(1.0)
+dog.start()
+envfile.write(os.path.join(staging, "env"), {**layout.env(), **userenv.render(rc, layout.config_dir, env, found)})
+selfcopy.install(layout, log)
+pipeline.publish(staging, layout)
+dog.stop()
+logmod.close_files()
+print(" ".join(sorted(sys.modules)))
+'''
+
+
+def test_init_s_own_steps_import_no_pathlib_json_or_signal(tmp_path: Path) -> None:
+    """Layout's fields are strings and init's own steps (config, staging, runtime env,
+    self-copy, publish, logging, the watchdog) spell paths with os.path: none imports
+    pathlib (with urllib.parse, ipaddress, fnmatch and warnings: ~5 ms of every init,
+    issue 19); JSON goes through pai_runtime.fastjson, signals through _signal, the
+    watchdog's timed wait is an event (no json, signal, select, contextlib: ~3 ms). The
+    plugins and the exit spec are held to it by their own tests."""
+    import subprocess
+    import sys
+
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "vars.env").write_text("B=c\n")
+    r = subprocess.run([sys.executable, "-I", "-c", _INIT_CORE, str(tmp_path / "work"), str(cfg)],
+                       capture_output=True, text=True, timeout=60, cwd=str(Path(layout.__file__).parent.parent))
+    assert r.returncode == 0, r.stderr
+    mods = set(r.stdout.split())
+    assert "pai_runtime.init.selfcopy" in mods and "yaml" in mods  # it ran
+    assert (tmp_path / "work" / "runtime.d" / "env").read_text().count("\n") >= 7
+    assert "B=c" in (tmp_path / "work" / "runtime.d" / "env").read_text()
+    for slow in ("pathlib", "urllib.parse", "ipaddress", "fnmatch", "warnings", "json", "signal", "select",
+                 "contextlib", "shlex", "shutil", "typing", "dataclasses"):
+        assert slow not in mods, f"init's own steps imported {slow}"
+
+
+def test_init_runs_no_cyclic_collection_on_its_way(pai) -> None:
+    """``pai-runtime init`` raises the collector's first threshold (issue 19): the
+    ~19,000 containers its imports make ran 18-20 collections (3-6 ms) that found
+    next to nothing. The bench's kind of init (barrier from a file, framework env,
+    ports, the cmd runtime plugin, render) now runs none."""
+    import subprocess
+    import sys
+
+    from tests.test_import_hygiene import INIT, OWN, RUNTIME
+
+    probe = ("import atexit, gc, os, sys\n"
+             "from pai_runtime.cli import main\n"  # as bin/pai-runtime does, then counted from main on
+             "seen = []\n"
+             "gc.callbacks.append(lambda phase, info: phase == 'start' and seen.append(info['generation']))\n"
+             "atexit.register(lambda: os.write(1, ('collections %d' % len(seen)).encode()))\n"
+             "main(['init'])\n")
+    env = {**pai.env, "INIT_CONFIG": INIT, "RUNTIME_CONFIG": RUNTIME, **OWN}
+    r = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "render" in r.stderr and "passed" in r.stderr  # it ran
+    assert r.stdout.strip() == "collections 0", r.stdout

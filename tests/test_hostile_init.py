@@ -252,3 +252,45 @@ def test_the_plugins_after_an_ignored_builtin_timeout_still_run(pai, monkeypatch
     assert [(o.name, o.verdict) for o in pipe.outcomes] == [("stuck", "ignored"), ("after", "passed"),
                                                             ("command", "passed")]
     assert ctx.runtime_env["SAMPLE"] == "1"
+
+
+@pytest.mark.parametrize("timeout", ["", "  timeout: 1m\n"])
+def test_sigterm_stops_a_builtin_that_swallows_what_it_raises(pai, monkeypatch, timeout):
+    """A built-in without a timeout runs in init's main thread (no worker thread to start
+    and join, issue 19), so the signal handler raises inside the built-in's own code; one
+    that catches Exception and carries on still ends its step as stopped by the signal,
+    at once, as in the worker thread a timeout needs."""
+    from pai_runtime import log as logmod
+    from pai_runtime.config import secrets, sources
+    from pai_runtime.errors import Terminated
+    from pai_runtime.init import pipeline
+    from pai_runtime.initplugins import BUILTINS
+    from pai_runtime.layout import Layout
+
+    monkeypatch.setitem(BUILTINS, "sample", "tests.sample_builtins")
+    spec = (f"initPlugins:\n- name: eater\n  builtin: sample\n{timeout}  parameters: {{mode: swallow, seconds: 3}}\n"
+            "- name: after\n  builtin: sample\n")
+    env = dict(pai.env, INIT_CONFIG=spec)
+    layout = Layout.from_env(env)
+    logmod.configure("test", fmt="json")
+    ctx = pipeline.InitContext(layout=layout, environ=env, runtime_config=sources.load_runtime_config(layout, env),
+                               secrets=secrets.Secrets({}), staging=pipeline.new_staging(layout), log=logmod.get())
+    pipe = pipeline.Pipeline(sources.load_init_spec(layout, env), ctx)
+
+    def on_signal(signum: int) -> None:  # what run_init installs
+        if not pipe.terminate(signum):
+            raise Terminated(signum)
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    pipeline.on_signals(on_signal)
+    start = time.monotonic()
+    try:
+        with pytest.raises(Terminated) as got:
+            pipe.run()
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    assert got.value.signum == signal.SIGTERM
+    assert time.monotonic() - start < 2.5  # not after the built-in's 3 s
+    assert [(o.name, o.verdict, o.code) for o in pipe.outcomes] == [("eater", "stopped", 143)]
+    assert "SAMPLE" not in ctx.runtime_env

@@ -12,14 +12,13 @@ validity without it; jsonschema is imported only to decide what the quick check 
 
 from __future__ import annotations
 
-import json
+import os
 from functools import cache
 
 from pai_runtime.errors import ConfigError
 
 TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
     from pai_runtime.config.yamlsource import Document
@@ -31,8 +30,10 @@ _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string",
 
 @cache
 def load_schema(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as f:
-        return json.loads(f.read())
+    from pai_runtime import fastjson
+
+    with open(path, "rb") as f:
+        return fastjson.loads(f.read())
 
 
 def _describe(value: Any) -> str:
@@ -117,11 +118,11 @@ def problem(schema: dict[str, Any], data: Any) -> tuple[str, str | None, tuple[A
     return describe(jsonschema.exceptions.best_match(errors))
 
 
-def validate(doc: Document, schema_path: Path, *, what: str) -> None:
+def validate(doc: Document, schema_path: str | os.PathLike[str], *, what: str) -> None:
     """Raise ConfigError (247) for the first schema violation of ``doc``."""
     from pai_runtime.config import quickcheck
 
-    schema = load_schema(str(schema_path))
+    schema = load_schema(os.fspath(schema_path))
     if quickcheck.valid(schema, doc.data):
         return
     import jsonschema

@@ -11,14 +11,18 @@ parameters, the image check, env) must resolve them alike, so there is one rende
 
 from __future__ import annotations
 
+import os
+
 from pai_runtime import redact
 from pai_runtime.errors import ConfigError
 
 TYPE_CHECKING = False  # typing and dataclasses cost init milliseconds; annotations are strings
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
+    from os import PathLike
     from typing import Any
+
+    Path = str | PathLike[str]
 
 #: the namespaces OpenPAI's renderer knows; all but ``secrets`` come from the job config
 NAMESPACES = ("secrets", "parameters", "data", "script", "output")
@@ -221,24 +225,29 @@ def js_string(value: Any, ref: str, used_in: str) -> str:
     return str(value)
 
 
-def openpai_dirs(environ: Mapping[str, str], work_dir: Path) -> tuple[Path, Path, Path]:
+def openpai_dirs(environ: Mapping[str, str], work_dir: Path) -> tuple[str, str, str]:
     """OpenPAI's secret mounts (its pod spec's defaults under the work dir): the job's
-    ``secrets.yaml``, the user's ``userExtensionSecrets.yaml`` and the ``token`` file."""
-    from pathlib import Path
+    ``secrets.yaml``, the user's ``userExtensionSecrets.yaml`` and the ``token`` file,
+    spelt as :func:`pai_runtime.layout.pure` spells paths (as pathlib would)."""
+    from os.path import join
 
-    return (Path(environ.get("PAI_SECRET_DIR") or work_dir / "secrets") / "secrets.yaml",
-            Path(environ.get("PAI_USER_EXTENSION_SECRET_DIR") or work_dir / "user-extension-secrets")
-            / "userExtensionSecrets.yaml",
-            Path(environ.get("PAI_TOKEN_SECRET_DIR") or work_dir / "token-secrets") / "token")
+    from pai_runtime.layout import pure
+
+    def mount(var: str, default: str, name: str) -> str:
+        return pure(join(environ.get(var) or join(work_dir, default), name))
+
+    return (mount("PAI_SECRET_DIR", "secrets", "secrets.yaml"),
+            mount("PAI_USER_EXTENSION_SECRET_DIR", "user-extension-secrets", "userExtensionSecrets.yaml"),
+            mount("PAI_TOKEN_SECRET_DIR", "token-secrets", "token"))
 
 
-def _document(path: Path, specs_dir: Path | None) -> dict[str, Any] | None:
+def _document(path: str, specs_dir: Path | None) -> dict[str, Any] | None:
     from pai_runtime.config import yamlsource
 
     raw = yamlsource.optional_file(path, "secrets file")
     if raw is None:
         return None
-    doc = yamlsource.parse(raw, str(path))
+    doc = yamlsource.parse(raw, path)
     if doc.data is None:
         return {}
     if not isinstance(doc.data, dict):
@@ -248,7 +257,7 @@ def _document(path: Path, specs_dir: Path | None) -> dict[str, Any] | None:
     if specs_dir is not None:
         from pai_runtime.config import schema
 
-        schema.validate(doc, specs_dir / "schemas" / "secrets.schema.json", what="secrets file")
+        schema.validate(doc, os.path.join(specs_dir, "schemas", "secrets.schema.json"), what="secrets file")
     return doc.data
 
 
@@ -264,24 +273,26 @@ def load(config_dir: Path, specs_dir: Path | None = None, *, environ: Mapping[st
     registered with the redactor (their readers, e.g. the ssh plugin, open them). The
     mounts are read-only: they are only ever read, never removed or rewritten.
     """
-    path = config_dir / "secrets.yaml"
+    from pai_runtime.layout import pure
+
+    path = pure(os.path.join(config_dir, "secrets.yaml"))
     data = _document(path, specs_dir)
-    sources = [str(path)] if data is not None else []
+    sources = [path] if data is not None else []
     if environ is not None and work_dir is not None:
         job_file, ext_file, token_file = openpai_dirs(environ, work_dir)
         if job_file != path:
             theirs = _document(job_file, specs_dir)
             if theirs is not None:
                 data = {**theirs, **(data or {})}
-                sources.append(str(job_file))
+                sources.append(job_file)
         from pai_runtime.config import yamlsource
 
         raw = yamlsource.optional_file(ext_file, "user extension secrets")
         if raw is not None:
-            ext = yamlsource.parse(raw, str(ext_file)).data
+            ext = yamlsource.parse(raw, ext_file).data
             redact.register_tree(ext)
         raw = yamlsource.optional_file(token_file, "token secret")
         token = raw.decode("utf-8", "replace").strip() if raw is not None else ""
         if token:
             redact.register(token)
-    return Secrets(data or {}, " or ".join(sources) or str(path))
+    return Secrets(data or {}, " or ".join(sources) or path)

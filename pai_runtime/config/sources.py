@@ -56,10 +56,10 @@ def _env_or_file(env: Mapping[str, str], var: str, layout: Layout, filename: str
     text = env.get(var)
     if text is not None and text.strip():
         return yamlsource.parse(text, f"{var} (env)")
-    path = layout.config_dir / filename
+    path = os.path.join(layout.config_dir, filename)
     raw = yamlsource.optional_file(path, what)
     if raw is not None:
-        return yamlsource.parse(raw, str(path))
+        return yamlsource.parse(raw, path)
     return None
 
 
@@ -67,16 +67,16 @@ def load_init_spec(layout: Layout, env: Mapping[str, str] | None = None) -> Init
     env = os.environ if env is None else env
     doc = _env_or_file(env, "INIT_CONFIG", layout, "init_plugins.yaml", "init plugin spec")
     if doc is None:
-        path = layout.specs_dir / "init_plugins_default.yaml"
-        if not path.is_file():
-            raise ConfigError("the shipped default init plugin spec is missing", where=str(path),
+        path = os.path.join(layout.specs_dir, "init_plugins_default.yaml")
+        if not os.path.isfile(path):
+            raise ConfigError("the shipped default init plugin spec is missing", where=path,
                               hint="reinstall pai-runtime, or set PAI_HOME to a directory holding its specs/ "
                                    "and plugins/ (or give INIT_CONFIG)")
-        doc = yamlsource.parse(yamlsource.read_file(path, "default init plugin spec"), str(path))
+        doc = yamlsource.parse(yamlsource.read_file(path, "default init plugin spec"), path)
     if doc.data is None:
         raise ConfigError("the init plugin spec is empty", where=doc.source,
                           hint="give a mapping with an 'initPlugins' list")
-    schema.validate(doc, layout.specs_dir / "schemas" / "init_plugins.schema.json",
+    schema.validate(doc, os.path.join(layout.specs_dir, "schemas", "init_plugins.schema.json"),
                     what="init plugin spec")
     plugins: list[PluginSpec] = []
     seen: dict[str, str] = {}
@@ -109,7 +109,7 @@ def load_runtime_config(layout: Layout, env: Mapping[str, str] | None = None) ->
         return yamlsource.Document("RUNTIME_CONFIG (not set)", {}, {(): 1})
     if doc.data is None:
         doc.data = {}
-    schema.validate(doc, layout.specs_dir / "schemas" / "runtime_config.schema.json",
+    schema.validate(doc, os.path.join(layout.specs_dir, "schemas", "runtime_config.schema.json"),
                     what="runtime spec")
     bounds.job_settings(doc)  # here, not in the job container: run never meets a value init could refuse
     return doc

@@ -8,7 +8,7 @@ a value holding NUL (``execve`` cannot pass it; ``run`` would fail late).
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from pai_runtime import envfile
 from pai_runtime.config import yamlsource
@@ -25,27 +25,27 @@ if TYPE_CHECKING:
 MAX_ENV_FILE = 1 << 20
 
 
-def render(doc: Document, config_dir: Path, environ: Mapping[str, str], secrets: Secrets,
+def render(doc: Document, config_dir: str | os.PathLike[str], environ: Mapping[str, str], secrets: Secrets,
            job: JobScope | None = None) -> dict[str, str]:
     """The variables of ``envFile`` then ``env`` (``env`` wins), references rendered
     (``$secrets``, and ``$parameters``/``$data``/... against ``job``, the job config)."""
     out: dict[str, str] = {}
     env_file = doc.data.get("envFile")
     if env_file:
-        path = Path(env_file)
-        if not path.is_absolute():
-            path = config_dir / path
+        from pai_runtime.layout import pure
+
+        path = pure(os.path.join(config_dir, env_file))  # an absolute envFile stays itself, as pathlib joins it
         try:  # bounded, and a FIFO or a device is refused, not read forever
             text = yamlsource.read_text(path, "envFile", max_bytes=MAX_ENV_FILE)
         except ConfigError as exc:
             raise ConfigError(exc.line(), where=doc.where(("envFile",)),
                               hint="give a readable KEY=VALUE file") from None
         try:
-            from_file = envfile.parse_docker_env_file(text, str(path), environ)
+            from_file = envfile.parse_docker_env_file(text, path, environ)
         except ValueError as exc:
             raise ConfigError(str(exc), where=doc.where(("envFile",))) from None
         for key, value in from_file.items():
-            out[key] = _no_nul(secrets.render(value, used_in=f"{path}, {key}", job=job), key, str(path))
+            out[key] = _no_nul(secrets.render(value, used_in=f"{path}, {key}", job=job), key, path)
     for key, value in (doc.data.get("env") or {}).items():
         if not envfile.valid_name(str(key)):
             raise ConfigError(f"{key!r} is not a valid environment variable name",

@@ -39,7 +39,6 @@ from pai_runtime.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
     PathKey = tuple[Any, ...]
@@ -521,16 +520,17 @@ def read_text(path: str | os.PathLike[str], what: str, *, max_bytes: int = MAX_B
                           hint="save the file as UTF-8") from None
 
 
-def optional_file(path: Path, what: str, *, max_bytes: int = MAX_BYTES) -> bytes | None:
+def optional_file(path: str | os.PathLike[str], what: str, *, max_bytes: int = MAX_BYTES) -> bytes | None:
     """Contents of ``path``, ``None`` when it does not exist; an existing but
     unreadable file, or a config directory we cannot search, is a ConfigError, never
     silently taken for "no file"."""
-    parent = path.parent
-    if parent.is_dir() and not os.access(parent, os.R_OK | os.X_OK):
-        raise ConfigError("cannot read the config directory: permission denied", where=str(parent),
+    path = os.fspath(path)
+    parent = os.path.dirname(path) or "."
+    if os.path.isdir(parent) and not os.access(parent, os.R_OK | os.X_OK):
+        raise ConfigError("cannot read the config directory: permission denied", where=parent,
                           hint="make it readable (r-x) by the container user")
     try:
-        path.stat()
+        os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):  # a broken ConfigMap mount is not "no file" (issue 18)
             raise ConfigError(f"{what} is a dangling symlink (to {os.readlink(path)!r})", where=str(path),

@@ -88,7 +88,10 @@ def plugins(local: bool, as_json: bool) -> None:
         fail(exc)
         return
     d = layout.init_dir
-    scripts = sorted(e.name for e in d.iterdir() if e.is_file()) if d.is_dir() else []
+    scripts = []
+    if os.path.isdir(d):
+        with os.scandir(d) as it:
+            scripts = sorted(e.name for e in it if e.is_file())
     from pai_runtime.runtimeplugins.discover import describe_all
 
     runtime = list(describe_all(layout))

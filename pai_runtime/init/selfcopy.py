@@ -52,14 +52,12 @@ reaches the user's commands.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
-import re
 import stat
 import sys
 import time
-from pathlib import Path
+from os.path import join
 
 from pai_runtime.errors import ConfigError
 
@@ -76,17 +74,25 @@ CANNOT_START = 127  # what a shell returns for a command it cannot execute
 #: Left out of the copy of specs/ and plugins/ (the bundle is copied byte for byte: its
 #: modules may be plain .pyc files)
 _BYTECODE = ("__pycache__", ".pyc", ".pyo")
-#: Names in the store that init writes (a version, a copy or a removal in progress): the
-#: only ones it ever removes.
-_OURS = re.compile(r"[0-9a-f]{16}|\.(tmp|del)-[0-9a-f]{16}-\d+")
+_HEX = frozenset("0123456789abcdef")
 
 
-def frozen_bundle() -> Path | None:
+def _ours(name: str) -> bool:
+    """Whether ``name`` in the store is one init writes (a version ``<id>``, a copy or a
+    removal in progress ``.tmp-<id>-<pid>`` / ``.del-<id>-<pid>``): the only ones it ever
+    removes. (A regular expression did this; compiling it cost every init start.)"""
+    if name.startswith((".tmp-", ".del-")):
+        version, dash, pid = name[5:].partition("-")
+        return dash == "-" and len(version) == 16 and set(version) <= _HEX and pid.isdecimal()
+    return len(name) == 16 and set(name) <= _HEX
+
+
+def frozen_bundle() -> str | None:
     """The bundle dir when running from the bundle (its sitecustomize sets ``sys.frozen``
     and makes ``sys.executable`` the bundle's launcher), else None."""
     if not getattr(sys, "frozen", False):
         return None
-    return Path(sys.executable).resolve().parent
+    return os.path.dirname(os.path.realpath(sys.executable))
 
 
 def install(layout: Any, log: Any) -> str:
@@ -96,45 +102,49 @@ def install(layout: Any, log: Any) -> str:
     error line) and ConfigError when a path we must write belongs to someone else.
     """
     started = time.monotonic()
-    work = Path(layout.work_dir)
-    work.mkdir(parents=True, exist_ok=True)
-    store = work / STORE
-    if store.is_symlink():  # removal below would follow it anywhere
+    work = os.fspath(layout.work_dir)
+    os.makedirs(work, exist_ok=True)
+    store = join(work, STORE)
+    if os.path.islink(store):  # removal below would follow it anywhere
         raise ConfigError(f"{store} is a symlink, not the runtime's own dir", where="PAI_WORK_DIR",
                           hint="remove it, or give the runtime a work dir of its own")
-    store.mkdir(mode=0o755, exist_ok=True)
+    try:
+        os.mkdir(store, 0o755)
+    except FileExistsError:
+        if not os.path.isdir(store):
+            raise
     bundle = frozen_bundle()
-    items: list[tuple[str, Path]] = []
+    items: list[tuple[str, str]] = []
     if bundle is not None:
         items.append(("bundle", bundle))
-    for name, src in (("specs", Path(layout.specs_dir)), ("plugins", Path(layout.plugins_dir))):
-        if src.is_dir():
+    for name, src in (("specs", os.fspath(layout.specs_dir)), ("plugins", os.fspath(layout.plugins_dir))):
+        if os.path.isdir(src):
             items.append((name, src))
     listings: dict[str, list[tuple[str, os.DirEntry[str]]]] = {}
     version = fingerprint(items, bundle, listings)
-    target = store / version
+    target = join(store, version)
     linking = [True]  # until a link is refused (another filesystem): then copies
     reused = _copy_version(store, target, items, log, listings, linking)
     for name, _src in items:
         if name != "bundle":
             _link(work, name, f"{STORE}/{version}/{name}", log)
     if bundle is not None:
-        exe = target / "bundle" / Path(sys.executable).name
+        exe_name = os.path.basename(sys.executable)
         # the command for images without /bin/sh: `pai-runtime run` (a relative link, so
         # it works wherever the job container mounts the work dir)
-        _link(work, EXE_LINK, f"{STORE}/{version}/bundle/{exe.name}", log)
-        text = launcher_frozen(version, exe.name)
+        _link(work, EXE_LINK, f"{STORE}/{version}/bundle/{exe_name}", log)
+        text = launcher_frozen(version, exe_name)
     else:
         text = launcher_python(version, sys.executable)
-    launcher = work / LAUNCHER
+    launcher = join(work, LAUNCHER)
     _write_launcher(launcher, text)
     _collect_garbage(store, keep=version, log=log)
     _remove_dead_temps(work)
-    log.info("runtime installed in the work dir", launcher=str(launcher), version=version,
+    log.info("runtime installed in the work dir", launcher=launcher, version=version,
              mode="bundle" if bundle is not None else "python", reused=reused,
              files="reused" if reused else "linked" if linking[0] else "copied",
              seconds=round(time.monotonic() - started, 3))
-    return str(launcher)
+    return launcher
 
 
 # -- what we copy ---------------------------------------------------------------------------
@@ -142,7 +152,7 @@ def _skipped(name: str) -> bool:
     return name == _BYTECODE[0] or name.endswith(_BYTECODE[1:])
 
 
-def _listing(src: Path, skip_bytecode: bool) -> list[tuple[str, os.DirEntry[str]]]:
+def _listing(src: str | os.PathLike[str], skip_bytecode: bool) -> list[tuple[str, os.DirEntry[str]]]:
     """Every entry below ``src`` as (path relative to it, entry), each dir before what it
     holds, files of a dir before its subdirs, both sorted; symlinks are not followed.
     One walk serves the fingerprint and the copy."""
@@ -182,7 +192,7 @@ class _Checksum:
         return f"{self.crc:08x}{self.adler:08x}"
 
 
-def fingerprint(items: list[tuple[str, Path]], bundle: Path | None,
+def fingerprint(items: list[tuple[str, str]], bundle: str | None,
                 listings: dict[str, list[tuple[str, os.DirEntry[str]]]] | None = None) -> str:
     """A short id of exactly what would be copied (names, sizes, mtimes, modes) plus the
     interpreter: the same init image always yields the same id, so a restart reuses the
@@ -195,10 +205,12 @@ def fingerprint(items: list[tuple[str, Path]], bundle: Path | None,
     h.update(f"{sys.executable}\0{sys.version}\0{bundle}\0".encode())
     for name, src in items:
         h.update(f"item\0{name}\0".encode())
-        build_id = src / ".bundle-id"
-        if name == "bundle" and build_id.is_file():  # build/bundle.sh's fingerprint of its inputs
-            st = (src / Path(sys.executable).name).stat()
-            h.update(f"{build_id.read_text(encoding='utf-8').strip()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        build_id = join(src, ".bundle-id")
+        if name == "bundle" and os.path.isfile(build_id):  # build/bundle.sh's fingerprint of its inputs
+            st = os.stat(join(src, os.path.basename(sys.executable)))
+            with open(build_id, encoding="utf-8") as f:
+                bid = f.read().strip()
+            h.update(f"{bid}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
             continue
         listing = _listing(src, skip_bytecode=name != "bundle")
         if listings is not None:
@@ -211,37 +223,38 @@ def fingerprint(items: list[tuple[str, Path]], bundle: Path | None,
     return h.hexdigest()[:16]
 
 
-def _copy_version(store: Path, target: Path, items: list[tuple[str, Path]], log: Any,
+def _copy_version(store: str, target: str, items: list[tuple[str, str]], log: Any,
                   listings: dict[str, list[tuple[str, os.DirEntry[str]]]] | None = None,
                   linking: list[bool] | None = None) -> bool:
     """Make ``target`` a complete copy of ``items``; True when it already was one.
     ``linking[0]`` ends False when a file had to be copied (see :func:`_copy_file`)."""
-    if (target / COMPLETE).exists():
+    if os.path.exists(join(target, COMPLETE)):
         return True
-    if target.exists():  # cannot happen through us (rename is atomic); never trust it
+    if os.path.exists(target):  # cannot happen through us (rename is atomic); never trust it
         _remove_ours(target, log)
-    prefix = f".tmp-{target.name}-"
+    prefix = f".tmp-{os.path.basename(target)}-"
     with os.scandir(store) as it:
         stale = [e.name for e in it if e.name.startswith(prefix)]
     for name in stale:
         if not _pid_alive(name.rsplit("-", 1)[-1]):
-            _remove_ours(store / name, log)
-    tmp = store / f"{prefix}{os.getpid()}"
-    if tmp.exists():
+            _remove_ours(join(store, name), log)
+    tmp = join(store, f"{prefix}{os.getpid()}")
+    if os.path.exists(tmp):
         _remove_ours(tmp, log)
-    tmp.mkdir(mode=0o755)
+    os.mkdir(tmp, 0o755)
     listings = listings or {}
     linking = [True] if linking is None else linking
     try:
         for name, src in items:
             if _inside(src, store):  # running from a copy already in this work dir
-                os.symlink(os.path.relpath(src, tmp), tmp / name)
+                os.symlink(os.path.relpath(src, tmp), join(tmp, name))
                 continue
             listing = listings.get(name)
             if listing is None:
                 listing = _listing(src, skip_bytecode=name != "bundle")
-            _copy_tree(src, tmp / name, listing, linking)
-        (tmp / COMPLETE).write_text("\n".join(f"{n} {s}" for n, s in items) + "\n", encoding="utf-8")
+            _copy_tree(src, join(tmp, name), listing, linking)
+        with open(join(tmp, COMPLETE), "w", encoding="utf-8") as f:
+            f.write("\n".join(f"{n} {s}" for n, s in items) + "\n")
         os.chmod(tmp, 0o755)
         os.rename(tmp, target)
     except BaseException:
@@ -250,7 +263,8 @@ def _copy_version(store: Path, target: Path, items: list[tuple[str, Path]], log:
     return False
 
 
-def _copy_tree(src: Path, dst: Path, listing: list[tuple[str, os.DirEntry[str]]], linking: list[bool]) -> None:
+def _copy_tree(src: str | os.PathLike[str], dst: str | os.PathLike[str], listing: list[tuple[str, os.DirEntry[str]]],
+               linking: list[bool]) -> None:
     """``dst`` as a copy of ``src`` (whose :func:`_listing` is ``listing``): dirs made,
     symlinks recreated, files linked or copied (:func:`_copy_file`); each dir then gets
     the mode and times of its source, as ``shutil.copytree`` gives them."""
@@ -342,31 +356,33 @@ def _copy_data(src: str, dst: str) -> None:
         os.close(fd)
 
 
-def _link(work: Path, name: str, target: str, log: Any) -> None:
+def _link(work: str, name: str, target: str, log: Any) -> None:
     """Point ``work/name`` at our copy, atomically; leave an entry we did not make alone."""
-    link = work / name
-    if link.is_symlink():
+    link = join(work, name)
+    if os.path.islink(link):
         if os.readlink(link) == target:
             return
         if not os.readlink(link).startswith(f"{STORE}/"):
-            log.warning("not replacing a symlink pai-runtime did not make", path=str(link))
+            log.warning("not replacing a symlink pai-runtime did not make", path=link)
             return
-    elif link.exists():
+    elif os.path.exists(link):
         log.warning("not replacing an entry pai-runtime did not make; the runtime uses its own copy",
-                    path=str(link), copy=str(work / target))
+                    path=link, copy=join(work, target))
         return
-    tmp = work / f".{name}.tmp-{os.getpid()}"
-    with contextlib.suppress(FileNotFoundError):
+    tmp = join(work, f".{name}.tmp-{os.getpid()}")
+    try:
         os.unlink(tmp)
+    except FileNotFoundError:
+        pass
     os.symlink(target, tmp)
     os.replace(tmp, link)
 
 
-def _write_launcher(path: Path, text: str) -> None:
-    if path.is_symlink() or (path.exists() and not _is_our_launcher(path)):
+def _write_launcher(path: str, text: str) -> None:
+    if os.path.islink(path) or (os.path.exists(path) and not _is_our_launcher(path)):
         raise ConfigError(f"{path} exists and was not written by pai-runtime", where="PAI_WORK_DIR",
                           hint="remove it, or give the runtime a work dir of its own")
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = join(os.path.dirname(path), f".{os.path.basename(path)}.tmp-{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o755)
     try:  # no fsync: the rename makes it whole or absent to the job container, and the work
         # dir (an emptyDir) does not outlive a crash of the node; the copied tree is not
@@ -378,8 +394,8 @@ def _write_launcher(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _is_our_launcher(path: Path) -> bool:
-    if not path.is_file():
+def _is_our_launcher(path: str) -> bool:
+    if not os.path.isfile(path):
         return False
     try:
         with open(path, "rb") as f:
@@ -389,31 +405,33 @@ def _is_our_launcher(path: Path) -> bool:
     return MARKER.encode() in head
 
 
-def _collect_garbage(store: Path, *, keep: str, log: Any) -> None:
+def _collect_garbage(store: str, *, keep: str, log: Any) -> None:
     """Remove older versions (a different init image on the same volume) and dead temps.
 
     A version is first renamed to ``.del-<name>-<pid>`` (atomic), then removed: an init
     killed half-way through a removal leaves a dir no launcher points at and that never
     looks like a complete version, and the next init finishes the job.
     """
-    for entry in store.iterdir():
-        if entry.name == keep or not entry.is_dir() or entry.is_symlink() or not _OURS.fullmatch(entry.name):
+    with os.scandir(store) as it:
+        entries = list(it)
+    for entry in entries:
+        if entry.name == keep or not entry.is_dir() or entry.is_symlink() or not _ours(entry.name):
             continue
         if entry.name.startswith((".tmp-", ".del-")):
             if _pid_alive(entry.name.rsplit("-", 1)[-1]):
                 continue
-            _remove_ours(entry, log)
+            _remove_ours(entry.path, log)
             continue
-        doomed = store / f".del-{entry.name}-{os.getpid()}"
+        doomed = join(store, f".del-{entry.name}-{os.getpid()}")
         try:
-            os.rename(entry, doomed)
+            os.rename(entry.path, doomed)
         except OSError as exc:  # a mount point (EBUSY), or not ours to move
-            log.warning("not removing an old runtime version", path=str(entry), error=exc.strerror)
+            log.warning("not removing an old runtime version", path=entry.path, error=exc.strerror)
             continue
         _remove_ours(doomed, log)
 
 
-def _remove_dead_temps(work: Path) -> None:
+def _remove_dead_temps(work: str) -> None:
     """Temp links and launchers of an init killed between writing and renaming them.
 
     Only our own names (``.runtime.tmp-<pid>``, ``.specs.tmp-<pid>``, ...) of dead
@@ -425,8 +443,10 @@ def _remove_dead_temps(work: Path) -> None:
     for tmp in temps:
         pid = tmp.name.rsplit("-", 1)[-1]
         if pid.isdigit() and (tmp.is_symlink() or tmp.is_file()) and not _pid_alive(pid):
-            with contextlib.suppress(OSError):
+            try:
                 os.unlink(tmp.path)
+            except OSError:
+                pass
 
 
 def mount_points() -> set[str]:
@@ -441,24 +461,41 @@ def mount_points() -> set[str]:
             for line in f:
                 fields = line.split()
                 if len(fields) > 4:
-                    points.add(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4]))
+                    points.add(_unescape_octal(fields[4]))
     except OSError:
         pass
     return points
 
 
-def _remove_ours(path: Path, log: Any) -> None:
+def _unescape_octal(field: str) -> str:
+    """A mountinfo path with its ``\\NNN`` escapes (space, tab, newline, backslash) undone."""
+    if "\\" not in field:
+        return field
+    out, i = [], 0
+    while i < len(field):
+        code = field[i + 1:i + 4]
+        if field[i] == "\\" and len(code) == 3 and all(c in "01234567" for c in code):
+            out.append(chr(int(code, 8)))
+            i += 4
+        else:
+            out.append(field[i])
+            i += 1
+    return "".join(out)
+
+
+def _remove_ours(path: str | os.PathLike[str], log: Any) -> None:
     """``rm -rf`` of a dir we created, that never crosses into a mounted filesystem."""
+    path = os.fspath(path)
     try:
-        dev = path.lstat().st_dev
+        dev = os.lstat(path).st_dev
     except FileNotFoundError:
         return
     mounts = mount_points()
     if os.path.realpath(path) in mounts:
-        log.warning("not removing a mount point", path=str(path))
+        log.warning("not removing a mount point", path=path)
         return
 
-    def walk(d: Path) -> None:
+    def walk(d: str) -> None:
         with os.scandir(d) as it:
             entries = list(it)
         for e in entries:
@@ -467,28 +504,31 @@ def _remove_ours(path: Path, log: Any) -> None:
                     if e.stat(follow_symlinks=False).st_dev != dev or os.path.realpath(e.path) in mounts:
                         log.warning("not removing a mount point", path=e.path)
                         continue
-                    walk(Path(e.path))
+                    walk(e.path)
                     os.rmdir(e.path)
                 else:
                     os.unlink(e.path)
             except OSError:
                 pass
 
-    if path.is_dir() and not path.is_symlink():
+    if os.path.isdir(path) and not os.path.islink(path):
         walk(path)
-        with contextlib.suppress(OSError):
+        try:
             os.rmdir(path)
+        except OSError:
+            pass
     else:
-        with contextlib.suppress(OSError):
+        try:
             os.unlink(path)
+        except OSError:
+            pass
 
 
-def _inside(path: Path, parent: Path) -> bool:
-    try:
-        path.resolve().relative_to(parent.resolve())
-        return True
-    except ValueError:
-        return False
+def _inside(path: str, parent: str) -> bool:
+    """Whether ``path`` is ``parent`` or below it, symlinks resolved (``Path.resolve`` and
+    ``relative_to``, as strings)."""
+    path, parent = os.path.realpath(path), os.path.realpath(parent)
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
 
 
 def _pid_alive(text: str) -> bool:

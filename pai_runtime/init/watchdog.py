@@ -9,16 +9,19 @@ would read 137 instead of 143. The C-level signal handler writes the signal numb
 wakeup fd whatever the main thread is doing; this thread reads it, waits the grace, and
 ends the process with ``os._exit(128+N)`` if init is still there. When the orderly way
 finishes first the process is gone and the watchdog with it.
+
+Why :mod:`_signal` and an event rather than :mod:`signal` and ``select``: the wrapper
+module builds its enums at import and ``select`` is one more extension module; together
+~1 ms of every init's start for three constants, one call and one timed wait.
 """
 
 from __future__ import annotations
 
+import _signal
+import _thread
 import os
-import select
-import signal
 import sys
 import threading
-import time
 
 TYPE_CHECKING = False  # typing costs init milliseconds; annotations are strings
 if TYPE_CHECKING:
@@ -31,6 +34,8 @@ STOP_GRACE = 10.0
 #: longest grace ``PAI_INIT_STOP_GRACE`` may ask for: far beyond any kubelet grace period,
 #: and ``select`` cannot wait 1e300 s (OverflowError killed this thread: issue 18)
 MAX_STOP_GRACE = 3600.0
+#: the signals that stop init (pipeline.on_signals installs their handlers)
+STOP_SIGNALS = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP)
 
 
 def grace_from(environ: Mapping[str, str]) -> tuple[float, str | None]:
@@ -54,36 +59,53 @@ def grace_from(environ: Mapping[str, str]) -> tuple[float, str | None]:
 
 
 class Watchdog:
-    """Armed for one init run (:meth:`start` from the main thread, :meth:`stop` at its end)."""
+    """Armed for one init run (:meth:`start` from the main thread, :meth:`stop` at its end).
+
+    Why a bare :func:`_thread.start_new_thread` and no join: ``Thread.start`` waits until
+    the new thread runs and ``join`` until it ends, each a hand-off of the interpreter
+    lock through the scheduler (up to 10 ms on a loaded node); the watchdog needs neither.
+    It is daemonic as a ``_thread`` thread is (the interpreter's exit does not wait for
+    it), it owns the read end of its pipe and closes it when it ends, and :meth:`stop`
+    owns the write end."""
 
     def __init__(self, grace: float = STOP_GRACE) -> None:
         self.grace = grace
         self._r = self._w = -1
         self._old_fd = -1
-        self._thread: threading.Thread | None = None
+        self._running = False
+        #: set by :meth:`stop`: init finished (within the grace, if a signal came)
+        self._done = threading.Event()
 
     def start(self) -> None:
         """After the Python handlers are installed (the wakeup fd is only written for
         signals that have one)."""
         self._r, self._w = os.pipe2(os.O_CLOEXEC)
         os.set_blocking(self._w, False)
-        self._old_fd = signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
-        self._thread = threading.Thread(target=self._watch, name="init-signal-watchdog", daemon=True)
-        self._thread.start()
+        self._old_fd = _signal.set_wakeup_fd(self._w, warn_on_full_buffer=False)
+        _thread.start_new_thread(self._run, (self._r,))
+        self._running = True
 
     def stop(self) -> None:
         """init is done (``up`` goes on to ``run``, which installs its own): give the wakeup
-        fd back and let the thread end."""
-        if self._thread is None:
+        fd back and tell the thread to end (it closes its end of the pipe)."""
+        if not self._running:
             return
-        signal.set_wakeup_fd(self._old_fd)
+        self._running = False
+        _signal.set_wakeup_fd(self._old_fd)
+        self._done.set()  # before the byte: a watch already counting the grace ends too
         try:
             os.write(self._w, b"\0")  # 0 is no signal: "end"
         except OSError:
             pass
-        self._thread.join(1.0)
-        self._thread = None
-        for fd in (self._r, self._w):
+        try:
+            os.close(self._w)
+        except OSError:
+            pass
+
+    def _run(self, fd: int) -> None:
+        try:
+            self._watch()
+        finally:
             try:
                 os.close(fd)
             except OSError:
@@ -99,18 +121,11 @@ class Watchdog:
             for byte in data or b"\0":
                 if byte == 0:
                     return
-                if byte in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                if byte in STOP_SIGNALS:
                     signum = byte
                     break
-        end = time.monotonic() + self.grace
-        while (left := end - time.monotonic()) > 0:  # a later "end" byte: init finished in time
-            try:
-                if select.select([self._r], [], [], left)[0]:
-                    data = os.read(self._r, 64)
-                    if not data or 0 in data:
-                        return
-            except OSError:
-                return
+        if self._done.wait(self.grace):  # init finished in time (later signals' bytes stay unread)
+            return
         code = 128 + signum
         try:
             # a child group must not outlive init (outside a container it would); children
