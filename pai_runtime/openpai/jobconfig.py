@@ -60,10 +60,8 @@ def _join(base: str | os.PathLike[str], name: str) -> str:
 
 
 def _optional_file(path: str) -> bytes | None:
-    """:func:`yamlsource.optional_file` of ``path``, given as the Path it takes."""
-    from pathlib import Path
-
-    return yamlsource.optional_file(Path(path), "job config")
+    """:func:`yamlsource.optional_file` of ``path`` (a str: no pathlib on init's path)."""
+    return yamlsource.optional_file(path, "job config")
 
 
 def roles(doc: Document | None) -> RoleMap:

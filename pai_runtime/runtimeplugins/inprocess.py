@@ -44,11 +44,10 @@ def eligible(desc: Any) -> bool:
     ``plugins/`` folder, with a Python init entry inside that folder."""
     if getattr(desc, "name", None) not in IN_PROCESS or getattr(desc, "init_kind", None) != "python":
         return False
-    # the str that resource_dir() makes its Path of: no pathlib on init's path
-    from pai_runtime.layout import _resource_dir
+    from pai_runtime.layout import resource_dir
 
     try:  # os.path.realpath is Path.resolve() without pathlib (links followed, never raises)
-        shipped = os.path.realpath(os.path.join(_resource_dir(), "plugins", desc.name))
+        shipped = os.path.realpath(os.path.join(resource_dir(), "plugins", desc.name))
         return (os.path.realpath(desc.directory) == shipped
                 and os.path.dirname(os.path.realpath(desc.init_target)) == shipped)
     except (OSError, ValueError):
