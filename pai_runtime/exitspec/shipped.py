@@ -7,8 +7,8 @@ install is byte for byte the file they come from (see ``install_spec`` in exitsp
 """
 
 #: the spec file's size and SHA-256; its bytes are ``b"".join(SOURCE_LINES)``
-SOURCE_SIZE = 57054
-SOURCE_SHA256 = 'd7917e95a667369da33a7b769a13c6368f47a3adad3d43d0dfb76b4b01d5c717'
+SOURCE_SIZE = 57388
+SOURCE_SHA256 = 'd3c2f9b954c3332feb7ddff42f1a2a4f5bd4dcd8307d00b22fb3307e56568442'
 SOURCE_LINES = (
     b'# pai-runtime default runtime exit spec (OpenPAI runtime format; docs/exit-spec.md).\n',
     b'#\n',
@@ -271,6 +271,10 @@ SOURCE_LINES = (
     b'  # TF2 "Graph execution error:" puts the OOM line below the exception line\n',
     b'  - exitCode: 1\n',
     b"    userLogRegex: '\\bOOM when allocating tensor\\b'\n",
+    b'  # TF2\'s eager ops: "ResourceExhaustedError: {{function_node __wrapped__AddV2_device_/job:localhost/replica:0/task:0/device:GPU:0}}\n',
+    b'  # failed to allocate memory [Op:AddV2]" (before 226, whose "Failed to allocate" it would otherwise read)\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: 'ResourceExhaustedError: [^\\n]*failed to allocate memory\\b'\n",
     b'  # TensorFlow could not get GPU memory for a tensor it copies to the GPU: "InternalError: Failed copying\n',
     b'  # input tensor from ...CPU:0 to ...GPU:0 in order to run _EagerConst: Dst tensor is not initialized."\n',
     b'  - exitCode: 1\n',
@@ -684,7 +688,7 @@ INSTALLED_LINES = (
     '{"containerExitCode": 249, "phrase": "PAIRuntimeSSHBarrierTimeout", "behavior": "PERMANENT", "reason": "the SSH barrier reached its retry limit", "patterns": [{"exitCode": 10, "platformLogRegex": "SSH barrier reaches max retry count"}]},\n',
     '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}, {"exitCode": 2, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}]},\n',
     '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:OOM when allocating tensor[^\\\\n]*?(?:/device:CPU:\\\\d+\\\\b|\\\\bby allocator (?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\\\b)|Allocator \\\\((?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\\\) ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state))"}]},\n',
-    '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}, {"exitCode": 1, "userLogRegex": "(?:CUDA runtime implicit initialization on GPU:\\\\d+ failed\\\\. Status: out of memory|failed initializing StreamExecutor for CUDA device ordinal \\\\d+: [^\\\\n]*CUDA_ERROR_OUT_OF_MEMORY)"}]},\n',
+    '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "ResourceExhaustedError: [^\\\\n]*failed to allocate memory\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}, {"exitCode": 1, "userLogRegex": "(?:CUDA runtime implicit initialization on GPU:\\\\d+ failed\\\\. Status: out of memory|failed initializing StreamExecutor for CUDA device ordinal \\\\d+: [^\\\\n]*CUDA_ERROR_OUT_OF_MEMORY)"}]},\n',
     '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\b(?:cuda|hip)(?: driver| runtime)? (?:failure|error|failed)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate (?:CUDA|ROCm|Vulkan|Metal|SYCL|MUSA|CANN|OpenCL|HIP|Kompute)\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on \\\\w+[ :]?\\\\d+|paddle::memory::allocation::BadAlloc\\\\b|\\\\bout of memory(?: \\\\([^()\\\\n]{0,200}\\\\))?\\\\. ?(?:\\\\w+ )?tried to allocate\\\\b|\\\\b(?:NPU|XPU|HPU|MLU|MUSA|GCU|DCU|IPU|SDAA) out of memory\\\\b|MPS backend out of memory|\\\\bEL0004\\\\b|Memory_Allocation_Failure\\\\(EL\\\\d{4}\\\\)|ACL_ERROR_RT_MEMORY_ALLOCATION|error code is 207001\\\\b|Ran out of memory in memory space \\\\w+|Exceeded (?:hbm|vmem|smem|cmem) capacity by|Cuda Runtime \\\\(out of memory\\\\)|Error Code 2: OutOfMemory\\\\b|Device(?:\\\\(id:\\\\d+\\\\))? memory isn\'t enough and alloc failed|MODULE:PT_DEVMEM Allocation failed|\\\\bCUDA: out of memory\\\\b|ErrStr:out of memory\\\\b|\\\\b(?:UR_RESULT_ERROR|ZE_RESULT_ERROR|VK_ERROR|PI_ERROR)_OUT_OF_DEVICE_MEMORY\\\\b|\\\\bErrorOutOfDeviceMemory\\\\b|Device memory allocation of size \\\\d+ failed|kIOGPUCommandBufferCallbackErrorOutOfMemory|\\\\[(?:metal::malloc|malloc_or_wait)\\\\] (?:Unable to allocate|Resource limit)|Error \\\\[(?:CUDA|HIP)\\\\]: out of memory|not enough GPU video memory available)"}]},\n',
     '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA runtime needs a newer NVIDIA driver", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old)"}]},\n',
     '{"containerExitCode": 225, "phrase": "ContainerCudaDnnVersionMismatch", "behavior": "PERMANENT", "reason": "the cuDNN library does not match", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:dropout supported only in cudnn v|cuDNN version incompatibility|Loaded runtime CuDNN library: \\\\S+ but source was compiled with)"}]},\n',
@@ -1329,10 +1333,15 @@ BODY = {'default_code': 255,
                             'gpu_ecc': None},
                            {'index': 3,
                             'exit_code': 1,
-                            'user_log_regex': 'Dst tensor is not initialized',
+                            'user_log_regex': 'ResourceExhaustedError: [^\\n]*failed to allocate memory\\b',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 4,
+                            'exit_code': 1,
+                            'user_log_regex': 'Dst tensor is not initialized',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 5,
                             'exit_code': 1,
                             'user_log_regex': '(?:CUDA runtime implicit initialization on GPU:\\d+ failed\\. '
                                               'Status: out of memory|failed initializing StreamExecutor for CUDA '
