@@ -7,8 +7,8 @@ install is byte for byte the file they come from (see ``install_spec`` in exitsp
 """
 
 #: the spec file's size and SHA-256; its bytes are ``b"".join(SOURCE_LINES)``
-SOURCE_SIZE = 51469
-SOURCE_SHA256 = '3e9392150246fc06ff10801ef761ac3258b1986d9e98116c9a0b92e96046d4b2'
+SOURCE_SIZE = 57423
+SOURCE_SHA256 = '1ba1ca4915e311c66f3db7cdc3eccc5b5f2d8bbf20c41aa9aabf17cf95ef13b5'
 SOURCE_LINES = (
     b'# pai-runtime default runtime exit spec (OpenPAI runtime format; docs/exit-spec.md).\n',
     b'#\n',
@@ -62,14 +62,18 @@ SOURCE_LINES = (
     b'- containerExitCode: 223\n',
     b'  phrase: ContainerCudaUncorrectableECCError\n',
     b'  behavior: TRANSIENT\n',
-    b"  reason: 'the GPU reported an uncorrectable ECC error (a hardware fault)'\n",
+    b"  reason: 'the GPU reported an uncorrectable hardware error (ECC, NVLink) or fell off the bus (a hardware fault)'\n",
     b'  patterns:\n',
-    b"  # driver API name and the CUDA runtime's text for cudaErrorECCUncorrectable; whatever the process\n",
-    b"  # did next (a Python exception: 1, glog's LOG(FATAL) or std::terminate: SIGABRT, 134)\n",
+    b"  # driver API name and the CUDA runtime's text for cudaErrorECCUncorrectable and its NVLink twin; the driver's and\n",
+    b'  # nvidia-smi\'s words for a GPU that fell off the bus ("NVRM: Xid (PCI:0000:06:00): 79, GPU has fallen off the bus.",\n',
+    b'  # "Unable to determine the device handle for GPU 0000:02:00.0: GPU is lost. Reboot the system to recover this GPU")\n',
+    b'  # and the Xid codes of uncorrectable memory/NVLink errors; torch_npu\'s uncorrectable HBM error on Ascend ("UCE ERROR",\n',
+    b'  # "reason=[device mem error]", "reason=[hbm Multi-bit ECC error]"). Whatever the process did next (a Python\n',
+    b"  # exception: 1, glog's LOG(FATAL) or std::terminate: SIGABRT, 134)\n",
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable)'\n",
+    b"    userLogRegex: '(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable|uncorrectable NVLink error|CUDA_ERROR_NVLINK_UNCORRECTABLE|cudaErrorNvlinkUncorrectable|GPU has fallen off the bus|GPU is lost\\. Reboot the system|Unable to determine the device handle for GPU ?[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.\\d: (?:GPU is lost|Unknown Error)|\\bXid \\([^)\\n]*\\): (?:48|64|74|79|94|95)\\b|hbm Multi-bit ECC error|reason=\\[?(?:suspect )?device mem error|\\bUCE ERROR\\b)'\n",
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable)'\n",
+    b"    userLogRegex: '(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable|uncorrectable NVLink error|CUDA_ERROR_NVLINK_UNCORRECTABLE|cudaErrorNvlinkUncorrectable|GPU has fallen off the bus|GPU is lost\\. Reboot the system|Unable to determine the device handle for GPU ?[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.\\d: (?:GPU is lost|Unknown Error)|\\bXid \\([^)\\n]*\\): (?:48|64|74|79|94|95)\\b|hbm Multi-bit ECC error|reason=\\[?(?:suspect )?device mem error|\\bUCE ERROR\\b)'\n",
     b'\n',
     b'# GPU memory that ends in an abort: Caffe\'s (glog) "F syncedmem.cpp:56] Check failed: error == cudaSuccess (2 vs. 0)\n',
     b'# out of memory", a C++ exception nobody catches (std::terminate): the memory is the diagnosis, not the SIGABRT\n',
@@ -79,7 +83,7 @@ SOURCE_LINES = (
     b"  reason: 'the GPU ran out of memory'\n",
     b'  patterns:\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?:Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of memory|(?i:CUDA out of memory|\\bcuda (?:driver |runtime )?(?:failure|error)\\b[^\\n]{0,40}?\\bout of memory\\b|CUDA error: out of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of memory))'\n",
+    b"    userLogRegex: &gpumemory '(?i)(?:CUDA out of memory|cuda runtime error \\(2\\) : out of memory|\\b(?:cuda|hip)(?: driver| runtime)? (?:failure|error|failed)\\b[^\\n]{0,40}?\\bout of memory\\b|cudaMalloc\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate (?:CUDA|ROCm|Vulkan|Metal|SYCL|MUSA|CANN|OpenCL|HIP|Kompute)\\d* buffer|BFCArena::AllocateRawInternal[^\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\(\\d+ bytes\\) could not be allocated|cupy\\.cuda\\.memory\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\n]*: out of memory|torch\\.(?:cuda\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\n]*That was not possible)|ResourceExhaustedError: [^\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\. \\(out of memory\\)|Not enough memory\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\s+of memory|Out of memory error on \\w+[ :]?\\d+|paddle::memory::allocation::BadAlloc\\b|\\bout of memory(?: \\([^()\\n]{0,200}\\))?\\. ?(?:\\w+ )?tried to allocate\\b|\\b(?:NPU|XPU|HPU|MLU|MUSA|GCU|DCU|IPU|SDAA) out of memory\\b|MPS backend out of memory|\\bEL0004\\b|Memory_Allocation_Failure\\(EL\\d{4}\\)|ACL_ERROR_RT_MEMORY_ALLOCATION|error code is 207001\\b|Ran out of memory in memory space \\w+|Exceeded (?:hbm|vmem|smem|cmem) capacity by|Cuda Runtime \\(out of memory\\)|Error Code 2: OutOfMemory\\b|Device(?:\\(id:\\d+\\))? memory isn''t enough and alloc failed|MODULE:PT_DEVMEM Allocation failed|\\bCUDA: out of memory\\b|ErrStr:out of memory\\b|\\b(?:UR_RESULT_ERROR|ZE_RESULT_ERROR|VK_ERROR|PI_ERROR)_OUT_OF_DEVICE_MEMORY\\b|\\bErrorOutOfDeviceMemory\\b|Device memory allocation of size \\d+ failed|kIOGPUCommandBufferCallbackErrorOutOfMemory|\\[(?:metal::malloc|malloc_or_wait)\\] (?:Unable to allocate|Resource limit)|Error \\[(?:CUDA|HIP)\\]: out of memory|not enough GPU video memory available)'\n",
     b'\n',
     b"# a worker's death by signal, reported by a launcher that dies of the same signal\n",
     b'- containerExitCode: 237\n',
@@ -96,19 +100,28 @@ SOURCE_LINES = (
     b"  # Open MPI's mpirun exits 128+N when a rank died of signal N; a SIGKILLed rank is the kernel's\n",
     b'  # OOM killer in a memory-limited container (the same node and size fail the same way)\n',
     b'  - exitCode: 137\n',
-    b"    userLogRegex: '(?:exited on signal 9 \\(Killed\\)|is killed by signal: Killed|Signal 9 \\(SIGKILL\\) received by PID|exitcode\\s*:\\s*-9\\b|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=)'\n",
+    b"    userLogRegex: '(?:exited on signal 9 \\(Killed\\)|is killed by signal: Killed|Signal 9 \\(SIGKILL\\) received by PID|exitcode\\s*:\\s*-9\\b|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|exit code 137 [(\xef\xbc\x88]interrupted by signal 9[:\xef\xbc\x9a] ?SIGKILL[)\xef\xbc\x89]|\\bOOMKilled\\b|\\bOOM-killed\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\b|\\bexceeded memory limit \\(\\d+ > \\d+\\), being killed|(?i:\\b(?:exit(?:ed)?|exits|finished|terminated)\\b[^\\n]{0,30}?\\b(?:code|status)\\b\\s*[=:]?\\s*137\\b))'\n",
     b'  # host memory a C++ program could not get: an uncaught std::bad_alloc ends in std::terminate, which aborts\n',
     b'  - exitCode: 134\n',
     b"    userLogRegex: '(?:terminate called after throwing an instance of .std::bad_alloc.|what\\(\\):\\s+std::bad_alloc)'\n",
+    b'# the build does not match this GPU or its driver, behind the abort of a C++ program (std::terminate, 134): see the\n',
+    b'# exit-1 entry of 224 next to 240 below\n',
+    b'- containerExitCode: 224\n',
+    b'  phrase: ContainerCudaVersionMismatch\n',
+    b'  behavior: PERMANENT\n',
+    b"  reason: 'the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its architecture, a PTX or driver too new or too old'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 134\n',
+    b"    userLogRegex: &buildmismatch '(?i)(?:no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\b(?:CUDA|HIP) error: invalid device function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the provided PTX was compiled with an unsupported toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system has unsupported display driver / cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old|ptxas(?:-\\w+)? fatal\\s*: Value ''sm_\\w+'' is not defined for option ''gpu-name''|CUDA Setup failed despite GPU being available)'\n",
     b'- containerExitCode: 240\n',
     b'  phrase: ContainerCudaKernelFault\n',
     b'  behavior: UNKNOWN\n',
-    b"  reason: 'a CUDA kernel faulted: an illegal memory access or a device-side assertion'\n",
+    b"  reason: 'a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, a launch the GPU cannot run'\n",
     b'  patterns:\n',
     b'  # a C++ exception nobody catches ends in std::terminate, which aborts (134): the CUDA error\n',
     b'  # that caused it is the diagnosis, not the SIGABRT\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: [^\\n]*Assertion `[^\\n]*` failed)'\n",
+    b"    userLogRegex: &kernelfault '(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|the launch timed out and was terminated|too many resources requested for launch|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT|LAUNCH_TIMEOUT|LAUNCH_OUT_OF_RESOURCES|HARDWARE_STACK_ERROR)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert|LaunchTimeout|LaunchOutOfResources|HardwareStackError)\\b|hipError(?:IllegalAddress|LaunchFailure|Assert)\\b|\\.cu:\\d+: [^\\n]*Assertion `[^\\n]*` failed|block: \\[\\d+, ?\\d+, ?\\d+\\], thread: \\[\\d+, ?\\d+, ?\\d+\\] Assertion `|Memory access fault by GPU node-\\d+|HSA_STATUS_ERROR_(?:MEMORY_APERTURE_VIOLATION|MEMORY_FAULT|EXCEPTION|ILLEGAL_INSTRUCTION)\\b|triton\\.runtime\\.errors\\.OutOfResources: out of resource)'\n",
     b'- containerExitCode: 241\n',
     b'  phrase: ContainerCudaLibraryFailed\n',
     b'  behavior: UNKNOWN\n',
@@ -117,7 +130,7 @@ SOURCE_LINES = (
     b"  # TensorFlow's and Caffe's CHECK on a cuDNN/cuBLAS status is glog's LOG(FATAL), which aborts (134):\n",
     b'  # "F cuda_dnn.cc:194] Check failed: status == CUDNN_STATUS_SUCCESS (7 vs. 0)Failed to set cuDNN stream."\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?:Check failed: [^\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN error:)'\n",
+    b"    userLogRegex: '(?:Check failed: [^\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN error:|\\b(?:HIPBLAS|ROCBLAS|HIPBLASLT|HIPSPARSE|ROCSPARSE|HIPSOLVER|ROCSOLVER|HIPFFT|ROCFFT|HIPRAND|ROCRAND|CUTENSOR)_STATUS_[A-Z_]+|\\bmiopenStatus(?:NotInitialized|InvalidValue|BadParm|AllocFailed|InternalError|NotImplemented|UnknownError|UnsupportedOp|GpuOperationsSkipped|VersionMismatch)\\b|MIOpen Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)'\n",
     b'- containerExitCode: 239\n',
     b'  phrase: ContainerRendezvousFailed\n',
     b'  behavior: TRANSIENT\n',
@@ -231,6 +244,17 @@ SOURCE_LINES = (
     b"    userLogRegex: '(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
     b'  - exitCode: 1\n',
     b"    userLogRegex: '(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can''t open file [^\\n]*\\[Errno 2\\] No such file or directory'\n",
+    b'# TensorFlow\'s own allocators of host memory before its GPU entry (221): the CPU allocator ("cpu"), oneDNN\'s\n',
+    b'# ("mklcpu") and the pinned host pool ("cuda_host_bfc", older "gpu_host_bfc") say "Allocator (mklcpu) ran out of\n',
+    b'# memory trying to allocate ... requested by op X" and "OOM when allocating tensor with shape[...] ... on\n',
+    b'# /job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu": the host\'s memory, not the GPU\'s\n',
+    b'- containerExitCode: 237\n',
+    b'  phrase: ContainerHostMemoryOOMKilled\n',
+    b'  behavior: PERMANENT\n',
+    b"  reason: 'the kernel''s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:OOM when allocating tensor[^\\n]*?(?:/device:CPU:\\d+\\b|\\bby allocator (?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\b)|Allocator \\((?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\) ran out of memory trying to allocate [^\\n]*(?:requested by op|See logs for memory state|Current allocation summary follows))'\n",
     b'- containerExitCode: 221\n',
     b'  phrase: ContainerTensorflowOOMKilled\n',
     b'  behavior: PERMANENT\n',
@@ -247,10 +271,19 @@ SOURCE_LINES = (
     b'  # TF2 "Graph execution error:" puts the OOM line below the exception line\n',
     b'  - exitCode: 1\n',
     b"    userLogRegex: '\\bOOM when allocating tensor\\b'\n",
+    b'  # TF2\'s eager ops: "ResourceExhaustedError: {{function_node __wrapped__AddV2_device_/job:localhost/replica:0/task:0/device:GPU:0}}\n',
+    b'  # failed to allocate memory [Op:AddV2]" (before 226, whose "Failed to allocate" it would otherwise read)\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: 'ResourceExhaustedError: [^\\n]*failed to allocate memory\\b'\n",
     b'  # TensorFlow could not get GPU memory for a tensor it copies to the GPU: "InternalError: Failed copying\n',
     b'  # input tensor from ...CPU:0 to ...GPU:0 in order to run _EagerConst: Dst tensor is not initialized."\n',
     b'  - exitCode: 1\n',
     b"    userLogRegex: 'Dst tensor is not initialized'\n",
+    b'  # TensorFlow could not create its CUDA context for lack of GPU memory (another process holds it): TF2 "InternalError: CUDA\n',
+    b'  # runtime implicit initialization on GPU:0 failed. Status: out of memory", TF1 "failed initializing StreamExecutor for CUDA\n',
+    b'  # device ordinal 0: Internal: failed call to cuDevicePrimaryCtxRetain: CUDA_ERROR_OUT_OF_MEMORY"\n',
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:CUDA runtime implicit initialization on GPU:\\d+ failed\\. Status: out of memory|failed initializing StreamExecutor for CUDA device ordinal \\d+: [^\\n]*CUDA_ERROR_OUT_OF_MEMORY)'\n",
     b'- containerExitCode: 226\n',
     b'  phrase: ContainerCudaOOMKilled\n',
     b'  behavior: PERMANENT\n',
@@ -265,7 +298,7 @@ SOURCE_LINES = (
     b'  # to handle 4096 prefill tokens"; ROCm "HIP out of memory", PaddlePaddle "Out of memory error on GPU 0";\n',
     b'  # torchrun exits 1 too\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?i)(?:CUDA out of memory|cuda runtime error \\(2\\) : out of memory|\\bcuda (?:driver |runtime )?(?:failure|error)\\b[^\\n]{0,40}?\\bout of memory\\b|cudaMalloc\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate CUDA\\d* buffer|BFCArena::AllocateRawInternal[^\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\(\\d+ bytes\\) could not be allocated|cupy\\.cuda\\.memory\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\n]*: out of memory|torch\\.(?:cuda\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\n]*That was not possible)|ResourceExhaustedError: [^\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\. \\(out of memory\\)|Not enough memory\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\s+of memory|Out of memory error on GPU \\d+)'\n",
+    b'    userLogRegex: *gpumemory\n',
     b'- containerExitCode: 224\n',
     b'  phrase: ContainerCudaVersionMismatch\n',
     b'  behavior: PERMANENT\n',
@@ -280,15 +313,30 @@ SOURCE_LINES = (
     b'  patterns:\n',
     b'  - exitCode: 1\n',
     b"    userLogRegex: '(?i)(?:dropout supported only in cudnn v|cuDNN version incompatibility|Loaded runtime CuDNN library: \\S+ but source was compiled with)'\n",
+    b'# the build does not match this GPU or its driver (a user reads "version mismatch", OpenPAI\'s 224): PyTorch built without\n',
+    b'# kernels for the GPU\'s architecture ("CUDA error: no kernel image is available for execution on the device", after its "sm_120\n',
+    b'# is not compatible with the current PyTorch installation" warning), ROCm\'s "HIP error: invalid device function" (a gfx target\n',
+    b'# the build lacks, HSA_OVERRIDE_GFX_VERSION), PTX newer than the driver, forward compatibility on a GPU without it, a\n',
+    b'# driver/library mismatch; tried before the kernel fault (240), whose CUDA error lines these share\n',
+    b'- containerExitCode: 224\n',
+    b'  phrase: ContainerCudaVersionMismatch\n',
+    b'  behavior: PERMANENT\n',
+    b"  reason: 'the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its architecture, a PTX or driver too new or too old'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 1\n',
+    b'    userLogRegex: *buildmismatch\n',
+    b'  # C and CUDA programs\' own checks exit(-1): 255 ("cudaCheckError() failed : no kernel image is available ...")\n',
+    b'  - exitCode: 255\n',
+    b'    userLogRegex: *buildmismatch\n',
     b'- containerExitCode: 240\n',
     b'  phrase: ContainerCudaKernelFault\n',
     b'  behavior: UNKNOWN\n',
-    b"  reason: 'a CUDA kernel faulted: an illegal memory access or a device-side assertion'\n",
+    b"  reason: 'a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, a launch the GPU cannot run'\n",
     b'  patterns:\n',
     b'  # "an illegal memory access was encountered", "device-side assert triggered" and the kernel\'s\n',
     b'  # "Assertion `...` failed." lines: a bug in a kernel or its inputs, sometimes the GPU\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: [^\\n]*Assertion `[^\\n]*` failed)'\n",
+    b'    userLogRegex: *kernelfault\n',
     b'- containerExitCode: 241\n',
     b'  phrase: ContainerCudaLibraryFailed\n',
     b'  behavior: UNKNOWN\n',
@@ -298,7 +346,7 @@ SOURCE_LINES = (
     b'  # "Failed to get convolution algorithm. This is probably because cuDNN failed to initialize", "Blas GEMM\n',
     b'  # launch failed"; bitsandbytes "cuBLAS API failed with status 15", "cublasLt ran into an error!"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\w+ )?launch failed|cuBLAS API failed with status \\d+|cublasLt ran into an error|CUFFT_(?:INTERNAL_ERROR|ALLOC_FAILED|EXEC_FAILED|SETUP_FAILED|INVALID_PLAN|INVALID_VALUE|INVALID_TYPE|INVALID_SIZE|UNALIGNED_DATA|INVALID_DEVICE|NO_WORKSPACE|NOT_IMPLEMENTED|NOT_SUPPORTED)\\b|cuFFT error|CUSOLVER_STATUS_[A-Z_]+|cusolver error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library initialization failed|cuBLAS call failed|cuDNN Frontend error|\\[cudnn_frontend\\] Error)'\n",
+    b"    userLogRegex: '(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\w+ )?launch failed|cuBLAS API failed with status \\d+|cublasLt ran into an error|CUFFT_(?:INTERNAL_ERROR|ALLOC_FAILED|EXEC_FAILED|SETUP_FAILED|INVALID_PLAN|INVALID_VALUE|INVALID_TYPE|INVALID_SIZE|UNALIGNED_DATA|INVALID_DEVICE|NO_WORKSPACE|NOT_IMPLEMENTED|NOT_SUPPORTED)\\b|cuFFT error|CUSOLVER_STATUS_[A-Z_]+|cusolver error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library initialization failed|cuBLAS call failed|cuDNN Frontend error|\\[cudnn_frontend\\] Error|\\b(?:HIPBLAS|ROCBLAS|HIPBLASLT|HIPSPARSE|ROCSPARSE|HIPSOLVER|ROCSOLVER|HIPFFT|ROCFFT|HIPRAND|ROCRAND|CUTENSOR)_STATUS_[A-Z_]+|\\bmiopenStatus(?:NotInitialized|InvalidValue|BadParm|AllocFailed|InternalError|NotImplemented|UnknownError|UnsupportedOp|GpuOperationsSkipped|VersionMismatch)\\b|MIOpen Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)'\n",
     b"# a launcher (mpirun, horovodrun, torchrun, mp.spawn) that reports its worker's segfault: the segfault seen\n",
     b"# through the launcher (234) decides over the rank's own Open MPI handler lines (222, below), which it also prints\n",
     b'- containerExitCode: 234\n',
@@ -329,18 +377,18 @@ SOURCE_LINES = (
     b'  # "returned non-zero exit status 137"; Slurm\'s "slurmstepd: error: Detected 1 oom-kill event(s)" and "srun:\n',
     b'  # error: node: task 0: Out Of Memory"; the kernel\'s own "Out of memory: Killed process 4242 (python3)" (dmesg)\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-9\\b)|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage threshold of [\\d.]+\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\S+ (?:\\(pid=\\d+\\) )?)?exceeded \\d+% memory budget|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
+    b"    userLogRegex: &hostkill '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-9\\b)|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage threshold of [\\d.]+\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\S+ (?:\\(pid=\\d+\\) )?)?exceeded \\d+% memory budget|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b|exit code 137 [(\xef\xbc\x88]interrupted by signal 9[:\xef\xbc\x9a] ?SIGKILL[)\xef\xbc\x89]|\\bOOMKilled\\b|\\bOOM-killed\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\b|\\bexceeded memory limit \\(\\d+ > \\d+\\), being killed|(?i:\\b(?:exit(?:ed)?|exits|finished|terminated)\\b[^\\n]{0,30}?\\b(?:code|status)\\b\\s*[=:]?\\s*137\\b)|\\bsignal: killed\\b|Failed with result ''oom-kill'')'\n",
     b'  - exitCode: 247\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-9\\b)|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage threshold of [\\d.]+\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\S+ (?:\\(pid=\\d+\\) )?)?exceeded \\d+% memory budget|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
+    b'    userLogRegex: *hostkill\n',
     b'  - exitCode: 9\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-9\\b|Signal 9 \\(SIGKILL\\) received by PID|is killed by signal: Killed|exited on signal 9 \\(Killed\\)|=\\s+EXIT CODE: 9\\b|exits with return code = -9\\b|terminated with signal SIGKILL|exit with status code -9\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-9\\b)|ray\\.exceptions\\.OutOfMemoryError|exceeds the memory usage threshold of [\\d.]+\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\S+ (?:\\(pid=\\d+\\) )?)?exceeded \\d+% memory budget|exit codes of the workers are \\{[^}\\n]*SIGKILL\\(-9\\)|The worker may have exceeded K8s pod memory limits|Detected \\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with <Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*137\\b)'\n",
+    b'    userLogRegex: *hostkill\n',
     b'  # the process itself could not get host memory: Python MemoryError, numpy "Unable to allocate", bad_alloc,\n',
     b'  # PyTorch\'s "DefaultCPUAllocator: not enough memory"; the JVM\'s "There is insufficient memory for the Java Runtime\n',
     b'  # Environment to continue" and heap exhaustion; fork/mmap refused with ENOMEM ("OSError: [Errno 12] Cannot allocate\n',
     b'  # memory", torch "unable to mmap N bytes from file ...: Cannot allocate memory (12)", bash "fork: Cannot allocate\n',
     b'  # memory"; llama.cpp\'s "failed to mlock ...: Cannot allocate memory" is a warning and is not matched)\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?m)(?:^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?MemoryError\\b|\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\.lang\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\[Errno 12\\] Cannot allocate memory|unable to mmap \\d+ bytes[^\\n]*: Cannot allocate memory|: Cannot allocate memory \\(12\\)|\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can''t allocate memory)|(?:failed|unable) to allocate CPU buffer)'\n",
+    b"    userLogRegex: '(?m)(?:^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?MemoryError\\b|\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\.lang\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\[Errno 12\\] Cannot allocate memory|unable to mmap \\d+ bytes[^\\n]*: Cannot allocate memory|: Cannot allocate memory \\(12\\)|\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can''t allocate memory)|(?:failed|unable) to allocate CPU buffer|\\bTorch: not enough memory: you tried to allocate|posix_memalign\\([^\\n]*\\) == 0\\. 12 vs 0|mkl_malloc: failed to allocate memory|\\bMemory isn''t enough and alloc failed)'\n",
     b'- containerExitCode: 239\n',
     b'  phrase: ContainerRendezvousFailed\n',
     b'  behavior: TRANSIENT\n',
@@ -617,11 +665,12 @@ INSTALLED_LINES = (
     '"defaultPhrase": "PAIRuntimeUnknownFailed",\n',
     '"entries": [\n',
     '{"containerExitCode": 128, "phrase": "ContainerMayFailDueToGpuDeviceEccError", "behavior": "UNKNOWN", "reason": "a GPU of this node reports double-bit (uncorrectable) ECC errors", "patterns": [{"gpuInfo": {"nvidiaDoubleEccError": true}}]},\n',
-    '{"containerExitCode": 223, "phrase": "ContainerCudaUncorrectableECCError", "behavior": "TRANSIENT", "reason": "the GPU reported an uncorrectable ECC error (a hardware fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable)"}, {"exitCode": 134, "userLogRegex": "(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable)"}]},\n',
-    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|(?i:CUDA out of memory|\\\\bcuda (?:driver |runtime )?(?:failure|error)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of memory))"}]},\n',
-    '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 137, "platformLogRegex": "cgroup memory: the kernel\'s OOM killer killed \\\\d+ process"}, {"exitCode": 1, "platformLogRegex": "cgroup memory: the kernel\'s OOM killer killed \\\\d+ process"}, {"exitCode": 137, "userLogRegex": "(?:exited on signal 9 \\\\(Killed\\\\)|is killed by signal: Killed|Signal 9 \\\\(SIGKILL\\\\) received by PID|exitcode\\\\s*:\\\\s*-9\\\\b|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=)"}, {"exitCode": 134, "userLogRegex": "(?:terminate called after throwing an instance of .std::bad_alloc.|what\\\\(\\\\):\\\\s+std::bad_alloc)"}]},\n',
-    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a CUDA kernel faulted: an illegal memory access or a device-side assertion", "patterns": [{"exitCode": 134, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\\\b|hipErrorIllegalAddress|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed)"}]},\n',
-    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: [^\\\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN error:)"}]},\n',
+    '{"containerExitCode": 223, "phrase": "ContainerCudaUncorrectableECCError", "behavior": "TRANSIENT", "reason": "the GPU reported an uncorrectable hardware error (ECC, NVLink) or fell off the bus (a hardware fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable|uncorrectable NVLink error|CUDA_ERROR_NVLINK_UNCORRECTABLE|cudaErrorNvlinkUncorrectable|GPU has fallen off the bus|GPU is lost\\\\. Reboot the system|Unable to determine the device handle for GPU ?[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\\\.\\\\d: (?:GPU is lost|Unknown Error)|\\\\bXid \\\\([^)\\\\n]*\\\\): (?:48|64|74|79|94|95)\\\\b|hbm Multi-bit ECC error|reason=\\\\[?(?:suspect )?device mem error|\\\\bUCE ERROR\\\\b)"}, {"exitCode": 134, "userLogRegex": "(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error encountered|cudaErrorECCUncorrectable|uncorrectable NVLink error|CUDA_ERROR_NVLINK_UNCORRECTABLE|cudaErrorNvlinkUncorrectable|GPU has fallen off the bus|GPU is lost\\\\. Reboot the system|Unable to determine the device handle for GPU ?[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\\\.\\\\d: (?:GPU is lost|Unknown Error)|\\\\bXid \\\\([^)\\\\n]*\\\\): (?:48|64|74|79|94|95)\\\\b|hbm Multi-bit ECC error|reason=\\\\[?(?:suspect )?device mem error|\\\\bUCE ERROR\\\\b)"}]},\n',
+    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 134, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\b(?:cuda|hip)(?: driver| runtime)? (?:failure|error|failed)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate (?:CUDA|ROCm|Vulkan|Metal|SYCL|MUSA|CANN|OpenCL|HIP|Kompute)\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on \\\\w+[ :]?\\\\d+|paddle::memory::allocation::BadAlloc\\\\b|\\\\bout of memory(?: \\\\([^()\\\\n]{0,200}\\\\))?\\\\. ?(?:\\\\w+ )?tried to allocate\\\\b|\\\\b(?:NPU|XPU|HPU|MLU|MUSA|GCU|DCU|IPU|SDAA) out of memory\\\\b|MPS backend out of memory|\\\\bEL0004\\\\b|Memory_Allocation_Failure\\\\(EL\\\\d{4}\\\\)|ACL_ERROR_RT_MEMORY_ALLOCATION|error code is 207001\\\\b|Ran out of memory in memory space \\\\w+|Exceeded (?:hbm|vmem|smem|cmem) capacity by|Cuda Runtime \\\\(out of memory\\\\)|Error Code 2: OutOfMemory\\\\b|Device(?:\\\\(id:\\\\d+\\\\))? memory isn\'t enough and alloc failed|MODULE:PT_DEVMEM Allocation failed|\\\\bCUDA: out of memory\\\\b|ErrStr:out of memory\\\\b|\\\\b(?:UR_RESULT_ERROR|ZE_RESULT_ERROR|VK_ERROR|PI_ERROR)_OUT_OF_DEVICE_MEMORY\\\\b|\\\\bErrorOutOfDeviceMemory\\\\b|Device memory allocation of size \\\\d+ failed|kIOGPUCommandBufferCallbackErrorOutOfMemory|\\\\[(?:metal::malloc|malloc_or_wait)\\\\] (?:Unable to allocate|Resource limit)|Error \\\\[(?:CUDA|HIP)\\\\]: out of memory|not enough GPU video memory available)"}]},\n',
+    '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 137, "platformLogRegex": "cgroup memory: the kernel\'s OOM killer killed \\\\d+ process"}, {"exitCode": 1, "platformLogRegex": "cgroup memory: the kernel\'s OOM killer killed \\\\d+ process"}, {"exitCode": 137, "userLogRegex": "(?:exited on signal 9 \\\\(Killed\\\\)|is killed by signal: Killed|Signal 9 \\\\(SIGKILL\\\\) received by PID|exitcode\\\\s*:\\\\s*-9\\\\b|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|exit code 137 [(（]interrupted by signal 9[:：] ?SIGKILL[)）]|\\\\bOOMKilled\\\\b|\\\\bOOM-killed\\\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\\\b|\\\\bexceeded memory limit \\\\(\\\\d+ > \\\\d+\\\\), being killed|(?i:\\\\b(?:exit(?:ed)?|exits|finished|terminated)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status)\\\\b\\\\s*[=:]?\\\\s*137\\\\b))"}, {"exitCode": 134, "userLogRegex": "(?:terminate called after throwing an instance of .std::bad_alloc.|what\\\\(\\\\):\\\\s+std::bad_alloc)"}]},\n',
+    '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its architecture, a PTX or driver too new or too old", "patterns": [{"exitCode": 134, "userLogRegex": "(?i)(?:no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\\\b(?:CUDA|HIP) error: invalid device function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the provided PTX was compiled with an unsupported toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system has unsupported display driver / cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old|ptxas(?:-\\\\w+)? fatal\\\\s*: Value \'sm_\\\\w+\' is not defined for option \'gpu-name\'|CUDA Setup failed despite GPU being available)"}]},\n',
+    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, a launch the GPU cannot run", "patterns": [{"exitCode": 134, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|the launch timed out and was terminated|too many resources requested for launch|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT|LAUNCH_TIMEOUT|LAUNCH_OUT_OF_RESOURCES|HARDWARE_STACK_ERROR)\\\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert|LaunchTimeout|LaunchOutOfResources|HardwareStackError)\\\\b|hipError(?:IllegalAddress|LaunchFailure|Assert)\\\\b|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed|block: \\\\[\\\\d+, ?\\\\d+, ?\\\\d+\\\\], thread: \\\\[\\\\d+, ?\\\\d+, ?\\\\d+\\\\] Assertion `|Memory access fault by GPU node-\\\\d+|HSA_STATUS_ERROR_(?:MEMORY_APERTURE_VIOLATION|MEMORY_FAULT|EXCEPTION|ILLEGAL_INSTRUCTION)\\\\b|triton\\\\.runtime\\\\.errors\\\\.OutOfResources: out of resource)"}]},\n',
+    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: [^\\\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN error:|\\\\b(?:HIPBLAS|ROCBLAS|HIPBLASLT|HIPSPARSE|ROCSPARSE|HIPSOLVER|ROCSOLVER|HIPFFT|ROCFFT|HIPRAND|ROCRAND|CUTENSOR)_STATUS_[A-Z_]+|\\\\bmiopenStatus(?:NotInitialized|InvalidValue|BadParm|AllocFailed|InternalError|NotImplemented|UnknownError|UnsupportedOp|GpuOperationsSkipped|VersionMismatch)\\\\b|MIOpen Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)"}]},\n',
     '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 134, "userLogRegex": "(?:what\\\\(\\\\):\\\\s+(?:connect\\\\(\\\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\\\d+ seconds waiting for clients)|terminate called after throwing an instance of .c10::Dist(?:Network|Store)Error.|JAX distributed service detected fatal errors\\\\. This most likely indicates that another task died)"}]},\n',
     '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\\\\\]transport[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\\\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\\\n]*gloo[/\\\\\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\\\w+::Pair)\\\\b|ProcessGroupGloo::(?:runLoop|\\\\w*[Ww]ait\\\\w*)\\\\b|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\\\d+ seconds|detected by watchdog at work: \\\\d+|Timeout at NCCL work: \\\\d+|last enqueued NCCL work: -?\\\\d+, last completed NCCL work: -?\\\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
     '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 134, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}]},\n',
@@ -638,15 +687,17 @@ INSTALLED_LINES = (
     '{"containerExitCode": 143, "phrase": "ContainerSigTermReceived", "behavior": "TRANSIENT", "reason": "stopped by SIGTERM (the pod was stopped, preempted or evicted)", "patterns": [{"exitCode": 143}]},\n',
     '{"containerExitCode": 249, "phrase": "PAIRuntimeSSHBarrierTimeout", "behavior": "PERMANENT", "reason": "the SSH barrier reached its retry limit", "patterns": [{"exitCode": 10, "platformLogRegex": "SSH barrier reaches max retry count"}]},\n',
     '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}, {"exitCode": 2, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}]},\n',
-    '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}]},\n',
-    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\bcuda (?:driver |runtime )?(?:failure|error)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate CUDA\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on GPU \\\\d+)"}]},\n',
+    '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:OOM when allocating tensor[^\\\\n]*?(?:/device:CPU:\\\\d+\\\\b|\\\\bby allocator (?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\\\b)|Allocator \\\\((?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\\\) ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state|Current allocation summary follows))"}]},\n',
+    '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "ResourceExhaustedError: [^\\\\n]*failed to allocate memory\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}, {"exitCode": 1, "userLogRegex": "(?:CUDA runtime implicit initialization on GPU:\\\\d+ failed\\\\. Status: out of memory|failed initializing StreamExecutor for CUDA device ordinal \\\\d+: [^\\\\n]*CUDA_ERROR_OUT_OF_MEMORY)"}]},\n',
+    '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\b(?:cuda|hip)(?: driver| runtime)? (?:failure|error|failed)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate (?:CUDA|ROCm|Vulkan|Metal|SYCL|MUSA|CANN|OpenCL|HIP|Kompute)\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on \\\\w+[ :]?\\\\d+|paddle::memory::allocation::BadAlloc\\\\b|\\\\bout of memory(?: \\\\([^()\\\\n]{0,200}\\\\))?\\\\. ?(?:\\\\w+ )?tried to allocate\\\\b|\\\\b(?:NPU|XPU|HPU|MLU|MUSA|GCU|DCU|IPU|SDAA) out of memory\\\\b|MPS backend out of memory|\\\\bEL0004\\\\b|Memory_Allocation_Failure\\\\(EL\\\\d{4}\\\\)|ACL_ERROR_RT_MEMORY_ALLOCATION|error code is 207001\\\\b|Ran out of memory in memory space \\\\w+|Exceeded (?:hbm|vmem|smem|cmem) capacity by|Cuda Runtime \\\\(out of memory\\\\)|Error Code 2: OutOfMemory\\\\b|Device(?:\\\\(id:\\\\d+\\\\))? memory isn\'t enough and alloc failed|MODULE:PT_DEVMEM Allocation failed|\\\\bCUDA: out of memory\\\\b|ErrStr:out of memory\\\\b|\\\\b(?:UR_RESULT_ERROR|ZE_RESULT_ERROR|VK_ERROR|PI_ERROR)_OUT_OF_DEVICE_MEMORY\\\\b|\\\\bErrorOutOfDeviceMemory\\\\b|Device memory allocation of size \\\\d+ failed|kIOGPUCommandBufferCallbackErrorOutOfMemory|\\\\[(?:metal::malloc|malloc_or_wait)\\\\] (?:Unable to allocate|Resource limit)|Error \\\\[(?:CUDA|HIP)\\\\]: out of memory|not enough GPU video memory available)"}]},\n',
     '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA runtime needs a newer NVIDIA driver", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old)"}]},\n',
     '{"containerExitCode": 225, "phrase": "ContainerCudaDnnVersionMismatch", "behavior": "PERMANENT", "reason": "the cuDNN library does not match", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:dropout supported only in cudnn v|cuDNN version incompatibility|Loaded runtime CuDNN library: \\\\S+ but source was compiled with)"}]},\n',
-    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a CUDA kernel faulted: an illegal memory access or a device-side assertion", "patterns": [{"exitCode": 1, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\\\b|hipErrorIllegalAddress|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed)"}]},\n',
-    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed", "patterns": [{"exitCode": 1, "userLogRegex": "(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\\\w+ )?launch failed|cuBLAS API failed with status \\\\d+|cublasLt ran into an error|CUFFT_(?:INTERNAL_ERROR|ALLOC_FAILED|EXEC_FAILED|SETUP_FAILED|INVALID_PLAN|INVALID_VALUE|INVALID_TYPE|INVALID_SIZE|UNALIGNED_DATA|INVALID_DEVICE|NO_WORKSPACE|NOT_IMPLEMENTED|NOT_SUPPORTED)\\\\b|cuFFT error|CUSOLVER_STATUS_[A-Z_]+|cusolver error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library initialization failed|cuBLAS call failed|cuDNN Frontend error|\\\\[cudnn_frontend\\\\] Error)"}]},\n',
+    '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its architecture, a PTX or driver too new or too old", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\\\b(?:CUDA|HIP) error: invalid device function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the provided PTX was compiled with an unsupported toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system has unsupported display driver / cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old|ptxas(?:-\\\\w+)? fatal\\\\s*: Value \'sm_\\\\w+\' is not defined for option \'gpu-name\'|CUDA Setup failed despite GPU being available)"}, {"exitCode": 255, "userLogRegex": "(?i)(?:no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\\\b(?:CUDA|HIP) error: invalid device function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the provided PTX was compiled with an unsupported toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system has unsupported display driver / cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old|ptxas(?:-\\\\w+)? fatal\\\\s*: Value \'sm_\\\\w+\' is not defined for option \'gpu-name\'|CUDA Setup failed despite GPU being available)"}]},\n',
+    '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, a launch the GPU cannot run", "patterns": [{"exitCode": 1, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|the launch timed out and was terminated|too many resources requested for launch|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT|LAUNCH_TIMEOUT|LAUNCH_OUT_OF_RESOURCES|HARDWARE_STACK_ERROR)\\\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert|LaunchTimeout|LaunchOutOfResources|HardwareStackError)\\\\b|hipError(?:IllegalAddress|LaunchFailure|Assert)\\\\b|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed|block: \\\\[\\\\d+, ?\\\\d+, ?\\\\d+\\\\], thread: \\\\[\\\\d+, ?\\\\d+, ?\\\\d+\\\\] Assertion `|Memory access fault by GPU node-\\\\d+|HSA_STATUS_ERROR_(?:MEMORY_APERTURE_VIOLATION|MEMORY_FAULT|EXCEPTION|ILLEGAL_INSTRUCTION)\\\\b|triton\\\\.runtime\\\\.errors\\\\.OutOfResources: out of resource)"}]},\n',
+    '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed", "patterns": [{"exitCode": 1, "userLogRegex": "(?:CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|cuDNN error:|cuBLAS error|cublas runtime error|GET was unable to find an engine to execute this computation|Unable to find a valid cuDNN algorithm|Failed to get convolution algorithm|cuDNN failed to initialize|Blas (?:\\\\w+ )?launch failed|cuBLAS API failed with status \\\\d+|cublasLt ran into an error|CUFFT_(?:INTERNAL_ERROR|ALLOC_FAILED|EXEC_FAILED|SETUP_FAILED|INVALID_PLAN|INVALID_VALUE|INVALID_TYPE|INVALID_SIZE|UNALIGNED_DATA|INVALID_DEVICE|NO_WORKSPACE|NOT_IMPLEMENTED|NOT_SUPPORTED)\\\\b|cuFFT error|CUSOLVER_STATUS_[A-Z_]+|cusolver error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library initialization failed|cuBLAS call failed|cuDNN Frontend error|\\\\[cudnn_frontend\\\\] Error|\\\\b(?:HIPBLAS|ROCBLAS|HIPBLASLT|HIPSPARSE|ROCSPARSE|HIPSOLVER|ROCSOLVER|HIPFFT|ROCFFT|HIPRAND|ROCRAND|CUTENSOR)_STATUS_[A-Z_]+|\\\\bmiopenStatus(?:NotInitialized|InvalidValue|BadParm|AllocFailed|InternalError|NotImplemented|UnknownError|UnsupportedOp|GpuOperationsSkipped|VersionMismatch)\\\\b|MIOpen Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)"}]},\n',
     '{"containerExitCode": 234, "phrase": "ContainerSigvFault", "behavior": "PERMANENT", "reason": "a process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:mpirun failed with exit code 139\\\\b|exited on signal 11\\\\b|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\) received by PID|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-11\\\\b))"}]},\n',
     '{"containerExitCode": 222, "phrase": "ContainerMPISegvFault", "behavior": "PERMANENT", "reason": "an MPI process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "Signal code: Address not mapped"}]},\n',
-    '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 247, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 9, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b)"}, {"exitCode": 1, "userLogRegex": "(?m)(?:^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?MemoryError\\\\b|\\\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\\\.lang\\\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\\\[Errno 12\\\\] Cannot allocate memory|unable to mmap \\\\d+ bytes[^\\\\n]*: Cannot allocate memory|: Cannot allocate memory \\\\(12\\\\)|\\\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can\'t allocate memory)|(?:failed|unable) to allocate CPU buffer)"}]},\n',
+    '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|exit code 137 [(（]interrupted by signal 9[:：] ?SIGKILL[)）]|\\\\bOOMKilled\\\\b|\\\\bOOM-killed\\\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\\\b|\\\\bexceeded memory limit \\\\(\\\\d+ > \\\\d+\\\\), being killed|(?i:\\\\b(?:exit(?:ed)?|exits|finished|terminated)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status)\\\\b\\\\s*[=:]?\\\\s*137\\\\b)|\\\\bsignal: killed\\\\b|Failed with result \'oom-kill\')"}, {"exitCode": 247, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|exit code 137 [(（]interrupted by signal 9[:：] ?SIGKILL[)）]|\\\\bOOMKilled\\\\b|\\\\bOOM-killed\\\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\\\b|\\\\bexceeded memory limit \\\\(\\\\d+ > \\\\d+\\\\), being killed|(?i:\\\\b(?:exit(?:ed)?|exits|finished|terminated)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status)\\\\b\\\\s*[=:]?\\\\s*137\\\\b)|\\\\bsignal: killed\\\\b|Failed with result \'oom-kill\')"}, {"exitCode": 9, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|exit code 137 [(（]interrupted by signal 9[:：] ?SIGKILL[)）]|\\\\bOOMKilled\\\\b|\\\\bOOM-killed\\\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\\\b|\\\\bexceeded memory limit \\\\(\\\\d+ > \\\\d+\\\\), being killed|(?i:\\\\b(?:exit(?:ed)?|exits|finished|terminated)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status)\\\\b\\\\s*[=:]?\\\\s*137\\\\b)|\\\\bsignal: killed\\\\b|Failed with result \'oom-kill\')"}, {"exitCode": 1, "userLogRegex": "(?m)(?:^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?MemoryError\\\\b|\\\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\\\.lang\\\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\\\[Errno 12\\\\] Cannot allocate memory|unable to mmap \\\\d+ bytes[^\\\\n]*: Cannot allocate memory|: Cannot allocate memory \\\\(12\\\\)|\\\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can\'t allocate memory)|(?:failed|unable) to allocate CPU buffer|\\\\bTorch: not enough memory: you tried to allocate|posix_memalign\\\\([^\\\\n]*\\\\) == 0\\\\. 12 vs 0|mkl_malloc: failed to allocate memory|\\\\bMemory isn\'t enough and alloc failed)"}]},\n',
     '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:is setting up NCCL communicator and retr(?:ie|ei)ving ncclUniqueId from \\\\[\\\\d+\\\\] via c10d key-value store|(?i:timed out initializing process group in store[ -]based barrier)|DistStoreError\\\\b)"}]},\n',
     '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 1, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\\\\\]transport[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\\\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\\\n]*gloo[/\\\\\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\\\w+::Pair)\\\\b|ProcessGroupGloo::(?:runLoop|\\\\w*[Ww]ait\\\\w*)\\\\b|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\\\d+ seconds|detected by watchdog at work: \\\\d+|Timeout at NCCL work: \\\\d+|last enqueued NCCL work: -?\\\\d+, last completed NCCL work: -?\\\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
     '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:DistNetworkError|Rendezvous\\\\w*Error\\\\b|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\\\[E [^]\\\\n]*\\\\] \\\\[c10d\\\\] The client socket has failed to connect|connect\\\\(\\\\) timed out|(?i:(?:Error|Exception): Socket Timeout\\\\b|Timed out after \\\\d+ seconds waiting for (?:clients|workers)|wait timeout (?:after \\\\d+ ?ms, keys:|for key\\\\(s\\\\): ))|TCPStore\\\\b[^\\\\n]*timed out|Stop_waiting response is expected|The connection to the C10d store has failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed to recv, got 0 bytes|Error initializing torch\\\\.distributed using \\\\w+:// rendezvous|DEADLINE_EXCEEDED: Barrier timed out\\\\. (?:Barrier_id|Id): |Stopping coordination service as cluster registration failed|Coordination service agent in error status: (?:DEADLINE_EXCEEDED|UNAVAILABLE)|(?s:_rendezvous_handler\\\\n.{0,600}?\\\\n(?:\\\\[rank\\\\d+\\\\]: ?)?[\\\\w.]*(?:Error|Exception): [^\\\\n]*(?:[Tt]imed out|refused|reset by peer|Broken pipe|Name or service not known|No route to host)))"}]},\n',
@@ -682,6 +733,7 @@ BODY = {'default_code': 255,
              223: 'ContainerCudaUncorrectableECCError',
              226: 'ContainerCudaOOMKilled',
              237: 'ContainerHostMemoryOOMKilled',
+             224: 'ContainerCudaVersionMismatch',
              240: 'ContainerCudaKernelFault',
              241: 'ContainerCudaLibraryFailed',
              239: 'ContainerRendezvousFailed',
@@ -701,7 +753,6 @@ BODY = {'default_code': 255,
              249: 'PAIRuntimeSSHBarrierTimeout',
              220: 'UserCommandExitWithError',
              221: 'ContainerTensorflowOOMKilled',
-             224: 'ContainerCudaVersionMismatch',
              225: 'ContainerCudaDnnVersionMismatch',
              234: 'ContainerSigvFault',
              222: 'ContainerMPISegvFault',
@@ -726,6 +777,7 @@ BODY = {'default_code': 255,
                223: 'TRANSIENT',
                226: 'PERMANENT',
                237: 'PERMANENT',
+               224: 'PERMANENT',
                240: 'UNKNOWN',
                241: 'UNKNOWN',
                239: 'TRANSIENT',
@@ -745,7 +797,6 @@ BODY = {'default_code': 255,
                249: 'PERMANENT',
                220: 'PERMANENT',
                221: 'PERMANENT',
-               224: 'PERMANENT',
                225: 'PERMANENT',
                234: 'PERMANENT',
                222: 'PERMANENT',
@@ -766,11 +817,15 @@ BODY = {'default_code': 255,
                254: 'PERMANENT',
                255: 'UNKNOWN'},
  'reasons': {128: 'a GPU of this node reports double-bit (uncorrectable) ECC errors',
-             223: 'the GPU reported an uncorrectable ECC error (a hardware fault)',
+             223: 'the GPU reported an uncorrectable hardware error (ECC, NVLink) or fell off the bus (a hardware '
+                  'fault)',
              226: 'the GPU ran out of memory',
              237: "the kernel's OOM killer ended a process (host memory, not GPU memory), or the process ran out "
                   'of host memory',
-             240: 'a CUDA kernel faulted: an illegal memory access or a device-side assertion',
+             224: 'the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its '
+                  'architecture, a PTX or driver too new or too old',
+             240: 'a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, a '
+                  'launch the GPU cannot run',
              241: 'a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed',
              239: 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached',
              238: 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer '
@@ -790,7 +845,6 @@ BODY = {'default_code': 255,
              249: 'the SSH barrier reached its retry limit',
              220: 'the user command does not exist or is not executable',
              221: 'TensorFlow ran out of GPU memory',
-             224: 'the CUDA runtime needs a newer NVIDIA driver',
              225: 'the cuDNN library does not match',
              234: 'a process crashed (segmentation fault)',
              222: 'an MPI process crashed (segmentation fault)',
@@ -825,17 +879,32 @@ BODY = {'default_code': 255,
               'code': 223,
               'phrase': 'ContainerCudaUncorrectableECCError',
               'behavior': 'TRANSIENT',
-              'reason': 'the GPU reported an uncorrectable ECC error (a hardware fault)',
+              'reason': 'the GPU reported an uncorrectable hardware error (ECC, NVLink) or fell off the bus (a '
+                        'hardware fault)',
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error '
-                                              'encountered|cudaErrorECCUncorrectable)',
+                                              'encountered|cudaErrorECCUncorrectable|uncorrectable NVLink '
+                                              'error|CUDA_ERROR_NVLINK_UNCORRECTABLE|cudaErrorNvlinkUncorrectable|GPU '
+                                              'has fallen off the bus|GPU is lost\\. Reboot the system|Unable to '
+                                              'determine the device handle for GPU '
+                                              '?[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.\\d: (?:GPU is '
+                                              'lost|Unknown Error)|\\bXid \\([^)\\n]*\\): '
+                                              '(?:48|64|74|79|94|95)\\b|hbm Multi-bit ECC '
+                                              'error|reason=\\[?(?:suspect )?device mem error|\\bUCE ERROR\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
                             'exit_code': 134,
                             'user_log_regex': '(?i)(?:CUDA_ERROR_ECC_UNCORRECTABLE|uncorrectable ECC error '
-                                              'encountered|cudaErrorECCUncorrectable)',
+                                              'encountered|cudaErrorECCUncorrectable|uncorrectable NVLink '
+                                              'error|CUDA_ERROR_NVLINK_UNCORRECTABLE|cudaErrorNvlinkUncorrectable|GPU '
+                                              'has fallen off the bus|GPU is lost\\. Reboot the system|Unable to '
+                                              'determine the device handle for GPU '
+                                              '?[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.\\d: (?:GPU is '
+                                              'lost|Unknown Error)|\\bXid \\([^)\\n]*\\): '
+                                              '(?:48|64|74|79|94|95)\\b|hbm Multi-bit ECC '
+                                              'error|reason=\\[?(?:suspect )?device mem error|\\bUCE ERROR\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 2,
@@ -845,12 +914,51 @@ BODY = {'default_code': 255,
               'reason': 'the GPU ran out of memory',
               'patterns': [{'index': 0,
                             'exit_code': 134,
-                            'user_log_regex': '(?:Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of '
-                                              'memory|(?i:CUDA out of memory|\\bcuda (?:driver |runtime '
-                                              ')?(?:failure|error)\\b[^\\n]{0,40}?\\bout of memory\\b|CUDA error: '
-                                              'out of memory|(?:^|[^:\\n] |[^ '
-                                              '\\n])CUDA_ERROR_OUT_OF_MEMORY|cudaMalloc(?: retry)? failed: out of '
-                                              'memory))',
+                            'user_log_regex': '(?i)(?:CUDA out of memory|cuda runtime error \\(2\\) : out of '
+                                              'memory|\\b(?:cuda|hip)(?: driver| runtime)? '
+                                              '(?:failure|error|failed)\\b[^\\n]{0,40}?\\bout of '
+                                              'memory\\b|cudaMalloc\\w*(?: retry)? failed: out of '
+                                              'memory|(?:failed|unable) to allocate '
+                                              '(?:CUDA|ROCm|Vulkan|Metal|SYCL|MUSA|CANN|OpenCL|HIP|Kompute)\\d* '
+                                              'buffer|BFCArena::AllocateRawInternal[^\\n]*Failed to allocate '
+                                              'memory for requested buffer|Requested amount of GPU memory \\(\\d+ '
+                                              'bytes\\) could not be '
+                                              'allocated|cupy\\.cuda\\.memory\\.OutOfMemoryError|No executable '
+                                              'batch size found, reached zero|CUDA error: out of '
+                                              'memory|(?:^|[^:\\n] |[^ \\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure '
+                                              '.out of memory.|THCudaCheck FAIL [^\\n]*: out of '
+                                              'memory|torch\\.(?:cuda\\.)?OutOfMemoryError|Resource[ _]exhausted: '
+                                              '[^\\n]*(?:Out of memory|Failed to allocate|Attempting to '
+                                              '(?:reserve|allocate) [^\\n]*That was not '
+                                              'possible)|ResourceExhaustedError: [^\\n]*(?:Failed to '
+                                              'allocate|Attempting to (?:reserve|allocate))|Out of memory while '
+                                              'trying to allocate \\d+ bytes|Error allocating device buffer: '
+                                              'Attempting to allocate|No available memory for the cache '
+                                              'blocks|Check failed: error == cudaSuccess \\(2 vs\\. 0\\)\\s+out of '
+                                              'memory|larger than the maximum number of tokens that can be stored '
+                                              'in KV cache|KV cache is needed, which is larger than the available '
+                                              'KV cache memory|Free memory on device [^\\n]*is less than desired '
+                                              'GPU memory utilization|Not enough memory to handle \\d+ (?:total '
+                                              '|prefill )?tokens|HIP out of '
+                                              'memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed '
+                                              'allowed memory\\. \\(out of memory\\)|Not enough memory\\. Please '
+                                              'try to increase --mem-fraction-static|Resource exhausted: Out\\s+of '
+                                              'memory|Out of memory error on \\w+[ '
+                                              ':]?\\d+|paddle::memory::allocation::BadAlloc\\b|\\bout of memory(?: '
+                                              '\\([^()\\n]{0,200}\\))?\\. ?(?:\\w+ )?tried to '
+                                              'allocate\\b|\\b(?:NPU|XPU|HPU|MLU|MUSA|GCU|DCU|IPU|SDAA) out of '
+                                              'memory\\b|MPS backend out of '
+                                              'memory|\\bEL0004\\b|Memory_Allocation_Failure\\(EL\\d{4}\\)|ACL_ERROR_RT_MEMORY_ALLOCATION|error '
+                                              'code is 207001\\b|Ran out of memory in memory space \\w+|Exceeded '
+                                              '(?:hbm|vmem|smem|cmem) capacity by|Cuda Runtime \\(out of '
+                                              'memory\\)|Error Code 2: OutOfMemory\\b|Device(?:\\(id:\\d+\\))? '
+                                              "memory isn't enough and alloc failed|MODULE:PT_DEVMEM Allocation "
+                                              'failed|\\bCUDA: out of memory\\b|ErrStr:out of '
+                                              'memory\\b|\\b(?:UR_RESULT_ERROR|ZE_RESULT_ERROR|VK_ERROR|PI_ERROR)_OUT_OF_DEVICE_MEMORY\\b|\\bErrorOutOfDeviceMemory\\b|Device '
+                                              'memory allocation of size \\d+ '
+                                              'failed|kIOGPUCommandBufferCallbackErrorOutOfMemory|\\[(?:metal::malloc|malloc_or_wait)\\] '
+                                              '(?:Unable to allocate|Resource limit)|Error \\[(?:CUDA|HIP)\\]: out '
+                                              'of memory|not enough GPU video memory available)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 3,
@@ -878,7 +986,12 @@ BODY = {'default_code': 255,
                                               'code)\\s*137\\b|Detected \\d+ oom[-_]kill events?|killed by the '
                                               'cgroup out-of-memory handler|srun: error: [^\\n]*: task \\d+: Out '
                                               'Of Memory|Out of memory: Kill(?:ed)? process '
-                                              '\\d+|oom-kill:constraint=)',
+                                              '\\d+|oom-kill:constraint=|exit code 137 [(（]interrupted by signal '
+                                              '9[:：] ?SIGKILL[)）]|\\bOOMKilled\\b|\\bOOM-killed\\b|The node was '
+                                              'low on resource: memory|Container killed by YARN for exceeding '
+                                              '(?:physical |virtual )?memory limits|TERM_MEMLIMIT\\b|\\bexceeded '
+                                              'memory limit \\(\\d+ > \\d+\\), being '
+                                              'killed|(?i:\\b(?:exit(?:ed)?|exits|finished|terminated)\\b[^\\n]{0,30}?\\b(?:code|status)\\b\\s*[=:]?\\s*137\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 3,
@@ -888,20 +1001,50 @@ BODY = {'default_code': 255,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 4,
+              'code': 224,
+              'phrase': 'ContainerCudaVersionMismatch',
+              'behavior': 'PERMANENT',
+              'reason': 'the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its '
+                        'architecture, a PTX or driver too new or too old',
+              'patterns': [{'index': 0,
+                            'exit_code': 134,
+                            'user_log_regex': '(?i)(?:no kernel image is available for execution on the '
+                                              'device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\b(?:CUDA|HIP) '
+                                              'error: invalid device '
+                                              'function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the '
+                                              'provided PTX was compiled with an unsupported '
+                                              'toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward '
+                                              'compatibility was attempted on non supported '
+                                              'HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system '
+                                              'has unsupported display driver / cuda driver '
+                                              'combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA '
+                                              'driver version is insufficient for CUDA runtime version|The NVIDIA '
+                                              'driver on your system is too old|ptxas(?:-\\w+)? fatal\\s*: Value '
+                                              "'sm_\\w+' is not defined for option 'gpu-name'|CUDA Setup failed "
+                                              'despite GPU being available)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 5,
               'code': 240,
               'phrase': 'ContainerCudaKernelFault',
               'behavior': 'UNKNOWN',
-              'reason': 'a CUDA kernel faulted: an illegal memory access or a device-side assertion',
+              'reason': 'a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, '
+                        'a launch the GPU cannot run',
               'patterns': [{'index': 0,
                             'exit_code': 134,
                             'user_log_regex': '(?:an illegal memory access was encountered|device-side assert '
                                               'triggered|misaligned address|an illegal instruction was '
-                                              'encountered|unspecified launch '
-                                              'failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: '
-                                              '[^\\n]*Assertion `[^\\n]*` failed)',
+                                              'encountered|unspecified launch failure|the launch timed out and was '
+                                              'terminated|too many resources requested for '
+                                              'launch|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT|LAUNCH_TIMEOUT|LAUNCH_OUT_OF_RESOURCES|HARDWARE_STACK_ERROR)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert|LaunchTimeout|LaunchOutOfResources|HardwareStackError)\\b|hipError(?:IllegalAddress|LaunchFailure|Assert)\\b|\\.cu:\\d+: '
+                                              '[^\\n]*Assertion `[^\\n]*` failed|block: \\[\\d+, ?\\d+, ?\\d+\\], '
+                                              'thread: \\[\\d+, ?\\d+, ?\\d+\\] Assertion `|Memory access fault by '
+                                              'GPU '
+                                              'node-\\d+|HSA_STATUS_ERROR_(?:MEMORY_APERTURE_VIOLATION|MEMORY_FAULT|EXCEPTION|ILLEGAL_INSTRUCTION)\\b|triton\\.runtime\\.errors\\.OutOfResources: '
+                                              'out of resource)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 5,
+             {'index': 6,
               'code': 241,
               'phrase': 'ContainerCudaLibraryFailed',
               'behavior': 'UNKNOWN',
@@ -910,10 +1053,11 @@ BODY = {'default_code': 255,
                             'exit_code': 134,
                             'user_log_regex': '(?:Check failed: '
                                               '[^\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN '
-                                              'error:)',
+                                              'error:|\\b(?:HIPBLAS|ROCBLAS|HIPBLASLT|HIPSPARSE|ROCSPARSE|HIPSOLVER|ROCSOLVER|HIPFFT|ROCFFT|HIPRAND|ROCRAND|CUTENSOR)_STATUS_[A-Z_]+|\\bmiopenStatus(?:NotInitialized|InvalidValue|BadParm|AllocFailed|InternalError|NotImplemented|UnknownError|UnsupportedOp|GpuOperationsSkipped|VersionMismatch)\\b|MIOpen '
+                                              'Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 6,
+             {'index': 7,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
@@ -927,7 +1071,7 @@ BODY = {'default_code': 255,
                                               'fatal errors\\. This most likely indicates that another task died)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 7,
+             {'index': 8,
               'code': 238,
               'phrase': 'ContainerCollectiveCommunicationFailed',
               'behavior': 'TRANSIENT',
@@ -970,7 +1114,7 @@ BODY = {'default_code': 255,
                                               'error|invalid usage)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 8,
+             {'index': 9,
               'code': 242,
               'phrase': 'ContainerDiskFull',
               'behavior': 'UNKNOWN',
@@ -984,7 +1128,7 @@ BODY = {'default_code': 255,
                                               '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 9,
+             {'index': 10,
               'code': 243,
               'phrase': 'ContainerCorruptCheckpoint',
               'behavior': 'PERMANENT',
@@ -1012,7 +1156,7 @@ BODY = {'default_code': 255,
                                               'input))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 10,
+             {'index': 11,
               'code': 130,
               'phrase': 'ContainerSigIntReceived',
               'behavior': 'TRANSIENT',
@@ -1022,7 +1166,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 11,
+             {'index': 12,
               'code': 131,
               'phrase': 'ContainerSigQuitReceived',
               'behavior': 'TRANSIENT',
@@ -1032,7 +1176,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 12,
+             {'index': 13,
               'code': 132,
               'phrase': 'ContainerSigIllReceived',
               'behavior': 'PERMANENT',
@@ -1042,7 +1186,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 13,
+             {'index': 14,
               'code': 134,
               'phrase': 'ContainerSigAbrtReceived',
               'behavior': 'UNKNOWN',
@@ -1052,7 +1196,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 14,
+             {'index': 15,
               'code': 135,
               'phrase': 'ContainerSigBusReceived',
               'behavior': 'PERMANENT',
@@ -1062,7 +1206,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 15,
+             {'index': 16,
               'code': 136,
               'phrase': 'ContainerSigFpeReceived',
               'behavior': 'PERMANENT',
@@ -1072,7 +1216,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 16,
+             {'index': 17,
               'code': 137,
               'phrase': 'ContainerSigKillReceived',
               'behavior': 'TRANSIENT',
@@ -1082,7 +1226,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 17,
+             {'index': 18,
               'code': 139,
               'phrase': 'ContainerSigSegvReceived',
               'behavior': 'UNKNOWN',
@@ -1092,7 +1236,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 18,
+             {'index': 19,
               'code': 141,
               'phrase': 'ContainerSigPipeReceived',
               'behavior': 'PERMANENT',
@@ -1102,7 +1246,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 19,
+             {'index': 20,
               'code': 143,
               'phrase': 'ContainerSigTermReceived',
               'behavior': 'TRANSIENT',
@@ -1112,7 +1256,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 20,
+             {'index': 21,
               'code': 249,
               'phrase': 'PAIRuntimeSSHBarrierTimeout',
               'behavior': 'PERMANENT',
@@ -1122,7 +1266,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': None,
                             'platform_log_regex': 'SSH barrier reaches max retry count',
                             'gpu_ecc': None}]},
-             {'index': 21,
+             {'index': 22,
               'code': 220,
               'phrase': 'UserCommandExitWithError',
               'behavior': 'PERMANENT',
@@ -1150,7 +1294,23 @@ BODY = {'default_code': 255,
                                               'open file [^\\n]*\\[Errno 2\\] No such file or directory',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 22,
+             {'index': 23,
+              'code': 237,
+              'phrase': 'ContainerHostMemoryOOMKilled',
+              'behavior': 'PERMANENT',
+              'reason': "the kernel's OOM killer ended a process (host memory, not GPU memory), or the process ran "
+                        'out of host memory',
+              'patterns': [{'index': 0,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:OOM when allocating tensor[^\\n]*?(?:/device:CPU:\\d+\\b|\\bby '
+                                              'allocator '
+                                              '(?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\b)|Allocator '
+                                              '\\((?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\) ran out of '
+                                              'memory trying to allocate [^\\n]*(?:requested by op|See logs for '
+                                              'memory state|Current allocation summary follows))',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 24,
               'code': 221,
               'phrase': 'ContainerTensorflowOOMKilled',
               'behavior': 'PERMANENT',
@@ -1173,10 +1333,22 @@ BODY = {'default_code': 255,
                             'gpu_ecc': None},
                            {'index': 3,
                             'exit_code': 1,
+                            'user_log_regex': 'ResourceExhaustedError: [^\\n]*failed to allocate memory\\b',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 4,
+                            'exit_code': 1,
                             'user_log_regex': 'Dst tensor is not initialized',
                             'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 5,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:CUDA runtime implicit initialization on GPU:\\d+ failed\\. '
+                                              'Status: out of memory|failed initializing StreamExecutor for CUDA '
+                                              'device ordinal \\d+: [^\\n]*CUDA_ERROR_OUT_OF_MEMORY)',
+                            'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 23,
+             {'index': 25,
               'code': 226,
               'phrase': 'ContainerCudaOOMKilled',
               'behavior': 'PERMANENT',
@@ -1184,10 +1356,11 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?i)(?:CUDA out of memory|cuda runtime error \\(2\\) : out of '
-                                              'memory|\\bcuda (?:driver |runtime '
-                                              ')?(?:failure|error)\\b[^\\n]{0,40}?\\bout of '
+                                              'memory|\\b(?:cuda|hip)(?: driver| runtime)? '
+                                              '(?:failure|error|failed)\\b[^\\n]{0,40}?\\bout of '
                                               'memory\\b|cudaMalloc\\w*(?: retry)? failed: out of '
-                                              'memory|(?:failed|unable) to allocate CUDA\\d* '
+                                              'memory|(?:failed|unable) to allocate '
+                                              '(?:CUDA|ROCm|Vulkan|Metal|SYCL|MUSA|CANN|OpenCL|HIP|Kompute)\\d* '
                                               'buffer|BFCArena::AllocateRawInternal[^\\n]*Failed to allocate '
                                               'memory for requested buffer|Requested amount of GPU memory \\(\\d+ '
                                               'bytes\\) could not be '
@@ -1211,10 +1384,25 @@ BODY = {'default_code': 255,
                                               'memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed '
                                               'allowed memory\\. \\(out of memory\\)|Not enough memory\\. Please '
                                               'try to increase --mem-fraction-static|Resource exhausted: Out\\s+of '
-                                              'memory|Out of memory error on GPU \\d+)',
+                                              'memory|Out of memory error on \\w+[ '
+                                              ':]?\\d+|paddle::memory::allocation::BadAlloc\\b|\\bout of memory(?: '
+                                              '\\([^()\\n]{0,200}\\))?\\. ?(?:\\w+ )?tried to '
+                                              'allocate\\b|\\b(?:NPU|XPU|HPU|MLU|MUSA|GCU|DCU|IPU|SDAA) out of '
+                                              'memory\\b|MPS backend out of '
+                                              'memory|\\bEL0004\\b|Memory_Allocation_Failure\\(EL\\d{4}\\)|ACL_ERROR_RT_MEMORY_ALLOCATION|error '
+                                              'code is 207001\\b|Ran out of memory in memory space \\w+|Exceeded '
+                                              '(?:hbm|vmem|smem|cmem) capacity by|Cuda Runtime \\(out of '
+                                              'memory\\)|Error Code 2: OutOfMemory\\b|Device(?:\\(id:\\d+\\))? '
+                                              "memory isn't enough and alloc failed|MODULE:PT_DEVMEM Allocation "
+                                              'failed|\\bCUDA: out of memory\\b|ErrStr:out of '
+                                              'memory\\b|\\b(?:UR_RESULT_ERROR|ZE_RESULT_ERROR|VK_ERROR|PI_ERROR)_OUT_OF_DEVICE_MEMORY\\b|\\bErrorOutOfDeviceMemory\\b|Device '
+                                              'memory allocation of size \\d+ '
+                                              'failed|kIOGPUCommandBufferCallbackErrorOutOfMemory|\\[(?:metal::malloc|malloc_or_wait)\\] '
+                                              '(?:Unable to allocate|Resource limit)|Error \\[(?:CUDA|HIP)\\]: out '
+                                              'of memory|not enough GPU video memory available)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 24,
+             {'index': 26,
               'code': 224,
               'phrase': 'ContainerCudaVersionMismatch',
               'behavior': 'PERMANENT',
@@ -1225,7 +1413,7 @@ BODY = {'default_code': 255,
                                               'version|The NVIDIA driver on your system is too old)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 25,
+             {'index': 27,
               'code': 225,
               'phrase': 'ContainerCudaDnnVersionMismatch',
               'behavior': 'PERMANENT',
@@ -1237,21 +1425,69 @@ BODY = {'default_code': 255,
                                               'compiled with)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 26,
+             {'index': 28,
+              'code': 224,
+              'phrase': 'ContainerCudaVersionMismatch',
+              'behavior': 'PERMANENT',
+              'reason': 'the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its '
+                        'architecture, a PTX or driver too new or too old',
+              'patterns': [{'index': 0,
+                            'exit_code': 1,
+                            'user_log_regex': '(?i)(?:no kernel image is available for execution on the '
+                                              'device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\b(?:CUDA|HIP) '
+                                              'error: invalid device '
+                                              'function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the '
+                                              'provided PTX was compiled with an unsupported '
+                                              'toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward '
+                                              'compatibility was attempted on non supported '
+                                              'HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system '
+                                              'has unsupported display driver / cuda driver '
+                                              'combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA '
+                                              'driver version is insufficient for CUDA runtime version|The NVIDIA '
+                                              'driver on your system is too old|ptxas(?:-\\w+)? fatal\\s*: Value '
+                                              "'sm_\\w+' is not defined for option 'gpu-name'|CUDA Setup failed "
+                                              'despite GPU being available)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 1,
+                            'exit_code': 255,
+                            'user_log_regex': '(?i)(?:no kernel image is available for execution on the '
+                                              'device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\b(?:CUDA|HIP) '
+                                              'error: invalid device '
+                                              'function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the '
+                                              'provided PTX was compiled with an unsupported '
+                                              'toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward '
+                                              'compatibility was attempted on non supported '
+                                              'HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system '
+                                              'has unsupported display driver / cuda driver '
+                                              'combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA '
+                                              'driver version is insufficient for CUDA runtime version|The NVIDIA '
+                                              'driver on your system is too old|ptxas(?:-\\w+)? fatal\\s*: Value '
+                                              "'sm_\\w+' is not defined for option 'gpu-name'|CUDA Setup failed "
+                                              'despite GPU being available)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 29,
               'code': 240,
               'phrase': 'ContainerCudaKernelFault',
               'behavior': 'UNKNOWN',
-              'reason': 'a CUDA kernel faulted: an illegal memory access or a device-side assertion',
+              'reason': 'a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, '
+                        'a launch the GPU cannot run',
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?:an illegal memory access was encountered|device-side assert '
                                               'triggered|misaligned address|an illegal instruction was '
-                                              'encountered|unspecified launch '
-                                              'failure|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert)\\b|hipErrorIllegalAddress|\\.cu:\\d+: '
-                                              '[^\\n]*Assertion `[^\\n]*` failed)',
+                                              'encountered|unspecified launch failure|the launch timed out and was '
+                                              'terminated|too many resources requested for '
+                                              'launch|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT|LAUNCH_TIMEOUT|LAUNCH_OUT_OF_RESOURCES|HARDWARE_STACK_ERROR)\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert|LaunchTimeout|LaunchOutOfResources|HardwareStackError)\\b|hipError(?:IllegalAddress|LaunchFailure|Assert)\\b|\\.cu:\\d+: '
+                                              '[^\\n]*Assertion `[^\\n]*` failed|block: \\[\\d+, ?\\d+, ?\\d+\\], '
+                                              'thread: \\[\\d+, ?\\d+, ?\\d+\\] Assertion `|Memory access fault by '
+                                              'GPU '
+                                              'node-\\d+|HSA_STATUS_ERROR_(?:MEMORY_APERTURE_VIOLATION|MEMORY_FAULT|EXCEPTION|ILLEGAL_INSTRUCTION)\\b|triton\\.runtime\\.errors\\.OutOfResources: '
+                                              'out of resource)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 27,
+             {'index': 30,
               'code': 241,
               'phrase': 'ContainerCudaLibraryFailed',
               'behavior': 'UNKNOWN',
@@ -1269,10 +1505,12 @@ BODY = {'default_code': 255,
                                               'error|CUSPARSE_STATUS_[A-Z_]+|cuSPARSE '
                                               'error|CURAND_STATUS_[A-Z_]+|cuDNN launch failure|DNN library '
                                               'initialization failed|cuBLAS call failed|cuDNN Frontend '
-                                              'error|\\[cudnn_frontend\\] Error)',
+                                              'error|\\[cudnn_frontend\\] '
+                                              'Error|\\b(?:HIPBLAS|ROCBLAS|HIPBLASLT|HIPSPARSE|ROCSPARSE|HIPSOLVER|ROCSOLVER|HIPFFT|ROCFFT|HIPRAND|ROCRAND|CUTENSOR)_STATUS_[A-Z_]+|\\bmiopenStatus(?:NotInitialized|InvalidValue|BadParm|AllocFailed|InternalError|NotImplemented|UnknownError|UnsupportedOp|GpuOperationsSkipped|VersionMismatch)\\b|MIOpen '
+                                              'Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 28,
+             {'index': 31,
               'code': 234,
               'phrase': 'ContainerSigvFault',
               'behavior': 'PERMANENT',
@@ -1289,7 +1527,7 @@ BODY = {'default_code': 255,
                                               '-11\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-11\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 29,
+             {'index': 32,
               'code': 222,
               'phrase': 'ContainerMPISegvFault',
               'behavior': 'PERMANENT',
@@ -1299,7 +1537,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'Signal code: Address not mapped',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 30,
+             {'index': 33,
               'code': 237,
               'phrase': 'ContainerHostMemoryOOMKilled',
               'behavior': 'PERMANENT',
@@ -1324,7 +1562,13 @@ BODY = {'default_code': 255,
                                               '\\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with '
                                               '<Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit '
                                               'code:|returned non-zero exit status|failed with exit '
-                                              'code)\\s*137\\b)',
+                                              'code)\\s*137\\b|exit code 137 [(（]interrupted by signal 9[:：] '
+                                              '?SIGKILL[)）]|\\bOOMKilled\\b|\\bOOM-killed\\b|The node was low on '
+                                              'resource: memory|Container killed by YARN for exceeding (?:physical '
+                                              '|virtual )?memory limits|TERM_MEMLIMIT\\b|\\bexceeded memory limit '
+                                              '\\(\\d+ > \\d+\\), being '
+                                              'killed|(?i:\\b(?:exit(?:ed)?|exits|finished|terminated)\\b[^\\n]{0,30}?\\b(?:code|status)\\b\\s*[=:]?\\s*137\\b)|\\bsignal: '
+                                              "killed\\b|Failed with result 'oom-kill')",
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -1346,7 +1590,13 @@ BODY = {'default_code': 255,
                                               '\\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with '
                                               '<Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit '
                                               'code:|returned non-zero exit status|failed with exit '
-                                              'code)\\s*137\\b)',
+                                              'code)\\s*137\\b|exit code 137 [(（]interrupted by signal 9[:：] '
+                                              '?SIGKILL[)）]|\\bOOMKilled\\b|\\bOOM-killed\\b|The node was low on '
+                                              'resource: memory|Container killed by YARN for exceeding (?:physical '
+                                              '|virtual )?memory limits|TERM_MEMLIMIT\\b|\\bexceeded memory limit '
+                                              '\\(\\d+ > \\d+\\), being '
+                                              'killed|(?i:\\b(?:exit(?:ed)?|exits|finished|terminated)\\b[^\\n]{0,30}?\\b(?:code|status)\\b\\s*[=:]?\\s*137\\b)|\\bsignal: '
+                                              "killed\\b|Failed with result 'oom-kill')",
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 2,
@@ -1368,7 +1618,13 @@ BODY = {'default_code': 255,
                                               '\\d+|oom-kill:constraint=|: line \\d+: +\\d+ Killed +\\S|died with '
                                               '<Signals\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit '
                                               'code:|returned non-zero exit status|failed with exit '
-                                              'code)\\s*137\\b)',
+                                              'code)\\s*137\\b|exit code 137 [(（]interrupted by signal 9[:：] '
+                                              '?SIGKILL[)）]|\\bOOMKilled\\b|\\bOOM-killed\\b|The node was low on '
+                                              'resource: memory|Container killed by YARN for exceeding (?:physical '
+                                              '|virtual )?memory limits|TERM_MEMLIMIT\\b|\\bexceeded memory limit '
+                                              '\\(\\d+ > \\d+\\), being '
+                                              'killed|(?i:\\b(?:exit(?:ed)?|exits|finished|terminated)\\b[^\\n]{0,30}?\\b(?:code|status)\\b\\s*[=:]?\\s*137\\b)|\\bsignal: '
+                                              "killed\\b|Failed with result 'oom-kill')",
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 3,
@@ -1383,10 +1639,12 @@ BODY = {'default_code': 255,
                                               'Cannot allocate memory \\(12\\)|\\bfork: (?:retry: )?Cannot '
                                               'allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough '
                                               "memory|can't allocate memory)|(?:failed|unable) to allocate CPU "
-                                              'buffer)',
+                                              'buffer|\\bTorch: not enough memory: you tried to '
+                                              'allocate|posix_memalign\\([^\\n]*\\) == 0\\. 12 vs 0|mkl_malloc: '
+                                              "failed to allocate memory|\\bMemory isn't enough and alloc failed)",
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 31,
+             {'index': 34,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
@@ -1399,7 +1657,7 @@ BODY = {'default_code': 255,
                                               'barrier)|DistStoreError\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 32,
+             {'index': 35,
               'code': 238,
               'phrase': 'ContainerCollectiveCommunicationFailed',
               'behavior': 'TRANSIENT',
@@ -1442,7 +1700,7 @@ BODY = {'default_code': 255,
                                               'error|invalid usage)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 33,
+             {'index': 36,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
@@ -1470,7 +1728,7 @@ BODY = {'default_code': 255,
                                               'by peer|Broken pipe|Name or service not known|No route to host)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 34,
+             {'index': 37,
               'code': 134,
               'phrase': 'ContainerSigAbrtReceived',
               'behavior': 'UNKNOWN',
@@ -1499,7 +1757,7 @@ BODY = {'default_code': 255,
                                               '-6\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-6\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 35,
+             {'index': 38,
               'code': 135,
               'phrase': 'ContainerSigBusReceived',
               'behavior': 'PERMANENT',
@@ -1524,7 +1782,7 @@ BODY = {'default_code': 255,
                                               '-7\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-7\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 36,
+             {'index': 39,
               'code': 242,
               'phrase': 'ContainerDiskFull',
               'behavior': 'UNKNOWN',
@@ -1565,7 +1823,7 @@ BODY = {'default_code': 255,
                                               '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 37,
+             {'index': 40,
               'code': 243,
               'phrase': 'ContainerCorruptCheckpoint',
               'behavior': 'PERMANENT',
@@ -1593,7 +1851,7 @@ BODY = {'default_code': 255,
                                               'input))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 38,
+             {'index': 41,
               'code': 244,
               'phrase': 'ContainerTrainingDiverged',
               'behavior': 'PERMANENT',
@@ -1612,7 +1870,7 @@ BODY = {'default_code': 255,
                                               '(?:nan|inf)\\b)[^\\n]{0,60}\\b(?:abort|stop|terminat|exit))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 39,
+             {'index': 42,
               'code': 245,
               'phrase': 'ContainerDataPermissionDenied',
               'behavior': 'PERMANENT',
@@ -1680,7 +1938,7 @@ BODY = {'default_code': 255,
                                               'denied)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 40,
+             {'index': 43,
               'code': 228,
               'phrase': 'ContainerIncorrectParameterError',
               'behavior': 'PERMANENT',
@@ -1727,7 +1985,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'InvalidArgumentError: ',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 41,
+             {'index': 44,
               'code': 230,
               'phrase': 'ContainerInvalidSavePath',
               'behavior': 'PERMANENT',
@@ -1741,7 +1999,7 @@ BODY = {'default_code': 255,
                                               '[^\\n]* cannot be opened\\.)|Failed to create a NewWriteableFile: )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 42,
+             {'index': 45,
               'code': 229,
               'phrase': 'ContainerIncorrectDataModelError',
               'behavior': 'PERMANENT',
@@ -1777,7 +2035,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?i)input/output error',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 43,
+             {'index': 46,
               'code': 232,
               'phrase': 'ContainerImportError',
               'behavior': 'PERMANENT',
@@ -1797,7 +2055,7 @@ BODY = {'default_code': 255,
                                               'for |__path__ attribute not found on )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 44,
+             {'index': 47,
               'code': 231,
               'phrase': 'ContainerSyntaxError',
               'behavior': 'PERMANENT',
@@ -1822,7 +2080,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': "(?:NameError: name '[^'\\n]*' is not defined|UnboundLocalError: )",
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 45,
+             {'index': 48,
               'code': 233,
               'phrase': 'ContainerIndexOutOfRange',
               'behavior': 'PERMANENT',
@@ -1833,7 +2091,7 @@ BODY = {'default_code': 255,
                                               'dimension|RuntimeError: index out of range at )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 46,
+             {'index': 49,
               'code': 234,
               'phrase': 'ContainerSigvFault',
               'behavior': 'PERMANENT',
@@ -1864,7 +2122,7 @@ BODY = {'default_code': 255,
                                               '-11\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-11\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 47,
+             {'index': 50,
               'code': 235,
               'phrase': 'ContainerEngineCoreDump',
               'behavior': 'PERMANENT',
@@ -1874,7 +2132,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?i)\\(core dumped\\)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 48,
+             {'index': 51,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
@@ -1890,7 +2148,7 @@ BODY = {'default_code': 255,
                                               '[^\\n]*c10d/Utils\\.hpp)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 49,
+             {'index': 52,
               'code': 238,
               'phrase': 'ContainerCollectiveCommunicationFailed',
               'behavior': 'TRANSIENT',
@@ -1901,43 +2159,43 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'Horovod has been shut down\\. This (?:was|has been) ca',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 50,
+             {'index': 53,
               'code': 236,
               'phrase': 'PAIRuntimeRunningThresholdExceeded',
               'behavior': 'UNKNOWN',
               'reason': 'the job ran longer than its running threshold',
               'patterns': []},
-             {'index': 51,
+             {'index': 54,
               'code': 250,
               'phrase': 'FrameworkBarrierTransientFailed',
               'behavior': 'TRANSIENT',
               'reason': 'the framework barrier failed transiently',
               'patterns': []},
-             {'index': 52,
+             {'index': 55,
               'code': 251,
               'phrase': 'JobGangAllocationTimeout',
               'behavior': 'TRANSIENT_CONFLICT',
               'reason': 'not every task of the gang was allocated in time',
               'patterns': []},
-             {'index': 53,
+             {'index': 56,
               'code': 252,
               'phrase': 'FrameworkBarrierPermanentFailed',
               'behavior': 'PERMANENT',
               'reason': 'the framework barrier failed permanently',
               'patterns': []},
-             {'index': 54,
+             {'index': 57,
               'code': 253,
               'phrase': 'ContainerPortConflict',
               'behavior': 'TRANSIENT',
               'reason': 'a port the job needs is taken',
               'patterns': []},
-             {'index': 55,
+             {'index': 58,
               'code': 254,
               'phrase': 'ContainerImageNotExists',
               'behavior': 'PERMANENT',
               'reason': 'the image does not exist or cannot be pulled',
               'patterns': []},
-             {'index': 56,
+             {'index': 59,
               'code': 255,
               'phrase': 'PAIRuntimeUnknownFailed',
               'behavior': 'UNKNOWN',
