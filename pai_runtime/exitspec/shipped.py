@@ -7,8 +7,8 @@ install is byte for byte the file they come from (see ``install_spec`` in exitsp
 """
 
 #: the spec file's size and SHA-256; its bytes are ``b"".join(SOURCE_LINES)``
-SOURCE_SIZE = 57423
-SOURCE_SHA256 = '1ba1ca4915e311c66f3db7cdc3eccc5b5f2d8bbf20c41aa9aabf17cf95ef13b5'
+SOURCE_SIZE = 63245
+SOURCE_SHA256 = '58d51298cc99276ba0f731c6c0e3bfe8a200b966ba1982b5b69b566049b44321'
 SOURCE_LINES = (
     b'# pai-runtime default runtime exit spec (OpenPAI runtime format; docs/exit-spec.md).\n',
     b'#\n',
@@ -139,7 +139,7 @@ SOURCE_LINES = (
     b'  # c10d\'s store throws from C++ and nobody catches it: "terminate called after throwing an instance of\n',
     b'  # \'std::runtime_error\'  what():  connect() timed out", then SIGABRT\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: '(?:what\\(\\):\\s+(?:connect\\(\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\d+ seconds waiting for clients)|terminate called after throwing an instance of .c10::Dist(?:Network|Store)Error.|JAX distributed service detected fatal errors\\. This most likely indicates that another task died)'\n",
+    b"    userLogRegex: '(?:what\\(\\):\\s+(?:connect\\(\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\d+ seconds waiting for clients)|terminate called after throwing an instance of .c10::Dist(?:Network|Store)Error.|JAX distributed service detected fatal errors\\. This most likely indicates that another task died|Wait timeout after \\d+ seconds for key\\(s\\): |heartbeat timeout\\. This indicates that the remote task)'\n",
     b'- containerExitCode: 238\n',
     b'  phrase: ContainerCollectiveCommunicationFailed\n',
     b'  behavior: TRANSIENT\n',
@@ -147,7 +147,7 @@ SOURCE_LINES = (
     b'  patterns:\n',
     b"  # the NCCL watchdog aborts the process on a collective timeout; gloo's IoException too\n",
     b'  - exitCode: 134\n',
-    b"    userLogRegex: &collective '(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\]transport[/\\\\]\\w+[/\\\\][^\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\n]*gloo[/\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\w+::Pair)\\b|ProcessGroupGloo::(?:runLoop|\\w*[Ww]ait\\w*)\\b|NET/IB\\w* ?: ?Got completion from peer|net_ib\\.cc:\\d+ NCCL WARN|NCCL WARN [^\\n]*ibv_\\w+ failed|NCCL Error \\d+: |nccl\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\(\\d+ vs\\. 0\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\w./-]+\\.(?:cc|cu|h):\\d+ -> [1-6]\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\d+ seconds|detected by watchdog at work: \\d+|Timeout at NCCL work: \\d+|last enqueued NCCL work: -?\\d+, last completed NCCL work: -?\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\b|An error occurred in MPI_\\w+|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))'\n",
+    b"    userLogRegex: &collective '(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\]transport[/\\\\]\\w+[/\\\\][^\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\n]*gloo[/\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\w+::Pair)\\b|ProcessGroupGloo::(?:runLoop|\\w*[Ww]ait\\w*)\\b|NET/IB\\w* ?: ?Got completion from peer|net_ib\\.cc:\\d+ NCCL WARN|NCCL WARN [^\\n]*ibv_\\w+ failed|NCCL Error \\d+: |nccl\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\(\\d+ vs\\. 0\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\w./-]+\\.(?:cc|cu|h):\\d+ -> [1-6]\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\d+ seconds|detected by watchdog at work: \\d+|Timeout at NCCL work: \\d+|last enqueued NCCL work: -?\\d+, last completed NCCL work: -?\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\b|An error occurred in MPI_\\w+|(?:Error|Exception|what\\(\\)):\\s+\\[[^\\]\\n]*\\bgloo[/\\\\]\\w+[/\\\\][^\\]\\n]*:\\d+\\] |HCCL function error ?: |OPS function error: [Hh]ccl\\w+|DIST call hccl api failed|\\bHCCL error in: |\\bE[IJ]\\d{4}: |\\[ERROR\\] HCCL\\(\\d+,|HCCL OP RETRY FAILED|failed to pass monitoredBarrier in \\d+ ms|timed out in monitoredBarrier|Fatal error in \\w+: [^\\n]*, error stack:|\\|CCL_ERROR\\| |oneCCL: [\\w.]+:\\d+ \\w+: |UCX +ERROR [^\\n]*(?:Transport retry count exceeded|[Ee]ndpoint timeout|Destination is unreachable|Connection reset by remote peer|Remote access error|Input/output error)|Transport retry count exceeded on \\w+:\\d+|\\[btl_tcp_\\w+\\.c:\\d+:mca_btl_tcp_\\w+\\] [^\\n]*failed|(?:ORTE|PRTE) has lost communication with|Collective ops is aborted by: (?:[^E\\n]|E[^n])|BaseCollectiveExecutor::StartAbort (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline ?[Ee]xceeded|DEADLINE_EXCEEDED|Unknown|UNKNOWN): |Aborting Ring\\w+ with (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline ?[Ee]xceeded|DEADLINE_EXCEEDED): |\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))'\n",
     b"# disk full and a corrupt checkpoint behind an abort: torch.save's C++ writer throwing from a destructor\n",
     b'# ("terminate called after throwing an instance of \'c10::Error\' what(): [enforce fail at inline_container.cc:366] .\n',
     b'# PytorchStreamWriter failed writing file version: file write failed"), a truncated checkpoint\'s traceback followed\n',
@@ -158,21 +158,25 @@ SOURCE_LINES = (
     b"  reason: 'a filesystem the job writes to is full, or its quota is exceeded'\n",
     b'  patterns:\n',
     b'  - exitCode: 134\n',
-    b"    userLogRegex: &diskfull '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno 28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\d+ of \\d+ bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs \\d+|Not enough disk space\\. Needed: |database or disk is full)'\n",
+    b"    userLogRegex: &diskfull '(?:(?i:no space left on device|disk quota exceeded)|\\[Errno 28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\d+ of \\d+ bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs \\d+|Not enough disk space\\. Needed: |database or disk is full|kind: FilesystemQuotaExceeded|\\[WinError 112\\]|There is not enough space on the disk|\\bENOSPC\\b|\\bEDQUOT\\b)'\n",
     b'- containerExitCode: 243\n',
     b'  phrase: ContainerCorruptCheckpoint\n',
     b'  behavior: PERMANENT\n',
     b"  reason: 'a checkpoint or model file is truncated or corrupt'\n",
     b'  patterns:\n',
     b'  - exitCode: 134\n',
-    b'    userLogRegex: &corrupt \'(?:PytorchStreamReader failed (?:reading|locating file data(?:\\.pkl|/\\d+))|failed finding central directory|unexpected EOF[^\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\w+|\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\b|incomplete metadata, file not fully covered|\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open (?:file|object) \\((?:truncated file: eof = \\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\n]*)|DataLossError: [^\\n]*(?:[Cc]hecksum does not match|truncated record|corrupted record)|model is corrupted or incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : [^\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong size: expected \\d+ got \\d+|invalid load key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of input))\'\n',
+    b'    userLogRegex: &corrupt \'(?:PytorchStreamReader failed (?:reading|locating file (?:data(?:\\.pkl|/\\d+)|version|byteorder))|Expected hasRecord\\("version"\\) to be true|failed finding central directory|unexpected EOF[^\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\w+|\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\b|incomplete metadata, file not fully covered|\\bBadZip[Ff]ile: |inline_container\\.cc:\\d+\\] \\. file not found: \\w+/(?:data\\.pkl|version|byteorder)|Can\'\'t read data \\((?:wrong B-tree signature|inflate\\(\\) failed)|Unable to (?:synchronously )?open (?:file|object) \\((?:truncated file: eof = \\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\n]*)|(?:DataLossError|Data loss|DATA_LOSS): [^\\n]*(?:[Cc]hecksum does not match|truncated (?:record|block read)|corrupted record|file is too short to be an sstable|[Bb]lock checksum mismatch|[Uu]nexpected end of (?:data|file|stream|input))|model is corrupted or incomplete|gguf_init_from_file\\w*: invalid magic|INVALID_PROTOBUF : [^\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong (?:byte )?size: expected (?:\\d+|%ld) got|invalid load key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of input))\'\n',
     b'\n',
     b'# [129,192] killed by an OS signal (128+N)\n',
     b'- containerExitCode: 130\n',
     b'  phrase: ContainerSigIntReceived\n',
     b'  behavior: TRANSIENT\n',
     b"  reason: 'killed by SIGINT'\n",
-    b'  patterns: [{exitCode: 130}]\n',
+    b'  patterns:\n',
+    b'  - {exitCode: 130}\n',
+    b"  # torchrun's elastic agent itself got SIGINT (Ctrl-C): it stops its workers and raises SignalException, exit 1\n",
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:SignalException: Process \\d+ got signal: 2\\b|Received 2 death signal, shutting down workers)'\n",
     b'- containerExitCode: 131\n',
     b'  phrase: ContainerSigQuitReceived\n',
     b'  behavior: TRANSIENT\n',
@@ -217,7 +221,12 @@ SOURCE_LINES = (
     b'  phrase: ContainerSigTermReceived\n',
     b'  behavior: TRANSIENT\n',
     b"  reason: 'stopped by SIGTERM (the pod was stopped, preempted or evicted)'\n",
-    b'  patterns: [{exitCode: 143}]\n',
+    b'  patterns:\n',
+    b'  - {exitCode: 143}\n',
+    b"  # torchrun's elastic agent itself got SIGTERM (the pod was stopped): it stops its workers and raises SignalException,\n",
+    b"  # so the user command exits 1 (its workers' SIGTERM is not this: the agent sends that after a worker failed)\n",
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:SignalException: Process \\d+ got signal: 15\\b|Received 15 death signal, shutting down workers)'\n",
     b'\n',
     b'# [220,255] diagnosed by the runtime\n',
     b'- containerExitCode: 249\n',
@@ -227,6 +236,15 @@ SOURCE_LINES = (
     b'  patterns:\n',
     b'  - exitCode: 10\n',
     b"    platformLogRegex: 'SSH barrier reaches max retry count'\n",
+    b'# a program the dynamic loader cannot start because a shared library is missing: ld.so exits 127 ("./darknet: error\n',
+    b'# while loading shared libraries: libcudart.so.10.0: cannot open shared object file"), before 220\'s "No such file"\n',
+    b'- containerExitCode: 232\n',
+    b'  phrase: ContainerImportError\n',
+    b'  behavior: PERMANENT\n',
+    b"  reason: 'a Python module is missing'\n",
+    b'  patterns:\n',
+    b'  - exitCode: 127\n',
+    b"    userLogRegex: 'error while loading shared libraries: [^\\n]*: cannot open shared object file'\n",
     b'- containerExitCode: 220\n',
     b'  phrase: UserCommandExitWithError\n',
     b'  behavior: PERMANENT\n',
@@ -234,7 +252,10 @@ SOURCE_LINES = (
     b'  patterns:\n',
     b'  # bash: "foo: command not found"; dash (/bin/sh): "user.sh: 3: foo: not found"\n',
     b'  - exitCode: 127\n',
-    b"    userLogRegex: '(?i)(?:command not found|: not found\\b|: No such file or directory)'\n",
+    b"    userLogRegex: '(?i)(?:command not found|: not found\\b|: No such file or directory|executable file not found in \\$PATH)'\n",
+    b"  # Open MPI's mpirun could not start the program on a node ('mpirun was unable to find the specified executable file')\n",
+    b'  - exitCode: 1\n',
+    b"    userLogRegex: '(?:mpirun|mpiexec|prterun) was unable to (?:find the specified executable file|launch the specified application as it could not (?:find|access or execute) an executable|start the specified application as it encountered an)'\n",
     b'  # bash: "./train.sh: Permission denied"; "cannot execute binary file"\n',
     b'  - exitCode: 126\n',
     b"    userLogRegex: '(?i)(?:Permission denied|cannot execute)'\n",
@@ -400,7 +421,7 @@ SOURCE_LINES = (
     b'  # initializing process group in store based barrier", DistStoreError "Timed out after 901 seconds waiting\n',
     b'  # for clients"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:is setting up NCCL communicator and retr(?:ie|ei)ving ncclUniqueId from \\[\\d+\\] via c10d key-value store|(?i:timed out initializing process group in store[ -]based barrier)|DistStoreError\\b)'\n",
+    b"    userLogRegex: '(?:is setting up [NH]CCL communicator and retr(?:ie|ei)ving [nh]cclUniqueId from \\[\\d+\\] via c10d key-value store|(?i:timed out initializing process group in store[ -]based barrier)|DistStoreError\\b|Wait timeout after \\d+ seconds for key\\(s\\): )'\n",
     b'- containerExitCode: 238\n',
     b'  phrase: ContainerCollectiveCommunicationFailed\n',
     b'  behavior: TRANSIENT\n',
@@ -418,7 +439,7 @@ SOURCE_LINES = (
     b'  # the rendezvous / MASTER_ADDR store unreachable: DistNetworkError, RendezvousConnectionError,\n',
     b'  # "The client socket has timed out after 600000ms while trying to connect to (10.0.0.1, 29500)"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:DistNetworkError|Rendezvous\\w*Error\\b|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\[E [^]\\n]*\\] \\[c10d\\] The client socket has failed to connect|connect\\(\\) timed out|(?i:(?:Error|Exception): Socket Timeout\\b|Timed out after \\d+ seconds waiting for (?:clients|workers)|wait timeout (?:after \\d+ ?ms, keys:|for key\\(s\\): ))|TCPStore\\b[^\\n]*timed out|Stop_waiting response is expected|The connection to the C10d store has failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed to recv, got 0 bytes|Error initializing torch\\.distributed using \\w+:// rendezvous|DEADLINE_EXCEEDED: Barrier timed out\\. (?:Barrier_id|Id): |Stopping coordination service as cluster registration failed|Coordination service agent in error status: (?:DEADLINE_EXCEEDED|UNAVAILABLE)|(?s:_rendezvous_handler\\n.{0,600}?\\n(?:\\[rank\\d+\\]: ?)?[\\w.]*(?:Error|Exception): [^\\n]*(?:[Tt]imed out|refused|reset by peer|Broken pipe|Name or service not known|No route to host)))'\n",
+    b"    userLogRegex: '(?m)(?:DistNetworkError|Rendezvous\\w*Error(?::|\\(|$)|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\[E [^]\\n]*\\] \\[c10d\\] The client socket has failed to connect|connect\\(\\) timed out|(?i:(?:Error|Exception): Socket Timeout\\b|Timed out after \\d+ seconds waiting for (?:clients|workers)|wait timeout (?:after \\d+ ?ms, keys:|for key\\(s\\): ))|TCPStore\\b[^\\n]*timed out|Stop_waiting response is expected|The connection to the C10d store has failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed to recv, got 0 bytes|Error initializing torch\\.distributed using \\w+:// rendezvous|DEADLINE_EXCEEDED: Barrier timed out\\. (?:Barrier_id|Id): |Stopping coordination service as cluster registration failed|Coordination service agent in error status: (?:DEADLINE_EXCEEDED|UNAVAILABLE)|(?:UnavailableError|UNAVAILABLE):[^\\n]*failed to connect to all addresses|(?:ORTE|PRTE) was unable to reliably start one or more daemons|ssh: Could not resolve hostname [^\\n]*: (?:Name or service not known|Temporary failure in name resolution|nodename nor servname)|(?s:_rendezvous_handler\\n.{0,600}?\\n(?:\\[rank\\d+\\]: ?)?[\\w.]*(?:Error|Exception): [^\\n]*(?:[Tt]imed out|refused|reset by peer|Broken pipe|Name or service not known|No route to host)))'\n",
     b'- containerExitCode: 134\n',
     b'  phrase: ContainerSigAbrtReceived\n',
     b'  behavior: UNKNOWN\n',
@@ -426,10 +447,10 @@ SOURCE_LINES = (
     b'  patterns:\n',
     b"  # a worker's SIGABRT as its launcher reports it (torchrun exitcode -6, mp.spawn, mpirun)\n",
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-6\\b|Signal 6 \\(SIGABRT\\) received by PID|terminated with signal SIGABRT|exits with return code = -6\\b|exited on signal 6 \\(Aborted\\)|is killed by signal: Aborted|died with <Signals\\.SIGABRT: 6>|exit codes of the workers are \\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*134\\b|returned non-zero exit status -6\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-6\\b))'\n",
+    b"    userLogRegex: '(?:exitcode\\s*:\\s*-6\\b|Signal 6 \\(SIGABRT\\) received by PID|Fatal Python error: Aborted|terminated with signal SIGABRT|exits with return code = -6\\b|exited on signal 6 \\(Aborted\\)|is killed by signal: Aborted|died with <Signals\\.SIGABRT: 6>|exit codes of the workers are \\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*134\\b|returned non-zero exit status -6\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-6\\b))'\n",
     b'  # DeepSpeed\'s launcher exits -6 & 0xff = 250 after "exits with return code = -6"\n',
     b'  - exitCode: 250\n',
-    b"    userLogRegex: '(?:exitcode\\s*:\\s*-6\\b|Signal 6 \\(SIGABRT\\) received by PID|terminated with signal SIGABRT|exits with return code = -6\\b|exited on signal 6 \\(Aborted\\)|is killed by signal: Aborted|died with <Signals\\.SIGABRT: 6>|exit codes of the workers are \\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*134\\b|returned non-zero exit status -6\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-6\\b))'\n",
+    b"    userLogRegex: '(?:exitcode\\s*:\\s*-6\\b|Signal 6 \\(SIGABRT\\) received by PID|Fatal Python error: Aborted|terminated with signal SIGABRT|exits with return code = -6\\b|exited on signal 6 \\(Aborted\\)|is killed by signal: Aborted|died with <Signals\\.SIGABRT: 6>|exit codes of the workers are \\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\s*134\\b|returned non-zero exit status -6\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-6\\b))'\n",
     b'- containerExitCode: 135\n',
     b'  phrase: ContainerSigBusReceived\n',
     b'  behavior: PERMANENT\n',
@@ -439,10 +460,10 @@ SOURCE_LINES = (
     b'  # that dataloader\'s workers are out of shared memory", its handler\'s "Unexpected bus error encountered in\n',
     b'  # worker", torchrun exitcode -7, mpirun signal 7, subprocess, DeepSpeed "exits with return code = -7"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:is killed by signal:\\s+Bus error|Unexpected bus error encountered in worker|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) received by PID|exited on signal 7 \\(Bus error\\)|terminated with signal SIGBUS|died with <Signals\\.SIGBUS: 7>|exits with return code = -7\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-7\\b))'\n",
+    b"    userLogRegex: '(?:is killed by signal:\\s+Bus error|Unexpected bus error encountered in worker|Caught signal 7 \\(Bus error|Fatal Python error: Bus error|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) received by PID|exited on signal 7 \\(Bus error\\)|terminated with signal SIGBUS|died with <Signals\\.SIGBUS: 7>|exits with return code = -7\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-7\\b))'\n",
     b'  # DeepSpeed\'s launcher exits -7 & 0xff = 249 after "exits with return code = -7"\n',
     b'  - exitCode: 249\n',
-    b"    userLogRegex: '(?:is killed by signal:\\s+Bus error|Unexpected bus error encountered in worker|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) received by PID|exited on signal 7 \\(Bus error\\)|terminated with signal SIGBUS|died with <Signals\\.SIGBUS: 7>|exits with return code = -7\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-7\\b))'\n",
+    b"    userLogRegex: '(?:is killed by signal:\\s+Bus error|Unexpected bus error encountered in worker|Caught signal 7 \\(Bus error|Fatal Python error: Bus error|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) received by PID|exited on signal 7 \\(Bus error\\)|terminated with signal SIGBUS|died with <Signals\\.SIGBUS: 7>|exits with return code = -7\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-7\\b))'\n",
     b'- containerExitCode: 242\n',
     b'  phrase: ContainerDiskFull\n',
     b'  behavior: UNKNOWN\n',
@@ -484,7 +505,7 @@ SOURCE_LINES = (
     b'  # "FloatingPointError: Loss became infinite or NaN", Megatron "found NaN in local grad norm", TensorFlow\'s\n',
     b'  # NanTensorHook "NanLossDuringTrainingError: NaN loss during training."\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?i)(?:loss is (?:nan|inf)\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf)|\\bFloatingPointError: |(?:training|model) diverged\\b[^\\n]{0,40}\\bnan\\b|(?:nan detected in (?:the )?loss|(?:nan|inf) loss (?:detected|encountered)|loss (?:became|has become|went to) (?:nan|inf)\\b)[^\\n]{0,60}\\b(?:abort|stop|terminat|exit))'\n",
+    b"    userLogRegex: '(?i)(?:loss is (?:nan|inf)\\b|the loss returned in .training_step. is (?:tensor\\()?(?:nan|-?inf)\\b|detected nan and/or inf values in .|tensor had (?:nan|inf) values|invalid loss, terminating training|loss becomes? (?:infinite|nan|inf)\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf)|\\bFloatingPointError: |(?:training|model) diverged\\b[^\\n]{0,40}\\bnan\\b|(?:nan detected in (?:the )?loss|(?:nan|inf) loss (?:detected|encountered)|loss (?:became|has become|went to) (?:nan|inf)\\b)[^\\n]{0,60}\\b(?:abort|stop|terminat|exit))'\n",
     b'- containerExitCode: 245\n',
     b'  phrase: ContainerDataPermissionDenied\n',
     b'  behavior: PERMANENT\n',
@@ -495,13 +516,13 @@ SOURCE_LINES = (
     b'  # S3 / boto and s3fs ("InvalidAccessKeyId", "SignatureDoesNotMatch", "Unable to locate credentials"), Hugging Face\n',
     b'  # "401 Client Error: Unauthorized for url", Azure "This request is not authorized to perform this operation"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:\\bPermissionError: |\\[WinError 5\\] Access is denied|\\[Error 5\\] Access is denied|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
+    b"    userLogRegex: '(?:\\bPermissionError: |\\[WinError 5\\] Access is denied|\\[Error 5\\] Access is denied|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied|\\b(?:cannot|can''t|could not|couldn''t|unable to|failed to) [^\\n]*: Permission denied\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): [^\\n]*: (?:Permission denied|Read-only file system)$)|error message = .Permission denied.|\\bPermissionDeniedError: |\\bPERMISSION_DENIED: |ErrorCode:\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\b|\\bDefaultCredentialsError: |java\\.nio\\.file\\.AccessDeniedException)'\n",
     b'  # the tools that fetch data exit with their own codes: git\'s die() 128 ("fatal: could not create work tree dir\n',
     b'  # \'x\': Permission denied"), the aws CLI v1 255 when the service refuses (its failed s3 transfers exit 1)\n',
     b'  - exitCode: 128\n',
-    b"    userLogRegex: '(?:\\bPermissionError: |\\[WinError 5\\] Access is denied|\\[Error 5\\] Access is denied|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
+    b"    userLogRegex: '(?:\\bPermissionError: |\\[WinError 5\\] Access is denied|\\[Error 5\\] Access is denied|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied|\\b(?:cannot|can''t|could not|couldn''t|unable to|failed to) [^\\n]*: Permission denied\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): [^\\n]*: (?:Permission denied|Read-only file system)$)|error message = .Permission denied.|\\bPermissionDeniedError: |\\bPERMISSION_DENIED: |ErrorCode:\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\b|\\bDefaultCredentialsError: |java\\.nio\\.file\\.AccessDeniedException)'\n",
     b'  - exitCode: 255\n',
-    b"    userLogRegex: '(?:\\bPermissionError: |\\[WinError 5\\] Access is denied|\\[Error 5\\] Access is denied|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied)'\n",
+    b"    userLogRegex: '(?:\\bPermissionError: |\\[WinError 5\\] Access is denied|\\[Error 5\\] Access is denied|\\[Errno 13\\] Permission denied: |\\[Errno 1\\] Operation not permitted: |\\[Errno 30\\] Read-only file system|(?:An error occurred|A client error) \\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\)|does not have storage\\.(?:objects|buckets)\\.\\w+ access|google\\.api_core\\.exceptions\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\n]*: Permission denied|\\b(?:cannot|can''t|could not|couldn''t|unable to|failed to) [^\\n]*: Permission denied\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): [^\\n]*: (?:Permission denied|Read-only file system)$)|error message = .Permission denied.|\\bPermissionDeniedError: |\\bPERMISSION_DENIED: |ErrorCode:\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\b|\\bDefaultCredentialsError: |java\\.nio\\.file\\.AccessDeniedException)'\n",
     b'- containerExitCode: 228\n',
     b'  phrase: ContainerIncorrectParameterError\n',
     b'  behavior: PERMANENT\n',
@@ -509,12 +530,12 @@ SOURCE_LINES = (
     b'  patterns:\n',
     b'  # argparse: "train.py: error: unrecognized arguments: --lr" (exit 2)\n',
     b'  - exitCode: 2\n',
-    b"    userLogRegex: '(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\S+: (?:invalid|expected (?:one|at least one) argument))'\n",
+    b"    userLogRegex: '(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\S+: (?:invalid|expected (?:one|at least one) argument)|(?m:^Error: (?:No such option: |Missing option |Missing argument |Invalid value for |Got unexpected extra arguments? )))'\n",
     b'  # the same usage error seen through a launcher that exits 1: torchrun\'s ChildFailedError ("exitcode: 2"),\n',
     b'  # accelerate / subprocess "returned non-zero exit status 2"; absl\'s "UnrecognizedFlagError: Unknown command line\n',
     b'  # flag", transformers\' HfArgumentParser "Some specified arguments are not used by the HfArgumentParser"\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\S+: (?:invalid|expected (?:one|at least one) argument)|UnrecognizedFlagError: Unknown command line flag|Some specified arguments are not used by the HfArgumentParser)'\n",
+    b'    userLogRegex: \'(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\S+: (?:invalid|expected (?:one|at least one) argument)|UnrecognizedFlagError: Unknown command line flag|Some specified arguments are not used by the HfArgumentParser|Flags parsing error: |Could not override \'\'[^\'\'\\n]+\'\'\\.|Error merging override |: error: (?:Unrecognized arguments:|Parser key "))\'\n',
     b'  - exitCode: 1\n',
     b"    userLogRegex: '(?i)\\bunknown option\\b'\n",
     b'  - exitCode: 2\n',
@@ -539,7 +560,7 @@ SOURCE_LINES = (
     b"  reason: 'input data or a model file is missing or unreadable'\n",
     b'  patterns:\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:FileNotFoundError: |(?:IOError|OSError): \\[Errno 2\\] No such file or directory|(?:IsADirectoryError|NotADirectoryError): \\[Errno 2[01]\\]|NotFoundError: [^\\n]*No such file or directory|does not appear to have a file named |Error no file named [^\\n]* found in directory|Can''t load (?:tokenizer|the configuration|config|the model|weights|feature extractor|image processor|processor) for )'\n",
+    b"    userLogRegex: '(?:FileNotFoundError: |(?:IOError|OSError): \\[Errno 2\\] No such file or directory|(?:IsADirectoryError|NotADirectoryError): \\[Errno 2[01]\\]|NotFoundError: [^\\n]*; No such file or directory|does not appear to have a file named |Error no file named [^\\n]* found in directory|Can''t load (?:tokenizer|the configuration|config|the model|weights|feature extractor|image processor|processor) for |is not a local folder and is not a\\s+valid model identifier|\\bDatasetNotFoundError: |\\b(?:Repository|Revision|Entry)NotFoundError: |Dataset not found or corrupted\\. You can use download=True)'\n",
     b'  - exitCode: 1\n',
     b"    userLogRegex: '\\bUnicode(?:En|De)codeError: '\n",
     b'  - exitCode: 1\n',
@@ -555,7 +576,7 @@ SOURCE_LINES = (
     b"  reason: 'a Python module is missing'\n",
     b'  patterns:\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?m)(?:\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for )'\n",
+    b"    userLogRegex: '(?m)(?:\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for |\\b(?:OSError|NotFoundError): [^\\n]*(?:cannot open shared object file|undefined symbol: ))'\n",
     b'  # "python -m X" with X missing: "/usr/bin/python3: No module named X" (no exception name)\n',
     b'  - exitCode: 1\n',
     b'    userLogRegex: \'(?im)(?:^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: no module named \\S|^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?No module named [\\w\'\'"]|Error while finding (?:module )?spec(?:ification)? for |__path__ attribute not found on )\'\n',
@@ -609,7 +630,7 @@ SOURCE_LINES = (
     b"  reason: 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached'\n",
     b'  patterns:\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: '(?:\\[c10d\\] \\w+ failed on SocketImpl\\(|JAX distributed service detected fatal errors\\. This most likely indicates that another task died|Failed to send RPC to coordination service|\\[c10d\\] The client socket has failed to connect to [^\\n]*\\(errno: 11[013]\\b|Exception raised from (?:recvBytes|sendBytes|recvValue|recvVector) at [^\\n]*c10d/Utils\\.hpp)'\n",
+    b"    userLogRegex: '(?:\\[c10d\\] \\w+ failed on SocketImpl\\(|JAX distributed service detected fatal errors\\. This most likely indicates that another task died|heartbeat timeout\\. This indicates that the remote task|Failed to send RPC to coordination service|\\[c10d\\] The client socket has failed to connect to [^\\n]*\\(errno: 11[013]\\b|Exception raised from (?:recvBytes|sendBytes|recvValue|recvVector) at [^\\n]*c10d/Utils\\.hpp)'\n",
     b'# Horovod\'s "Horovod has been shut down. This was caused by an exception on one of the ranks ..." is what the other\n',
     b"# ranks print after one failed: a symptom, so last; a diagnosis of that rank's own exception comes first\n",
     b'- containerExitCode: 238\n',
@@ -618,7 +639,7 @@ SOURCE_LINES = (
     b"  reason: 'a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong'\n",
     b'  patterns:\n',
     b'  - exitCode: 1\n',
-    b"    userLogRegex: 'Horovod has been shut down\\. This (?:was|has been) ca'\n",
+    b"    userLogRegex: '(?:Horovod has been shut down\\. This (?:was|has been) ca|\\bUCX +ERROR\\b)'\n",
     b'\n',
     b'# codes the runtime issues itself (never matched from logs)\n',
     b'- containerExitCode: 236\n',
@@ -671,11 +692,11 @@ INSTALLED_LINES = (
     '{"containerExitCode": 224, "phrase": "ContainerCudaVersionMismatch", "behavior": "PERMANENT", "reason": "the CUDA (or ROCm) build does not match this GPU or its driver: no kernel image for its architecture, a PTX or driver too new or too old", "patterns": [{"exitCode": 134, "userLogRegex": "(?i)(?:no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU|\\\\b(?:CUDA|HIP) error: invalid device function|hipErrorInvalidDeviceFunction|cudaErrorInvalidDeviceFunction|the provided PTX was compiled with an unsupported toolchain|CUDA_ERROR_UNSUPPORTED_PTX_VERSION|cudaErrorUnsupportedPtxVersion|forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|cudaErrorCompatNotSupportedOnDevice|system has unsupported display driver / cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch|CUDA driver version is insufficient for CUDA runtime version|The NVIDIA driver on your system is too old|ptxas(?:-\\\\w+)? fatal\\\\s*: Value \'sm_\\\\w+\' is not defined for option \'gpu-name\'|CUDA Setup failed despite GPU being available)"}]},\n',
     '{"containerExitCode": 240, "phrase": "ContainerCudaKernelFault", "behavior": "UNKNOWN", "reason": "a GPU kernel faulted or could not run: an illegal memory access, a device-side assertion, a launch the GPU cannot run", "patterns": [{"exitCode": 134, "userLogRegex": "(?:an illegal memory access was encountered|device-side assert triggered|misaligned address|an illegal instruction was encountered|unspecified launch failure|the launch timed out and was terminated|too many resources requested for launch|CUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|LAUNCH_FAILED|ASSERT|LAUNCH_TIMEOUT|LAUNCH_OUT_OF_RESOURCES|HARDWARE_STACK_ERROR)\\\\b|cudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|LaunchFailure|Assert|LaunchTimeout|LaunchOutOfResources|HardwareStackError)\\\\b|hipError(?:IllegalAddress|LaunchFailure|Assert)\\\\b|\\\\.cu:\\\\d+: [^\\\\n]*Assertion `[^\\\\n]*` failed|block: \\\\[\\\\d+, ?\\\\d+, ?\\\\d+\\\\], thread: \\\\[\\\\d+, ?\\\\d+, ?\\\\d+\\\\] Assertion `|Memory access fault by GPU node-\\\\d+|HSA_STATUS_ERROR_(?:MEMORY_APERTURE_VIOLATION|MEMORY_FAULT|EXCEPTION|ILLEGAL_INSTRUCTION)\\\\b|triton\\\\.runtime\\\\.errors\\\\.OutOfResources: out of resource)"}]},\n',
     '{"containerExitCode": 241, "phrase": "ContainerCudaLibraryFailed", "behavior": "UNKNOWN", "reason": "a CUDA library call (cuBLAS, cuDNN, cuFFT, cuSOLVER, cuSPARSE, cuRAND) failed", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Check failed: [^\\\\n]*CU(?:DNN|BLAS)_STATUS_|CUDNN_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|BAD_PARAM|INTERNAL_ERROR|EXECUTION_FAILED|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|CUBLAS_STATUS_(?:NOT_INITIALIZED|ALLOC_FAILED|INVALID_VALUE|EXECUTION_FAILED|INTERNAL_ERROR|MAPPING_ERROR|NOT_SUPPORTED|ARCH_MISMATCH)|cuDNN error:|\\\\b(?:HIPBLAS|ROCBLAS|HIPBLASLT|HIPSPARSE|ROCSPARSE|HIPSOLVER|ROCSOLVER|HIPFFT|ROCFFT|HIPRAND|ROCRAND|CUTENSOR)_STATUS_[A-Z_]+|\\\\bmiopenStatus(?:NotInitialized|InvalidValue|BadParm|AllocFailed|InternalError|NotImplemented|UnknownError|UnsupportedOp|GpuOperationsSkipped|VersionMismatch)\\\\b|MIOpen Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)"}]},\n',
-    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 134, "userLogRegex": "(?:what\\\\(\\\\):\\\\s+(?:connect\\\\(\\\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\\\d+ seconds waiting for clients)|terminate called after throwing an instance of .c10::Dist(?:Network|Store)Error.|JAX distributed service detected fatal errors\\\\. This most likely indicates that another task died)"}]},\n',
-    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\\\\\]transport[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\\\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\\\n]*gloo[/\\\\\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\\\w+::Pair)\\\\b|ProcessGroupGloo::(?:runLoop|\\\\w*[Ww]ait\\\\w*)\\\\b|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\\\d+ seconds|detected by watchdog at work: \\\\d+|Timeout at NCCL work: \\\\d+|last enqueued NCCL work: -?\\\\d+, last completed NCCL work: -?\\\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
-    '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 134, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}]},\n',
-    '{"containerExitCode": 243, "phrase": "ContainerCorruptCheckpoint", "behavior": "PERMANENT", "reason": "a checkpoint or model file is truncated or corrupt", "patterns": [{"exitCode": 134, "userLogRegex": "(?:PytorchStreamReader failed (?:reading|locating file data(?:\\\\.pkl|/\\\\d+))|failed finding central directory|unexpected EOF[^\\\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\\\w+|\\\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\\\b|incomplete metadata, file not fully covered|\\\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open (?:file|object) \\\\((?:truncated file: eof = \\\\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\\\n]*)|DataLossError: [^\\\\n]*(?:[Cc]hecksum does not match|truncated record|corrupted record)|model is corrupted or incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : [^\\\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong size: expected \\\\d+ got \\\\d+|invalid load key|(?s:serialization\\\\.py\\", line \\\\d+.{0,400}EOFError: Ran out of input))"}]},\n',
-    '{"containerExitCode": 130, "phrase": "ContainerSigIntReceived", "behavior": "TRANSIENT", "reason": "killed by SIGINT", "patterns": [{"exitCode": 130}]},\n',
+    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 134, "userLogRegex": "(?:what\\\\(\\\\):\\\\s+(?:connect\\\\(\\\\) timed out|Socket Timeout|The client socket has timed out after|Timed out after \\\\d+ seconds waiting for clients)|terminate called after throwing an instance of .c10::Dist(?:Network|Store)Error.|JAX distributed service detected fatal errors\\\\. This most likely indicates that another task died|Wait timeout after \\\\d+ seconds for key\\\\(s\\\\): |heartbeat timeout\\\\. This indicates that the remote task)"}]},\n',
+    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 134, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\\\\\]transport[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\\\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\\\n]*gloo[/\\\\\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\\\w+::Pair)\\\\b|ProcessGroupGloo::(?:runLoop|\\\\w*[Ww]ait\\\\w*)\\\\b|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\\\d+ seconds|detected by watchdog at work: \\\\d+|Timeout at NCCL work: \\\\d+|last enqueued NCCL work: -?\\\\d+, last completed NCCL work: -?\\\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|(?:Error|Exception|what\\\\(\\\\)):\\\\s+\\\\[[^\\\\]\\\\n]*\\\\bgloo[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\]\\\\n]*:\\\\d+\\\\] |HCCL function error ?: |OPS function error: [Hh]ccl\\\\w+|DIST call hccl api failed|\\\\bHCCL error in: |\\\\bE[IJ]\\\\d{4}: |\\\\[ERROR\\\\] HCCL\\\\(\\\\d+,|HCCL OP RETRY FAILED|failed to pass monitoredBarrier in \\\\d+ ms|timed out in monitoredBarrier|Fatal error in \\\\w+: [^\\\\n]*, error stack:|\\\\|CCL_ERROR\\\\| |oneCCL: [\\\\w.]+:\\\\d+ \\\\w+: |UCX +ERROR [^\\\\n]*(?:Transport retry count exceeded|[Ee]ndpoint timeout|Destination is unreachable|Connection reset by remote peer|Remote access error|Input/output error)|Transport retry count exceeded on \\\\w+:\\\\d+|\\\\[btl_tcp_\\\\w+\\\\.c:\\\\d+:mca_btl_tcp_\\\\w+\\\\] [^\\\\n]*failed|(?:ORTE|PRTE) has lost communication with|Collective ops is aborted by: (?:[^E\\\\n]|E[^n])|BaseCollectiveExecutor::StartAbort (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline ?[Ee]xceeded|DEADLINE_EXCEEDED|Unknown|UNKNOWN): |Aborting Ring\\\\w+ with (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline ?[Ee]xceeded|DEADLINE_EXCEEDED): |\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
+    '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 134, "userLogRegex": "(?:(?i:no space left on device|disk quota exceeded)|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full|kind: FilesystemQuotaExceeded|\\\\[WinError 112\\\\]|There is not enough space on the disk|\\\\bENOSPC\\\\b|\\\\bEDQUOT\\\\b)"}]},\n',
+    '{"containerExitCode": 243, "phrase": "ContainerCorruptCheckpoint", "behavior": "PERMANENT", "reason": "a checkpoint or model file is truncated or corrupt", "patterns": [{"exitCode": 134, "userLogRegex": "(?:PytorchStreamReader failed (?:reading|locating file (?:data(?:\\\\.pkl|/\\\\d+)|version|byteorder))|Expected hasRecord\\\\(\\"version\\"\\\\) to be true|failed finding central directory|unexpected EOF[^\\\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\\\w+|\\\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\\\b|incomplete metadata, file not fully covered|\\\\bBadZip[Ff]ile: |inline_container\\\\.cc:\\\\d+\\\\] \\\\. file not found: \\\\w+/(?:data\\\\.pkl|version|byteorder)|Can\'t read data \\\\((?:wrong B-tree signature|inflate\\\\(\\\\) failed)|Unable to (?:synchronously )?open (?:file|object) \\\\((?:truncated file: eof = \\\\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\\\n]*)|(?:DataLossError|Data loss|DATA_LOSS): [^\\\\n]*(?:[Cc]hecksum does not match|truncated (?:record|block read)|corrupted record|file is too short to be an sstable|[Bb]lock checksum mismatch|[Uu]nexpected end of (?:data|file|stream|input))|model is corrupted or incomplete|gguf_init_from_file\\\\w*: invalid magic|INVALID_PROTOBUF : [^\\\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong (?:byte )?size: expected (?:\\\\d+|%ld) got|invalid load key|(?s:serialization\\\\.py\\", line \\\\d+.{0,400}EOFError: Ran out of input))"}]},\n',
+    '{"containerExitCode": 130, "phrase": "ContainerSigIntReceived", "behavior": "TRANSIENT", "reason": "killed by SIGINT", "patterns": [{"exitCode": 130}, {"exitCode": 1, "userLogRegex": "(?:SignalException: Process \\\\d+ got signal: 2\\\\b|Received 2 death signal, shutting down workers)"}]},\n',
     '{"containerExitCode": 131, "phrase": "ContainerSigQuitReceived", "behavior": "TRANSIENT", "reason": "killed by SIGQUIT", "patterns": [{"exitCode": 131}]},\n',
     '{"containerExitCode": 132, "phrase": "ContainerSigIllReceived", "behavior": "PERMANENT", "reason": "killed by SIGILL", "patterns": [{"exitCode": 132}]},\n',
     '{"containerExitCode": 134, "phrase": "ContainerSigAbrtReceived", "behavior": "UNKNOWN", "reason": "a process aborted (SIGABRT)", "patterns": [{"exitCode": 134}]},\n',
@@ -684,9 +705,10 @@ INSTALLED_LINES = (
     '{"containerExitCode": 137, "phrase": "ContainerSigKillReceived", "behavior": "TRANSIENT", "reason": "killed by SIGKILL", "patterns": [{"exitCode": 137}]},\n',
     '{"containerExitCode": 139, "phrase": "ContainerSigSegvReceived", "behavior": "UNKNOWN", "reason": "a process crashed (SIGSEGV)", "patterns": [{"exitCode": 139}]},\n',
     '{"containerExitCode": 141, "phrase": "ContainerSigPipeReceived", "behavior": "PERMANENT", "reason": "killed by SIGPIPE", "patterns": [{"exitCode": 141}]},\n',
-    '{"containerExitCode": 143, "phrase": "ContainerSigTermReceived", "behavior": "TRANSIENT", "reason": "stopped by SIGTERM (the pod was stopped, preempted or evicted)", "patterns": [{"exitCode": 143}]},\n',
+    '{"containerExitCode": 143, "phrase": "ContainerSigTermReceived", "behavior": "TRANSIENT", "reason": "stopped by SIGTERM (the pod was stopped, preempted or evicted)", "patterns": [{"exitCode": 143}, {"exitCode": 1, "userLogRegex": "(?:SignalException: Process \\\\d+ got signal: 15\\\\b|Received 15 death signal, shutting down workers)"}]},\n',
     '{"containerExitCode": 249, "phrase": "PAIRuntimeSSHBarrierTimeout", "behavior": "PERMANENT", "reason": "the SSH barrier reached its retry limit", "patterns": [{"exitCode": 10, "platformLogRegex": "SSH barrier reaches max retry count"}]},\n',
-    '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}, {"exitCode": 2, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}]},\n',
+    '{"containerExitCode": 232, "phrase": "ContainerImportError", "behavior": "PERMANENT", "reason": "a Python module is missing", "patterns": [{"exitCode": 127, "userLogRegex": "error while loading shared libraries: [^\\\\n]*: cannot open shared object file"}]},\n',
+    '{"containerExitCode": 220, "phrase": "UserCommandExitWithError", "behavior": "PERMANENT", "reason": "the user command does not exist or is not executable", "patterns": [{"exitCode": 127, "userLogRegex": "(?i)(?:command not found|: not found\\\\b|: No such file or directory|executable file not found in \\\\$PATH)"}, {"exitCode": 1, "userLogRegex": "(?:mpirun|mpiexec|prterun) was unable to (?:find the specified executable file|launch the specified application as it could not (?:find|access or execute) an executable|start the specified application as it encountered an)"}, {"exitCode": 126, "userLogRegex": "(?i)(?:Permission denied|cannot execute)"}, {"exitCode": 2, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}, {"exitCode": 1, "userLogRegex": "(?m)^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: can\'t open file [^\\\\n]*\\\\[Errno 2\\\\] No such file or directory"}]},\n',
     '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:OOM when allocating tensor[^\\\\n]*?(?:/device:CPU:\\\\d+\\\\b|\\\\bby allocator (?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\\\b)|Allocator \\\\((?:cpu|mklcpu|cpu_pool|cuda_host_bfc|gpu_host_bfc)\\\\) ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state|Current allocation summary follows))"}]},\n',
     '{"containerExitCode": 221, "phrase": "ContainerTensorflowOOMKilled", "behavior": "PERMANENT", "reason": "TensorFlow ran out of GPU memory", "patterns": [{"exitCode": 1, "userLogRegex": "ResourceExhaustedError\\\\b.*\\\\bOOM\\\\b"}, {"exitCode": 1, "userLogRegex": "(?i)ran out of memory trying to allocate [^\\\\n]*(?:requested by op|See logs for memory state)"}, {"exitCode": 1, "userLogRegex": "\\\\bOOM when allocating tensor\\\\b"}, {"exitCode": 1, "userLogRegex": "ResourceExhaustedError: [^\\\\n]*failed to allocate memory\\\\b"}, {"exitCode": 1, "userLogRegex": "Dst tensor is not initialized"}, {"exitCode": 1, "userLogRegex": "(?:CUDA runtime implicit initialization on GPU:\\\\d+ failed\\\\. Status: out of memory|failed initializing StreamExecutor for CUDA device ordinal \\\\d+: [^\\\\n]*CUDA_ERROR_OUT_OF_MEMORY)"}]},\n',
     '{"containerExitCode": 226, "phrase": "ContainerCudaOOMKilled", "behavior": "PERMANENT", "reason": "the GPU ran out of memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:CUDA out of memory|cuda runtime error \\\\(2\\\\) : out of memory|\\\\b(?:cuda|hip)(?: driver| runtime)? (?:failure|error|failed)\\\\b[^\\\\n]{0,40}?\\\\bout of memory\\\\b|cudaMalloc\\\\w*(?: retry)? failed: out of memory|(?:failed|unable) to allocate (?:CUDA|ROCm|Vulkan|Metal|SYCL|MUSA|CANN|OpenCL|HIP|Kompute)\\\\d* buffer|BFCArena::AllocateRawInternal[^\\\\n]*Failed to allocate memory for requested buffer|Requested amount of GPU memory \\\\(\\\\d+ bytes\\\\) could not be allocated|cupy\\\\.cuda\\\\.memory\\\\.OutOfMemoryError|No executable batch size found, reached zero|CUDA error: out of memory|(?:^|[^:\\\\n] |[^ \\\\n])CUDA_ERROR_OUT_OF_MEMORY|Cuda failure .out of memory.|THCudaCheck FAIL [^\\\\n]*: out of memory|torch\\\\.(?:cuda\\\\.)?OutOfMemoryError|Resource[ _]exhausted: [^\\\\n]*(?:Out of memory|Failed to allocate|Attempting to (?:reserve|allocate) [^\\\\n]*That was not possible)|ResourceExhaustedError: [^\\\\n]*(?:Failed to allocate|Attempting to (?:reserve|allocate))|Out of memory while trying to allocate \\\\d+ bytes|Error allocating device buffer: Attempting to allocate|No available memory for the cache blocks|Check failed: error == cudaSuccess \\\\(2 vs\\\\. 0\\\\)\\\\s+out of memory|larger than the maximum number of tokens that can be stored in KV cache|KV cache is needed, which is larger than the available KV cache memory|Free memory on device [^\\\\n]*is less than desired GPU memory utilization|Not enough memory to handle \\\\d+ (?:total |prefill )?tokens|HIP out of memory|hipErrorOutOfMemory|cudaErrorMemoryAllocation|would exceed allowed memory\\\\. \\\\(out of memory\\\\)|Not enough memory\\\\. Please try to increase --mem-fraction-static|Resource exhausted: Out\\\\s+of memory|Out of memory error on \\\\w+[ :]?\\\\d+|paddle::memory::allocation::BadAlloc\\\\b|\\\\bout of memory(?: \\\\([^()\\\\n]{0,200}\\\\))?\\\\. ?(?:\\\\w+ )?tried to allocate\\\\b|\\\\b(?:NPU|XPU|HPU|MLU|MUSA|GCU|DCU|IPU|SDAA) out of memory\\\\b|MPS backend out of memory|\\\\bEL0004\\\\b|Memory_Allocation_Failure\\\\(EL\\\\d{4}\\\\)|ACL_ERROR_RT_MEMORY_ALLOCATION|error code is 207001\\\\b|Ran out of memory in memory space \\\\w+|Exceeded (?:hbm|vmem|smem|cmem) capacity by|Cuda Runtime \\\\(out of memory\\\\)|Error Code 2: OutOfMemory\\\\b|Device(?:\\\\(id:\\\\d+\\\\))? memory isn\'t enough and alloc failed|MODULE:PT_DEVMEM Allocation failed|\\\\bCUDA: out of memory\\\\b|ErrStr:out of memory\\\\b|\\\\b(?:UR_RESULT_ERROR|ZE_RESULT_ERROR|VK_ERROR|PI_ERROR)_OUT_OF_DEVICE_MEMORY\\\\b|\\\\bErrorOutOfDeviceMemory\\\\b|Device memory allocation of size \\\\d+ failed|kIOGPUCommandBufferCallbackErrorOutOfMemory|\\\\[(?:metal::malloc|malloc_or_wait)\\\\] (?:Unable to allocate|Resource limit)|Error \\\\[(?:CUDA|HIP)\\\\]: out of memory|not enough GPU video memory available)"}]},\n',
@@ -698,25 +720,25 @@ INSTALLED_LINES = (
     '{"containerExitCode": 234, "phrase": "ContainerSigvFault", "behavior": "PERMANENT", "reason": "a process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:mpirun failed with exit code 139\\\\b|exited on signal 11\\\\b|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\) received by PID|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-11\\\\b))"}]},\n',
     '{"containerExitCode": 222, "phrase": "ContainerMPISegvFault", "behavior": "PERMANENT", "reason": "an MPI process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "Signal code: Address not mapped"}]},\n',
     '{"containerExitCode": 237, "phrase": "ContainerHostMemoryOOMKilled", "behavior": "PERMANENT", "reason": "the kernel\'s OOM killer ended a process (host memory, not GPU memory), or the process ran out of host memory", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|exit code 137 [(（]interrupted by signal 9[:：] ?SIGKILL[)）]|\\\\bOOMKilled\\\\b|\\\\bOOM-killed\\\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\\\b|\\\\bexceeded memory limit \\\\(\\\\d+ > \\\\d+\\\\), being killed|(?i:\\\\b(?:exit(?:ed)?|exits|finished|terminated)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status)\\\\b\\\\s*[=:]?\\\\s*137\\\\b)|\\\\bsignal: killed\\\\b|Failed with result \'oom-kill\')"}, {"exitCode": 247, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|exit code 137 [(（]interrupted by signal 9[:：] ?SIGKILL[)）]|\\\\bOOMKilled\\\\b|\\\\bOOM-killed\\\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\\\b|\\\\bexceeded memory limit \\\\(\\\\d+ > \\\\d+\\\\), being killed|(?i:\\\\b(?:exit(?:ed)?|exits|finished|terminated)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status)\\\\b\\\\s*[=:]?\\\\s*137\\\\b)|\\\\bsignal: killed\\\\b|Failed with result \'oom-kill\')"}, {"exitCode": 9, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-9\\\\b|Signal 9 \\\\(SIGKILL\\\\) received by PID|is killed by signal: Killed|exited on signal 9 \\\\(Killed\\\\)|=\\\\s+EXIT CODE: 9\\\\b|exits with return code = -9\\\\b|terminated with signal SIGKILL|exit with status code -9\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-9\\\\b)|ray\\\\.exceptions\\\\.OutOfMemoryError|exceeds the memory usage threshold of [\\\\d.]+\\\\. Ray killed this worker|Task was killed due to the node running low on memory|(?i:killed due to memory pressure)|node running low on memory|RayOutOfMemoryError|Worker (?:\\\\S+ (?:\\\\(pid=\\\\d+\\\\) )?)?exceeded \\\\d+% memory budget|exit codes of the workers are \\\\{[^}\\\\n]*SIGKILL\\\\(-9\\\\)|The worker may have exceeded K8s pod memory limits|Detected \\\\d+ oom[-_]kill events?|killed by the cgroup out-of-memory handler|srun: error: [^\\\\n]*: task \\\\d+: Out Of Memory|Out of memory: Kill(?:ed)? process \\\\d+|oom-kill:constraint=|: line \\\\d+: +\\\\d+ Killed +\\\\S|died with <Signals\\\\.SIGKILL: 9>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*137\\\\b|exit code 137 [(（]interrupted by signal 9[:：] ?SIGKILL[)）]|\\\\bOOMKilled\\\\b|\\\\bOOM-killed\\\\b|The node was low on resource: memory|Container killed by YARN for exceeding (?:physical |virtual )?memory limits|TERM_MEMLIMIT\\\\b|\\\\bexceeded memory limit \\\\(\\\\d+ > \\\\d+\\\\), being killed|(?i:\\\\b(?:exit(?:ed)?|exits|finished|terminated)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status)\\\\b\\\\s*[=:]?\\\\s*137\\\\b)|\\\\bsignal: killed\\\\b|Failed with result \'oom-kill\')"}, {"exitCode": 1, "userLogRegex": "(?m)(?:^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?MemoryError\\\\b|\\\\bMemoryError: |_ArrayMemoryError: Unable to allocate|Unable to allocate [\\\\d.]+ [KMGTPE]?i?B for an array|There is insufficient memory for the Java Runtime Environment|java\\\\.lang\\\\.OutOfMemoryError: (?:Java heap space|GC overhead limit exceeded)|\\\\[Errno 12\\\\] Cannot allocate memory|unable to mmap \\\\d+ bytes[^\\\\n]*: Cannot allocate memory|: Cannot allocate memory \\\\(12\\\\)|\\\\bfork: (?:retry: )?Cannot allocate memory|std::bad_alloc|DefaultCPUAllocator: (?:not enough memory|can\'t allocate memory)|(?:failed|unable) to allocate CPU buffer|\\\\bTorch: not enough memory: you tried to allocate|posix_memalign\\\\([^\\\\n]*\\\\) == 0\\\\. 12 vs 0|mkl_malloc: failed to allocate memory|\\\\bMemory isn\'t enough and alloc failed)"}]},\n',
-    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:is setting up NCCL communicator and retr(?:ie|ei)ving ncclUniqueId from \\\\[\\\\d+\\\\] via c10d key-value store|(?i:timed out initializing process group in store[ -]based barrier)|DistStoreError\\\\b)"}]},\n',
-    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 1, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\\\\\]transport[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\\\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\\\n]*gloo[/\\\\\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\\\w+::Pair)\\\\b|ProcessGroupGloo::(?:runLoop|\\\\w*[Ww]ait\\\\w*)\\\\b|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\\\d+ seconds|detected by watchdog at work: \\\\d+|Timeout at NCCL work: \\\\d+|last enqueued NCCL work: -?\\\\d+, last completed NCCL work: -?\\\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
-    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:DistNetworkError|Rendezvous\\\\w*Error\\\\b|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\\\[E [^]\\\\n]*\\\\] \\\\[c10d\\\\] The client socket has failed to connect|connect\\\\(\\\\) timed out|(?i:(?:Error|Exception): Socket Timeout\\\\b|Timed out after \\\\d+ seconds waiting for (?:clients|workers)|wait timeout (?:after \\\\d+ ?ms, keys:|for key\\\\(s\\\\): ))|TCPStore\\\\b[^\\\\n]*timed out|Stop_waiting response is expected|The connection to the C10d store has failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed to recv, got 0 bytes|Error initializing torch\\\\.distributed using \\\\w+:// rendezvous|DEADLINE_EXCEEDED: Barrier timed out\\\\. (?:Barrier_id|Id): |Stopping coordination service as cluster registration failed|Coordination service agent in error status: (?:DEADLINE_EXCEEDED|UNAVAILABLE)|(?s:_rendezvous_handler\\\\n.{0,600}?\\\\n(?:\\\\[rank\\\\d+\\\\]: ?)?[\\\\w.]*(?:Error|Exception): [^\\\\n]*(?:[Tt]imed out|refused|reset by peer|Broken pipe|Name or service not known|No route to host)))"}]},\n',
-    '{"containerExitCode": 134, "phrase": "ContainerSigAbrtReceived", "behavior": "UNKNOWN", "reason": "a process aborted (SIGABRT)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-6\\\\b|Signal 6 \\\\(SIGABRT\\\\) received by PID|terminated with signal SIGABRT|exits with return code = -6\\\\b|exited on signal 6 \\\\(Aborted\\\\)|is killed by signal: Aborted|died with <Signals\\\\.SIGABRT: 6>|exit codes of the workers are \\\\{[^}\\\\n]*SIGABRT\\\\(-6\\\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*134\\\\b|returned non-zero exit status -6\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-6\\\\b))"}, {"exitCode": 250, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-6\\\\b|Signal 6 \\\\(SIGABRT\\\\) received by PID|terminated with signal SIGABRT|exits with return code = -6\\\\b|exited on signal 6 \\\\(Aborted\\\\)|is killed by signal: Aborted|died with <Signals\\\\.SIGABRT: 6>|exit codes of the workers are \\\\{[^}\\\\n]*SIGABRT\\\\(-6\\\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*134\\\\b|returned non-zero exit status -6\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-6\\\\b))"}]},\n',
-    '{"containerExitCode": 135, "phrase": "ContainerSigBusReceived", "behavior": "PERMANENT", "reason": "a worker died of SIGBUS (in a container, usually its shared memory /dev/shm is too small)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:is killed by signal:\\\\s+Bus error|Unexpected bus error encountered in worker|exitcode\\\\s*:\\\\s*-7\\\\b|Signal 7 \\\\(SIGBUS\\\\) received by PID|exited on signal 7 \\\\(Bus error\\\\)|terminated with signal SIGBUS|died with <Signals\\\\.SIGBUS: 7>|exits with return code = -7\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-7\\\\b))"}, {"exitCode": 249, "userLogRegex": "(?:is killed by signal:\\\\s+Bus error|Unexpected bus error encountered in worker|exitcode\\\\s*:\\\\s*-7\\\\b|Signal 7 \\\\(SIGBUS\\\\) received by PID|exited on signal 7 \\\\(Bus error\\\\)|terminated with signal SIGBUS|died with <Signals\\\\.SIGBUS: 7>|exits with return code = -7\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-7\\\\b))"}]},\n',
-    '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 1, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}, {"exitCode": 2, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}, {"exitCode": 128, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}, {"exitCode": 255, "userLogRegex": "(?:(?i:no space left on device)|Disk quota exceeded|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full)"}]},\n',
-    '{"containerExitCode": 243, "phrase": "ContainerCorruptCheckpoint", "behavior": "PERMANENT", "reason": "a checkpoint or model file is truncated or corrupt", "patterns": [{"exitCode": 1, "userLogRegex": "(?:PytorchStreamReader failed (?:reading|locating file data(?:\\\\.pkl|/\\\\d+))|failed finding central directory|unexpected EOF[^\\\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\\\w+|\\\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\\\b|incomplete metadata, file not fully covered|\\\\bBadZip[Ff]ile: File is not a zip file|Unable to (?:synchronously )?open (?:file|object) \\\\((?:truncated file: eof = \\\\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\\\n]*)|DataLossError: [^\\\\n]*(?:[Cc]hecksum does not match|truncated record|corrupted record)|model is corrupted or incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : [^\\\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong size: expected \\\\d+ got \\\\d+|invalid load key|(?s:serialization\\\\.py\\", line \\\\d+.{0,400}EOFError: Ran out of input))"}]},\n',
-    '{"containerExitCode": 244, "phrase": "ContainerTrainingDiverged", "behavior": "PERMANENT", "reason": "training diverged: the loss became NaN or inf, or the loss scale hit its minimum", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:loss is (?:nan|inf)\\\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\\\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf)|\\\\bFloatingPointError: |(?:training|model) diverged\\\\b[^\\\\n]{0,40}\\\\bnan\\\\b|(?:nan detected in (?:the )?loss|(?:nan|inf) loss (?:detected|encountered)|loss (?:became|has become|went to) (?:nan|inf)\\\\b)[^\\\\n]{0,60}\\\\b(?:abort|stop|terminat|exit))"}]},\n',
-    '{"containerExitCode": 245, "phrase": "ContainerDataPermissionDenied", "behavior": "PERMANENT", "reason": "the job may not read or write a file or directory it needs", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\bPermissionError: |\\\\[WinError 5\\\\] Access is denied|\\\\[Error 5\\\\] Access is denied|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}, {"exitCode": 128, "userLogRegex": "(?:\\\\bPermissionError: |\\\\[WinError 5\\\\] Access is denied|\\\\[Error 5\\\\] Access is denied|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}, {"exitCode": 255, "userLogRegex": "(?:\\\\bPermissionError: |\\\\[WinError 5\\\\] Access is denied|\\\\[Error 5\\\\] Access is denied|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied)"}]},\n',
-    '{"containerExitCode": 228, "phrase": "ContainerIncorrectParameterError", "behavior": "PERMANENT", "reason": "the job was given a wrong parameter", "patterns": [{"exitCode": 2, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument))"}, {"exitCode": 1, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument)|UnrecognizedFlagError: Unknown command line flag|Some specified arguments are not used by the HfArgumentParser)"}, {"exitCode": 1, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 2, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 1, "userLogRegex": "\\\\w\\\\(\\\\)(?: \\\\([^)\\\\n]*\\\\))? (?:got (?:multiple values for|an unexpected) (?:keyword )?argument \'|takes (?:from \\\\d+ to \\\\d+|\\\\d+|no) (?:positional |keyword )?arguments? but \\\\d+ (?:positional arguments? )?(?:was|were) given|missing \\\\d+ required (?:positional|keyword-only) arguments?: |takes (?:exactly|at most|at least) \\\\w+ (?:positional |keyword )?arguments? \\\\(\\\\d+ given\\\\)|takes no (?:keyword )?arguments|got some positional-only arguments passed as keyword arguments)"}, {"exitCode": 1, "userLogRegex": "InvalidArgumentError: "}]},\n',
+    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:is setting up [NH]CCL communicator and retr(?:ie|ei)ving [nh]cclUniqueId from \\\\[\\\\d+\\\\] via c10d key-value store|(?i:timed out initializing process group in store[ -]based barrier)|DistStoreError\\\\b|Wait timeout after \\\\d+ seconds for key\\\\(s\\\\): )"}]},\n',
+    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 1, "userLogRegex": "(?:Watchdog caught collective operation timeout|NCCL error(?: in)?:|DistBackendError|nccl(?:System|Internal|Remote|InvalidUsage|InvalidArgument|UnhandledCuda)Error|NCCL communicat(?:or was|ion) aborted|gloo[/\\\\\\\\]transport[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\n]*(?:Connection (?:closed|reset) by peer|Read error|Read timeout|Write timeout|Socket (?:unexpectedly )?closed|Timed out|Application timeout caused pair closure)|Gloo connectFullMesh failed|This is typically caused by a remote worker crashing\\\\. Check the logs of the remote worker|Application timeout caused pair closure|Timed out waiting \\\\d+ms for (?:recv|send) operation to complete|enforce fail at [^\\\\n]*gloo[/\\\\\\\\]|gloo::(?:EnforceNotMet|IoException|transport::\\\\w+::Pair)\\\\b|ProcessGroupGloo::(?:runLoop|\\\\w*[Ww]ait\\\\w*)\\\\b|NET/IB\\\\w* ?: ?Got completion from peer|net_ib\\\\.cc:\\\\d+ NCCL WARN|NCCL WARN [^\\\\n]*ibv_\\\\w+ failed|NCCL Error \\\\d+: |nccl\\\\w+ failed: (?:unhandled system error|unhandled cuda error|internal error|remote process exited|invalid usage|invalid argument)|NCCL WARN [^\\\\n]*(?:socketStartConnect|socketProgress|Connect to [^\\\\n]*failed|Connection (?:closed by remote peer|refused|reset by peer)|Broken pipe|Socket recv failed|[Bb]ootstrap)|== ncclSuccess \\\\(\\\\d+ vs\\\\. 0\\\\)|NCCL WARN Duplicate GPU detected|NCCL INFO [\\\\w./-]+\\\\.(?:cc|cu|h):\\\\d+ -> [1-6]\\\\b|ProcessGroupNCCL::(?:WorkNCCL::checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop)\\\\b|Exception raised from (?:checkTimeout|ncclCommWatchdog|watchdogHandler|workCleanupLoop) at |[Ww]atchdog thread terminated with exception|[Hh]eartbeat monitor timed out|watchdog got stuck for \\\\d+ seconds|detected by watchdog at work: \\\\d+|Timeout at NCCL work: \\\\d+|last enqueued NCCL work: -?\\\\d+, last completed NCCL work: -?\\\\d+|Received a dump signal due to a collective timeout|Some NCCL operations have failed or timed out|HorovodInternalError\\\\b|An error occurred in MPI_\\\\w+|(?:Error|Exception|what\\\\(\\\\)):\\\\s+\\\\[[^\\\\]\\\\n]*\\\\bgloo[/\\\\\\\\]\\\\w+[/\\\\\\\\][^\\\\]\\\\n]*:\\\\d+\\\\] |HCCL function error ?: |OPS function error: [Hh]ccl\\\\w+|DIST call hccl api failed|\\\\bHCCL error in: |\\\\bE[IJ]\\\\d{4}: |\\\\[ERROR\\\\] HCCL\\\\(\\\\d+,|HCCL OP RETRY FAILED|failed to pass monitoredBarrier in \\\\d+ ms|timed out in monitoredBarrier|Fatal error in \\\\w+: [^\\\\n]*, error stack:|\\\\|CCL_ERROR\\\\| |oneCCL: [\\\\w.]+:\\\\d+ \\\\w+: |UCX +ERROR [^\\\\n]*(?:Transport retry count exceeded|[Ee]ndpoint timeout|Destination is unreachable|Connection reset by remote peer|Remote access error|Input/output error)|Transport retry count exceeded on \\\\w+:\\\\d+|\\\\[btl_tcp_\\\\w+\\\\.c:\\\\d+:mca_btl_tcp_\\\\w+\\\\] [^\\\\n]*failed|(?:ORTE|PRTE) has lost communication with|Collective ops is aborted by: (?:[^E\\\\n]|E[^n])|BaseCollectiveExecutor::StartAbort (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline ?[Ee]xceeded|DEADLINE_EXCEEDED|Unknown|UNKNOWN): |Aborting Ring\\\\w+ with (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline ?[Ee]xceeded|DEADLINE_EXCEEDED): |\\\\bMPI_ERR_[A-Z_]+\\\\b|(?i:nccl[^\\\\n]{0,80}?(?:unhandled (?:system|cuda) error|remote process exited or there was a network error|invalid usage)))"}]},\n',
+    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?m)(?:DistNetworkError|Rendezvous\\\\w*Error(?::|\\\\(|$)|The client socket has timed out after|(?:Error|Exception): The client socket has failed to connect|(?:Error|Exception): The server socket has failed to listen on any local network address|TCP client failed to connect|failed to connect to any network address of|\\\\[E [^]\\\\n]*\\\\] \\\\[c10d\\\\] The client socket has failed to connect|connect\\\\(\\\\) timed out|(?i:(?:Error|Exception): Socket Timeout\\\\b|Timed out after \\\\d+ seconds waiting for (?:clients|workers)|wait timeout (?:after \\\\d+ ?ms, keys:|for key\\\\(s\\\\): ))|TCPStore\\\\b[^\\\\n]*timed out|Stop_waiting response is expected|The connection to the C10d store has failed|(?:DistNetworkError|DistStoreError|RuntimeError): [Ff]ailed to recv, got 0 bytes|Error initializing torch\\\\.distributed using \\\\w+:// rendezvous|DEADLINE_EXCEEDED: Barrier timed out\\\\. (?:Barrier_id|Id): |Stopping coordination service as cluster registration failed|Coordination service agent in error status: (?:DEADLINE_EXCEEDED|UNAVAILABLE)|(?:UnavailableError|UNAVAILABLE):[^\\\\n]*failed to connect to all addresses|(?:ORTE|PRTE) was unable to reliably start one or more daemons|ssh: Could not resolve hostname [^\\\\n]*: (?:Name or service not known|Temporary failure in name resolution|nodename nor servname)|(?s:_rendezvous_handler\\\\n.{0,600}?\\\\n(?:\\\\[rank\\\\d+\\\\]: ?)?[\\\\w.]*(?:Error|Exception): [^\\\\n]*(?:[Tt]imed out|refused|reset by peer|Broken pipe|Name or service not known|No route to host)))"}]},\n',
+    '{"containerExitCode": 134, "phrase": "ContainerSigAbrtReceived", "behavior": "UNKNOWN", "reason": "a process aborted (SIGABRT)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-6\\\\b|Signal 6 \\\\(SIGABRT\\\\) received by PID|Fatal Python error: Aborted|terminated with signal SIGABRT|exits with return code = -6\\\\b|exited on signal 6 \\\\(Aborted\\\\)|is killed by signal: Aborted|died with <Signals\\\\.SIGABRT: 6>|exit codes of the workers are \\\\{[^}\\\\n]*SIGABRT\\\\(-6\\\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*134\\\\b|returned non-zero exit status -6\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-6\\\\b))"}, {"exitCode": 250, "userLogRegex": "(?:exitcode\\\\s*:\\\\s*-6\\\\b|Signal 6 \\\\(SIGABRT\\\\) received by PID|Fatal Python error: Aborted|terminated with signal SIGABRT|exits with return code = -6\\\\b|exited on signal 6 \\\\(Aborted\\\\)|is killed by signal: Aborted|died with <Signals\\\\.SIGABRT: 6>|exit codes of the workers are \\\\{[^}\\\\n]*SIGABRT\\\\(-6\\\\)|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*134\\\\b|returned non-zero exit status -6\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-6\\\\b))"}]},\n',
+    '{"containerExitCode": 135, "phrase": "ContainerSigBusReceived", "behavior": "PERMANENT", "reason": "a worker died of SIGBUS (in a container, usually its shared memory /dev/shm is too small)", "patterns": [{"exitCode": 1, "userLogRegex": "(?:is killed by signal:\\\\s+Bus error|Unexpected bus error encountered in worker|Caught signal 7 \\\\(Bus error|Fatal Python error: Bus error|exitcode\\\\s*:\\\\s*-7\\\\b|Signal 7 \\\\(SIGBUS\\\\) received by PID|exited on signal 7 \\\\(Bus error\\\\)|terminated with signal SIGBUS|died with <Signals\\\\.SIGBUS: 7>|exits with return code = -7\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-7\\\\b))"}, {"exitCode": 249, "userLogRegex": "(?:is killed by signal:\\\\s+Bus error|Unexpected bus error encountered in worker|Caught signal 7 \\\\(Bus error|Fatal Python error: Bus error|exitcode\\\\s*:\\\\s*-7\\\\b|Signal 7 \\\\(SIGBUS\\\\) received by PID|exited on signal 7 \\\\(Bus error\\\\)|terminated with signal SIGBUS|died with <Signals\\\\.SIGBUS: 7>|exits with return code = -7\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-7\\\\b))"}]},\n',
+    '{"containerExitCode": 242, "phrase": "ContainerDiskFull", "behavior": "UNKNOWN", "reason": "a filesystem the job writes to is full, or its quota is exceeded", "patterns": [{"exitCode": 1, "userLogRegex": "(?:(?i:no space left on device|disk quota exceeded)|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full|kind: FilesystemQuotaExceeded|\\\\[WinError 112\\\\]|There is not enough space on the disk|\\\\bENOSPC\\\\b|\\\\bEDQUOT\\\\b)"}, {"exitCode": 2, "userLogRegex": "(?:(?i:no space left on device|disk quota exceeded)|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full|kind: FilesystemQuotaExceeded|\\\\[WinError 112\\\\]|There is not enough space on the disk|\\\\bENOSPC\\\\b|\\\\bEDQUOT\\\\b)"}, {"exitCode": 128, "userLogRegex": "(?:(?i:no space left on device|disk quota exceeded)|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full|kind: FilesystemQuotaExceeded|\\\\[WinError 112\\\\]|There is not enough space on the disk|\\\\bENOSPC\\\\b|\\\\bEDQUOT\\\\b)"}, {"exitCode": 255, "userLogRegex": "(?:(?i:no space left on device|disk quota exceeded)|\\\\[Errno 28\\\\]|\\\\[Errno 122\\\\]|kind: StorageFull|PytorchStreamWriter failed writing file|: Wrote only \\\\d+ of \\\\d+ bytes|inline_container\\\\.cc:\\\\d+\\\\] \\\\. ?unexpected pos \\\\d+ vs \\\\d+|Not enough disk space\\\\. Needed: |database or disk is full|kind: FilesystemQuotaExceeded|\\\\[WinError 112\\\\]|There is not enough space on the disk|\\\\bENOSPC\\\\b|\\\\bEDQUOT\\\\b)"}]},\n',
+    '{"containerExitCode": 243, "phrase": "ContainerCorruptCheckpoint", "behavior": "PERMANENT", "reason": "a checkpoint or model file is truncated or corrupt", "patterns": [{"exitCode": 1, "userLogRegex": "(?:PytorchStreamReader failed (?:reading|locating file (?:data(?:\\\\.pkl|/\\\\d+)|version|byteorder))|Expected hasRecord\\\\(\\"version\\"\\\\) to be true|failed finding central directory|unexpected EOF[^\\\\n]*(?:might be corrupted|more bytes)|Error while deserializing header: \\\\w+|\\\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\\\b|incomplete metadata, file not fully covered|\\\\bBadZip[Ff]ile: |inline_container\\\\.cc:\\\\d+\\\\] \\\\. file not found: \\\\w+/(?:data\\\\.pkl|version|byteorder)|Can\'t read data \\\\((?:wrong B-tree signature|inflate\\\\(\\\\) failed)|Unable to (?:synchronously )?open (?:file|object) \\\\((?:truncated file: eof = \\\\d+|file signature not found|bad (?:object header|symbol table|local heap|heap)[^)\\\\n]*)|(?:DataLossError|Data loss|DATA_LOSS): [^\\\\n]*(?:[Cc]hecksum does not match|truncated (?:record|block read)|corrupted record|file is too short to be an sstable|[Bb]lock checksum mismatch|[Uu]nexpected end of (?:data|file|stream|input))|model is corrupted or incomplete|gguf_init_from_file\\\\w*: invalid magic|INVALID_PROTOBUF : [^\\\\n]*Protobuf parsing failed|DecodeError: Error parsing message|Unable to load weights from (?:pytorch )?checkpoint file|You seem to have cloned a repository without having git-lfs installed|pickle data was truncated|Invalid magic number; corrupt file|storage has wrong (?:byte )?size: expected (?:\\\\d+|%ld) got|invalid load key|(?s:serialization\\\\.py\\", line \\\\d+.{0,400}EOFError: Ran out of input))"}]},\n',
+    '{"containerExitCode": 244, "phrase": "ContainerTrainingDiverged", "behavior": "PERMANENT", "reason": "training diverged: the loss became NaN or inf, or the loss scale hit its minimum", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)(?:loss is (?:nan|inf)\\\\b|the loss returned in .training_step. is (?:tensor\\\\()?(?:nan|-?inf)\\\\b|detected nan and/or inf values in .|tensor had (?:nan|inf) values|invalid loss, terminating training|loss becomes? (?:infinite|nan|inf)\\\\b|Minimum loss scale reached|Current loss scale already at minimum|outputs? is NAN|returned nan values in its \\\\d+(?:st|nd|rd|th) output|non-finite loss|loss is not finite|Loss became infinite or NaN|found (?:NaN|Inf) in local (?:grad norm|forward loss)|NanLossDuringTrainingError|Model diverged with loss = (?:NaN|nan|inf|Inf)|\\\\bFloatingPointError: |(?:training|model) diverged\\\\b[^\\\\n]{0,40}\\\\bnan\\\\b|(?:nan detected in (?:the )?loss|(?:nan|inf) loss (?:detected|encountered)|loss (?:became|has become|went to) (?:nan|inf)\\\\b)[^\\\\n]{0,60}\\\\b(?:abort|stop|terminat|exit))"}]},\n',
+    '{"containerExitCode": 245, "phrase": "ContainerDataPermissionDenied", "behavior": "PERMANENT", "reason": "the job may not read or write a file or directory it needs", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\bPermissionError: |\\\\[WinError 5\\\\] Access is denied|\\\\[Error 5\\\\] Access is denied|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied|\\\\b(?:cannot|can\'t|could not|couldn\'t|unable to|failed to) [^\\\\n]*: Permission denied\\\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): [^\\\\n]*: (?:Permission denied|Read-only file system)$)|error message = .Permission denied.|\\\\bPermissionDeniedError: |\\\\bPERMISSION_DENIED: |ErrorCode:\\\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\\\b|\\\\bDefaultCredentialsError: |java\\\\.nio\\\\.file\\\\.AccessDeniedException)"}, {"exitCode": 128, "userLogRegex": "(?:\\\\bPermissionError: |\\\\[WinError 5\\\\] Access is denied|\\\\[Error 5\\\\] Access is denied|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied|\\\\b(?:cannot|can\'t|could not|couldn\'t|unable to|failed to) [^\\\\n]*: Permission denied\\\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): [^\\\\n]*: (?:Permission denied|Read-only file system)$)|error message = .Permission denied.|\\\\bPermissionDeniedError: |\\\\bPERMISSION_DENIED: |ErrorCode:\\\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\\\b|\\\\bDefaultCredentialsError: |java\\\\.nio\\\\.file\\\\.AccessDeniedException)"}, {"exitCode": 255, "userLogRegex": "(?:\\\\bPermissionError: |\\\\[WinError 5\\\\] Access is denied|\\\\[Error 5\\\\] Access is denied|\\\\[Errno 13\\\\] Permission denied: |\\\\[Errno 1\\\\] Operation not permitted: |\\\\[Errno 30\\\\] Read-only file system|(?:An error occurred|A client error) \\\\((?:AccessDenied|403|401|Forbidden|Unauthorized|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AllAccessDisabled|AccountProblem)\\\\)|does not have storage\\\\.(?:objects|buckets)\\\\.\\\\w+ access|google\\\\.api_core\\\\.exceptions\\\\.(?:Forbidden: 403|Unauthorized: 401)|AccessDeniedException: 403|Unable to locate credentials\\\\b|PermissionError: (?:Access Denied|Forbidden|The AWS Access Key Id you provided|The request signature we calculated)|\\\\b40[13] Client Error: (?:Unauthorized|Forbidden) for url|HTTP Error 40[13]: (?:Forbidden|Unauthorized)|GatedRepoError\\\\b|Cannot access gated repo for url|You are trying to access a gated repo|This request is not authorized to perform this operation|fatal: could not create (?:work tree dir|leading directories of) [^\\\\n]*: Permission denied|\\\\b(?:cannot|can\'t|could not|couldn\'t|unable to|failed to) [^\\\\n]*: Permission denied\\\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): [^\\\\n]*: (?:Permission denied|Read-only file system)$)|error message = .Permission denied.|\\\\bPermissionDeniedError: |\\\\bPERMISSION_DENIED: |ErrorCode:\\\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\\\b|\\\\bDefaultCredentialsError: |java\\\\.nio\\\\.file\\\\.AccessDeniedException)"}]},\n',
+    '{"containerExitCode": 228, "phrase": "ContainerIncorrectParameterError", "behavior": "PERMANENT", "reason": "the job was given a wrong parameter", "patterns": [{"exitCode": 2, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument)|(?m:^Error: (?:No such option: |Missing option |Missing argument |Invalid value for |Got unexpected extra arguments? )))"}, {"exitCode": 1, "userLogRegex": "(?:error: unrecognized arguments:|error: the following arguments are required:|error: argument \\\\S+: (?:invalid|expected (?:one|at least one) argument)|UnrecognizedFlagError: Unknown command line flag|Some specified arguments are not used by the HfArgumentParser|Flags parsing error: |Could not override \'[^\'\\\\n]+\'\\\\.|Error merging override |: error: (?:Unrecognized arguments:|Parser key \\"))"}, {"exitCode": 1, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 2, "userLogRegex": "(?i)\\\\bunknown option\\\\b"}, {"exitCode": 1, "userLogRegex": "\\\\w\\\\(\\\\)(?: \\\\([^)\\\\n]*\\\\))? (?:got (?:multiple values for|an unexpected) (?:keyword )?argument \'|takes (?:from \\\\d+ to \\\\d+|\\\\d+|no) (?:positional |keyword )?arguments? but \\\\d+ (?:positional arguments? )?(?:was|were) given|missing \\\\d+ required (?:positional|keyword-only) arguments?: |takes (?:exactly|at most|at least) \\\\w+ (?:positional |keyword )?arguments? \\\\(\\\\d+ given\\\\)|takes no (?:keyword )?arguments|got some positional-only arguments passed as keyword arguments)"}, {"exitCode": 1, "userLogRegex": "InvalidArgumentError: "}]},\n',
     '{"containerExitCode": 230, "phrase": "ContainerInvalidSavePath", "behavior": "PERMANENT", "reason": "the checkpoint save path is invalid", "patterns": [{"exitCode": 1, "userLogRegex": "(?:ValueError: (?:Restore called with invalid save path|The passed save_path is not a valid checkpoint)|RuntimeError: Parent directory [^\\\\n]* does not exist\\\\.|(?s:_open_zipfile_writer.{0,400}?RuntimeError: File [^\\\\n]* cannot be opened\\\\.)|Failed to create a NewWriteableFile: )"}]},\n',
-    '{"containerExitCode": 229, "phrase": "ContainerIncorrectDataModelError", "behavior": "PERMANENT", "reason": "input data or a model file is missing or unreadable", "patterns": [{"exitCode": 1, "userLogRegex": "(?:FileNotFoundError: |(?:IOError|OSError): \\\\[Errno 2\\\\] No such file or directory|(?:IsADirectoryError|NotADirectoryError): \\\\[Errno 2[01]\\\\]|NotFoundError: [^\\\\n]*No such file or directory|does not appear to have a file named |Error no file named [^\\\\n]* found in directory|Can\'t load (?:tokenizer|the configuration|config|the model|weights|feature extractor|image processor|processor) for )"}, {"exitCode": 1, "userLogRegex": "\\\\bUnicode(?:En|De)codeError: "}, {"exitCode": 1, "userLogRegex": "EOFError: Ran out of input"}, {"exitCode": 1, "userLogRegex": "(?i)perhaps your file is in a different file format"}, {"exitCode": 1, "userLogRegex": "(?i)input/output error"}]},\n',
-    '{"containerExitCode": 232, "phrase": "ContainerImportError", "behavior": "PERMANENT", "reason": "a Python module is missing", "patterns": [{"exitCode": 1, "userLogRegex": "(?m)(?:\\\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for )"}, {"exitCode": 1, "userLogRegex": "(?im)(?:^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: no module named \\\\S|^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?No module named [\\\\w\'\\"]|Error while finding (?:module )?spec(?:ification)? for |__path__ attribute not found on )"}]},\n',
+    '{"containerExitCode": 229, "phrase": "ContainerIncorrectDataModelError", "behavior": "PERMANENT", "reason": "input data or a model file is missing or unreadable", "patterns": [{"exitCode": 1, "userLogRegex": "(?:FileNotFoundError: |(?:IOError|OSError): \\\\[Errno 2\\\\] No such file or directory|(?:IsADirectoryError|NotADirectoryError): \\\\[Errno 2[01]\\\\]|NotFoundError: [^\\\\n]*; No such file or directory|does not appear to have a file named |Error no file named [^\\\\n]* found in directory|Can\'t load (?:tokenizer|the configuration|config|the model|weights|feature extractor|image processor|processor) for |is not a local folder and is not a\\\\s+valid model identifier|\\\\bDatasetNotFoundError: |\\\\b(?:Repository|Revision|Entry)NotFoundError: |Dataset not found or corrupted\\\\. You can use download=True)"}, {"exitCode": 1, "userLogRegex": "\\\\bUnicode(?:En|De)codeError: "}, {"exitCode": 1, "userLogRegex": "EOFError: Ran out of input"}, {"exitCode": 1, "userLogRegex": "(?i)perhaps your file is in a different file format"}, {"exitCode": 1, "userLogRegex": "(?i)input/output error"}]},\n',
+    '{"containerExitCode": 232, "phrase": "ContainerImportError", "behavior": "PERMANENT", "reason": "a Python module is missing", "patterns": [{"exitCode": 1, "userLogRegex": "(?m)(?:\\\\b(?:ImportError|ModuleNotFoundError):(?: |$)|DistributionNotFound: The |PackageNotFoundError: No package metadata was found for |\\\\b(?:OSError|NotFoundError): [^\\\\n]*(?:cannot open shared object file|undefined symbol: ))"}, {"exitCode": 1, "userLogRegex": "(?im)(?:^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?\\\\S*python[\\\\w.]*: no module named \\\\S|^(?:\\\\[[^\\\\]\\\\n]*\\\\]:? |[\\\\w.-]+: )?No module named [\\\\w\'\\"]|Error while finding (?:module )?spec(?:ification)? for |__path__ attribute not found on )"}]},\n',
     '{"containerExitCode": 231, "phrase": "ContainerSyntaxError", "behavior": "PERMANENT", "reason": "the job\'s code has a syntax or name error", "patterns": [{"exitCode": 1, "userLogRegex": "\\\\b(?:SyntaxError|IndentationError|TabError): "}, {"exitCode": 1, "userLogRegex": "\\\\bUnpicklingError\\\\b"}, {"exitCode": 1, "userLogRegex": "AttributeError: .* has no attribute \'"}, {"exitCode": 1, "userLogRegex": "(?:NameError: name \'[^\'\\\\n]*\' is not defined|UnboundLocalError: )"}]},\n',
     '{"containerExitCode": 233, "phrase": "ContainerIndexOutOfRange", "behavior": "PERMANENT", "reason": "an index was out of range", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\bIndexError: |RuntimeError: index -?\\\\d+ is out of bounds for dimension|RuntimeError: index out of range at )"}]},\n',
     '{"containerExitCode": 234, "phrase": "ContainerSigvFault", "behavior": "PERMANENT", "reason": "a process crashed (segmentation fault)", "patterns": [{"exitCode": 1, "userLogRegex": "(?im)(?:(?:^|[^ \\\\n]|(?:^|[^a\\\\n]) )segmentation fault|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\)|exited on signal 11|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-11\\\\b))"}, {"exitCode": 245, "userLogRegex": "(?im)(?:(?:^|[^ \\\\n]|(?:^|[^a\\\\n]) )segmentation fault|exit codes of the workers are \\\\{[^}\\\\n]*SIGSEGV\\\\(-11\\\\)|Signal 11 \\\\(SIGSEGV\\\\)|exited on signal 11|exitcode\\\\s*:\\\\s*-11\\\\b|terminated with signal SIGSEGV|exits with return code = -11\\\\b|died with <Signals\\\\.SIGSEGV: 11>|(?:exit(?:ed)? with status code|Exit code:|returned non-zero exit status|failed with exit code)\\\\s*139\\\\b|returned non-zero exit status -11\\\\b|(?i:\\\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\\\b[^\\\\n]{0,30}?\\\\b(?:code|status|returncode)\\\\b\\\\s*[=:]?\\\\s*-11\\\\b))"}]},\n',
     '{"containerExitCode": 235, "phrase": "ContainerEngineCoreDump", "behavior": "PERMANENT", "reason": "a process dumped core", "patterns": [{"exitCode": 1, "userLogRegex": "(?i)\\\\(core dumped\\\\)"}]},\n',
-    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\[c10d\\\\] \\\\w+ failed on SocketImpl\\\\(|JAX distributed service detected fatal errors\\\\. This most likely indicates that another task died|Failed to send RPC to coordination service|\\\\[c10d\\\\] The client socket has failed to connect to [^\\\\n]*\\\\(errno: 11[013]\\\\b|Exception raised from (?:recvBytes|sendBytes|recvValue|recvVector) at [^\\\\n]*c10d/Utils\\\\.hpp)"}]},\n',
-    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 1, "userLogRegex": "Horovod has been shut down\\\\. This (?:was|has been) ca"}]},\n',
+    '{"containerExitCode": 239, "phrase": "ContainerRendezvousFailed", "behavior": "TRANSIENT", "reason": "the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached", "patterns": [{"exitCode": 1, "userLogRegex": "(?:\\\\[c10d\\\\] \\\\w+ failed on SocketImpl\\\\(|JAX distributed service detected fatal errors\\\\. This most likely indicates that another task died|heartbeat timeout\\\\. This indicates that the remote task|Failed to send RPC to coordination service|\\\\[c10d\\\\] The client socket has failed to connect to [^\\\\n]*\\\\(errno: 11[013]\\\\b|Exception raised from (?:recvBytes|sendBytes|recvValue|recvVector) at [^\\\\n]*c10d/Utils\\\\.hpp)"}]},\n',
+    '{"containerExitCode": 238, "phrase": "ContainerCollectiveCommunicationFailed", "behavior": "TRANSIENT", "reason": "a collective communication operation (NCCL, gloo, MPI, Horovod) failed or timed out: a peer died, the network failed or the communicator was set up wrong", "patterns": [{"exitCode": 1, "userLogRegex": "(?:Horovod has been shut down\\\\. This (?:was|has been) ca|\\\\bUCX +ERROR\\\\b)"}]},\n',
     '{"containerExitCode": 236, "phrase": "PAIRuntimeRunningThresholdExceeded", "behavior": "UNKNOWN", "reason": "the job ran longer than its running threshold", "patterns": []},\n',
     '{"containerExitCode": 250, "phrase": "FrameworkBarrierTransientFailed", "behavior": "TRANSIENT", "reason": "the framework barrier failed transiently", "patterns": []},\n',
     '{"containerExitCode": 251, "phrase": "JobGangAllocationTimeout", "behavior": "TRANSIENT_CONFLICT", "reason": "not every task of the gang was allocated in time", "patterns": []},\n',
@@ -751,6 +773,7 @@ BODY = {'default_code': 255,
              141: 'ContainerSigPipeReceived',
              143: 'ContainerSigTermReceived',
              249: 'PAIRuntimeSSHBarrierTimeout',
+             232: 'ContainerImportError',
              220: 'UserCommandExitWithError',
              221: 'ContainerTensorflowOOMKilled',
              225: 'ContainerCudaDnnVersionMismatch',
@@ -761,7 +784,6 @@ BODY = {'default_code': 255,
              228: 'ContainerIncorrectParameterError',
              230: 'ContainerInvalidSavePath',
              229: 'ContainerIncorrectDataModelError',
-             232: 'ContainerImportError',
              231: 'ContainerSyntaxError',
              233: 'ContainerIndexOutOfRange',
              235: 'ContainerEngineCoreDump',
@@ -795,6 +817,7 @@ BODY = {'default_code': 255,
                141: 'PERMANENT',
                143: 'TRANSIENT',
                249: 'PERMANENT',
+               232: 'PERMANENT',
                220: 'PERMANENT',
                221: 'PERMANENT',
                225: 'PERMANENT',
@@ -805,7 +828,6 @@ BODY = {'default_code': 255,
                228: 'PERMANENT',
                230: 'PERMANENT',
                229: 'PERMANENT',
-               232: 'PERMANENT',
                231: 'PERMANENT',
                233: 'PERMANENT',
                235: 'PERMANENT',
@@ -843,6 +865,7 @@ BODY = {'default_code': 255,
              141: 'killed by SIGPIPE',
              143: 'stopped by SIGTERM (the pod was stopped, preempted or evicted)',
              249: 'the SSH barrier reached its retry limit',
+             232: 'a Python module is missing',
              220: 'the user command does not exist or is not executable',
              221: 'TensorFlow ran out of GPU memory',
              225: 'the cuDNN library does not match',
@@ -853,7 +876,6 @@ BODY = {'default_code': 255,
              228: 'the job was given a wrong parameter',
              230: 'the checkpoint save path is invalid',
              229: 'input data or a model file is missing or unreadable',
-             232: 'a Python module is missing',
              231: "the job's code has a syntax or name error",
              233: 'an index was out of range',
              235: 'a process dumped core',
@@ -1068,7 +1090,9 @@ BODY = {'default_code': 255,
                                               'client socket has timed out after|Timed out after \\d+ seconds '
                                               'waiting for clients)|terminate called after throwing an instance of '
                                               '.c10::Dist(?:Network|Store)Error.|JAX distributed service detected '
-                                              'fatal errors\\. This most likely indicates that another task died)',
+                                              'fatal errors\\. This most likely indicates that another task '
+                                              'died|Wait timeout after \\d+ seconds for key\\(s\\): |heartbeat '
+                                              'timeout\\. This indicates that the remote task)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 8,
@@ -1109,7 +1133,24 @@ BODY = {'default_code': 255,
                                               'NCCL work: -?\\d+, last completed NCCL work: -?\\d+|Received a dump '
                                               'signal due to a collective timeout|Some NCCL operations have failed '
                                               'or timed out|HorovodInternalError\\b|An error occurred in '
-                                              'MPI_\\w+|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled '
+                                              'MPI_\\w+|(?:Error|Exception|what\\(\\)):\\s+\\[[^\\]\\n]*\\bgloo[/\\\\]\\w+[/\\\\][^\\]\\n]*:\\d+\\] '
+                                              '|HCCL function error ?: |OPS function error: [Hh]ccl\\w+|DIST call '
+                                              'hccl api failed|\\bHCCL error in: |\\bE[IJ]\\d{4}: |\\[ERROR\\] '
+                                              'HCCL\\(\\d+,|HCCL OP RETRY FAILED|failed to pass monitoredBarrier '
+                                              'in \\d+ ms|timed out in monitoredBarrier|Fatal error in \\w+: '
+                                              '[^\\n]*, error stack:|\\|CCL_ERROR\\| |oneCCL: [\\w.]+:\\d+ \\w+: '
+                                              '|UCX +ERROR [^\\n]*(?:Transport retry count exceeded|[Ee]ndpoint '
+                                              'timeout|Destination is unreachable|Connection reset by remote '
+                                              'peer|Remote access error|Input/output error)|Transport retry count '
+                                              'exceeded on \\w+:\\d+|\\[btl_tcp_\\w+\\.c:\\d+:mca_btl_tcp_\\w+\\] '
+                                              '[^\\n]*failed|(?:ORTE|PRTE) has lost communication with|Collective '
+                                              'ops is aborted by: '
+                                              '(?:[^E\\n]|E[^n])|BaseCollectiveExecutor::StartAbort '
+                                              '(?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline '
+                                              '?[Ee]xceeded|DEADLINE_EXCEEDED|Unknown|UNKNOWN): |Aborting Ring\\w+ '
+                                              'with (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline '
+                                              '?[Ee]xceeded|DEADLINE_EXCEEDED): '
+                                              '|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled '
                                               '(?:system|cuda) error|remote process exited or there was a network '
                                               'error|invalid usage)))',
                             'platform_log_regex': None,
@@ -1121,11 +1162,13 @@ BODY = {'default_code': 255,
               'reason': 'a filesystem the job writes to is full, or its quota is exceeded',
               'patterns': [{'index': 0,
                             'exit_code': 134,
-                            'user_log_regex': '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno '
+                            'user_log_regex': '(?:(?i:no space left on device|disk quota exceeded)|\\[Errno '
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is '
+                                              'full|kind: FilesystemQuotaExceeded|\\[WinError 112\\]|There is not '
+                                              'enough space on the disk|\\bENOSPC\\b|\\bEDQUOT\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 10,
@@ -1136,24 +1179,30 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 134,
                             'user_log_regex': '(?:PytorchStreamReader failed (?:reading|locating file '
-                                              'data(?:\\.pkl|/\\d+))|failed finding central directory|unexpected '
-                                              'EOF[^\\n]*(?:might be corrupted|more bytes)|Error while '
-                                              'deserializing header: '
+                                              '(?:data(?:\\.pkl|/\\d+)|version|byteorder))|Expected '
+                                              'hasRecord\\("version"\\) to be true|failed finding central '
+                                              'directory|unexpected EOF[^\\n]*(?:might be corrupted|more '
+                                              'bytes)|Error while deserializing header: '
                                               '\\w+|\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\b|incomplete '
-                                              'metadata, file not fully covered|\\bBadZip[Ff]ile: File is not a '
-                                              'zip file|Unable to (?:synchronously )?open (?:file|object) '
-                                              '\\((?:truncated file: eof = \\d+|file signature not found|bad '
-                                              '(?:object header|symbol table|local '
-                                              'heap|heap)[^)\\n]*)|DataLossError: [^\\n]*(?:[Cc]hecksum does not '
-                                              'match|truncated record|corrupted record)|model is corrupted or '
-                                              'incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : '
-                                              '[^\\n]*Protobuf parsing failed|DecodeError: Error parsing '
+                                              'metadata, file not fully covered|\\bBadZip[Ff]ile: '
+                                              '|inline_container\\.cc:\\d+\\] \\. file not found: '
+                                              "\\w+/(?:data\\.pkl|version|byteorder)|Can't read data \\((?:wrong "
+                                              'B-tree signature|inflate\\(\\) failed)|Unable to (?:synchronously '
+                                              ')?open (?:file|object) \\((?:truncated file: eof = \\d+|file '
+                                              'signature not found|bad (?:object header|symbol table|local '
+                                              'heap|heap)[^)\\n]*)|(?:DataLossError|Data loss|DATA_LOSS): '
+                                              '[^\\n]*(?:[Cc]hecksum does not match|truncated (?:record|block '
+                                              'read)|corrupted record|file is too short to be an sstable|[Bb]lock '
+                                              'checksum mismatch|[Uu]nexpected end of '
+                                              '(?:data|file|stream|input))|model is corrupted or '
+                                              'incomplete|gguf_init_from_file\\w*: invalid magic|INVALID_PROTOBUF '
+                                              ': [^\\n]*Protobuf parsing failed|DecodeError: Error parsing '
                                               'message|Unable to load weights from (?:pytorch )?checkpoint '
                                               'file|You seem to have cloned a repository without having git-lfs '
                                               'installed|pickle data was truncated|Invalid magic number; corrupt '
-                                              'file|storage has wrong size: expected \\d+ got \\d+|invalid load '
-                                              'key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of '
-                                              'input))',
+                                              'file|storage has wrong (?:byte )?size: expected (?:\\d+|%ld) '
+                                              'got|invalid load key|(?s:serialization\\.py", line '
+                                              '\\d+.{0,400}EOFError: Ran out of input))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 11,
@@ -1164,6 +1213,12 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 130,
                             'user_log_regex': None,
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 1,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:SignalException: Process \\d+ got signal: 2\\b|Received 2 death '
+                                              'signal, shutting down workers)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 12,
@@ -1255,6 +1310,12 @@ BODY = {'default_code': 255,
                             'exit_code': 143,
                             'user_log_regex': None,
                             'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 1,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:SignalException: Process \\d+ got signal: 15\\b|Received 15 '
+                                              'death signal, shutting down workers)',
+                            'platform_log_regex': None,
                             'gpu_ecc': None}]},
              {'index': 21,
               'code': 249,
@@ -1267,6 +1328,17 @@ BODY = {'default_code': 255,
                             'platform_log_regex': 'SSH barrier reaches max retry count',
                             'gpu_ecc': None}]},
              {'index': 22,
+              'code': 232,
+              'phrase': 'ContainerImportError',
+              'behavior': 'PERMANENT',
+              'reason': 'a Python module is missing',
+              'patterns': [{'index': 0,
+                            'exit_code': 127,
+                            'user_log_regex': 'error while loading shared libraries: [^\\n]*: cannot open shared '
+                                              'object file',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None}]},
+             {'index': 23,
               'code': 220,
               'phrase': 'UserCommandExitWithError',
               'behavior': 'PERMANENT',
@@ -1274,27 +1346,35 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 127,
                             'user_log_regex': '(?i)(?:command not found|: not found\\b|: No such file or '
-                                              'directory)',
+                                              'directory|executable file not found in \\$PATH)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
+                            'exit_code': 1,
+                            'user_log_regex': '(?:mpirun|mpiexec|prterun) was unable to (?:find the specified '
+                                              'executable file|launch the specified application as it could not '
+                                              '(?:find|access or execute) an executable|start the specified '
+                                              'application as it encountered an)',
+                            'platform_log_regex': None,
+                            'gpu_ecc': None},
+                           {'index': 2,
                             'exit_code': 126,
                             'user_log_regex': '(?i)(?:Permission denied|cannot execute)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
-                           {'index': 2,
+                           {'index': 3,
                             'exit_code': 2,
                             'user_log_regex': "(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can't "
                                               'open file [^\\n]*\\[Errno 2\\] No such file or directory',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
-                           {'index': 3,
+                           {'index': 4,
                             'exit_code': 1,
                             'user_log_regex': "(?m)^(?:\\[[^\\]\\n]*\\]:? |[\\w.-]+: )?\\S*python[\\w.]*: can't "
                                               'open file [^\\n]*\\[Errno 2\\] No such file or directory',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 23,
+             {'index': 24,
               'code': 237,
               'phrase': 'ContainerHostMemoryOOMKilled',
               'behavior': 'PERMANENT',
@@ -1310,7 +1390,7 @@ BODY = {'default_code': 255,
                                               'memory state|Current allocation summary follows))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 24,
+             {'index': 25,
               'code': 221,
               'phrase': 'ContainerTensorflowOOMKilled',
               'behavior': 'PERMANENT',
@@ -1348,7 +1428,7 @@ BODY = {'default_code': 255,
                                               'device ordinal \\d+: [^\\n]*CUDA_ERROR_OUT_OF_MEMORY)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 25,
+             {'index': 26,
               'code': 226,
               'phrase': 'ContainerCudaOOMKilled',
               'behavior': 'PERMANENT',
@@ -1402,7 +1482,7 @@ BODY = {'default_code': 255,
                                               'of memory|not enough GPU video memory available)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 26,
+             {'index': 27,
               'code': 224,
               'phrase': 'ContainerCudaVersionMismatch',
               'behavior': 'PERMANENT',
@@ -1413,7 +1493,7 @@ BODY = {'default_code': 255,
                                               'version|The NVIDIA driver on your system is too old)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 27,
+             {'index': 28,
               'code': 225,
               'phrase': 'ContainerCudaDnnVersionMismatch',
               'behavior': 'PERMANENT',
@@ -1425,7 +1505,7 @@ BODY = {'default_code': 255,
                                               'compiled with)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 28,
+             {'index': 29,
               'code': 224,
               'phrase': 'ContainerCudaVersionMismatch',
               'behavior': 'PERMANENT',
@@ -1467,7 +1547,7 @@ BODY = {'default_code': 255,
                                               'despite GPU being available)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 29,
+             {'index': 30,
               'code': 240,
               'phrase': 'ContainerCudaKernelFault',
               'behavior': 'UNKNOWN',
@@ -1487,7 +1567,7 @@ BODY = {'default_code': 255,
                                               'out of resource)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 30,
+             {'index': 31,
               'code': 241,
               'phrase': 'ContainerCudaLibraryFailed',
               'behavior': 'UNKNOWN',
@@ -1510,7 +1590,7 @@ BODY = {'default_code': 255,
                                               'Error: |rocBLAS error: |hipBLASLt error|cuBLASLt error)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 31,
+             {'index': 32,
               'code': 234,
               'phrase': 'ContainerSigvFault',
               'behavior': 'PERMANENT',
@@ -1527,7 +1607,7 @@ BODY = {'default_code': 255,
                                               '-11\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-11\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 32,
+             {'index': 33,
               'code': 222,
               'phrase': 'ContainerMPISegvFault',
               'behavior': 'PERMANENT',
@@ -1537,7 +1617,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'Signal code: Address not mapped',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 33,
+             {'index': 34,
               'code': 237,
               'phrase': 'ContainerHostMemoryOOMKilled',
               'behavior': 'PERMANENT',
@@ -1644,20 +1724,21 @@ BODY = {'default_code': 255,
                                               "failed to allocate memory|\\bMemory isn't enough and alloc failed)",
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 34,
+             {'index': 35,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
               'reason': 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': '(?:is setting up NCCL communicator and retr(?:ie|ei)ving '
-                                              'ncclUniqueId from \\[\\d+\\] via c10d key-value store|(?i:timed out '
-                                              'initializing process group in store[ -]based '
-                                              'barrier)|DistStoreError\\b)',
+                            'user_log_regex': '(?:is setting up [NH]CCL communicator and retr(?:ie|ei)ving '
+                                              '[nh]cclUniqueId from \\[\\d+\\] via c10d key-value store|(?i:timed '
+                                              'out initializing process group in store[ -]based '
+                                              'barrier)|DistStoreError\\b|Wait timeout after \\d+ seconds for '
+                                              'key\\(s\\): )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 35,
+             {'index': 36,
               'code': 238,
               'phrase': 'ContainerCollectiveCommunicationFailed',
               'behavior': 'TRANSIENT',
@@ -1695,22 +1776,39 @@ BODY = {'default_code': 255,
                                               'NCCL work: -?\\d+, last completed NCCL work: -?\\d+|Received a dump '
                                               'signal due to a collective timeout|Some NCCL operations have failed '
                                               'or timed out|HorovodInternalError\\b|An error occurred in '
-                                              'MPI_\\w+|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled '
+                                              'MPI_\\w+|(?:Error|Exception|what\\(\\)):\\s+\\[[^\\]\\n]*\\bgloo[/\\\\]\\w+[/\\\\][^\\]\\n]*:\\d+\\] '
+                                              '|HCCL function error ?: |OPS function error: [Hh]ccl\\w+|DIST call '
+                                              'hccl api failed|\\bHCCL error in: |\\bE[IJ]\\d{4}: |\\[ERROR\\] '
+                                              'HCCL\\(\\d+,|HCCL OP RETRY FAILED|failed to pass monitoredBarrier '
+                                              'in \\d+ ms|timed out in monitoredBarrier|Fatal error in \\w+: '
+                                              '[^\\n]*, error stack:|\\|CCL_ERROR\\| |oneCCL: [\\w.]+:\\d+ \\w+: '
+                                              '|UCX +ERROR [^\\n]*(?:Transport retry count exceeded|[Ee]ndpoint '
+                                              'timeout|Destination is unreachable|Connection reset by remote '
+                                              'peer|Remote access error|Input/output error)|Transport retry count '
+                                              'exceeded on \\w+:\\d+|\\[btl_tcp_\\w+\\.c:\\d+:mca_btl_tcp_\\w+\\] '
+                                              '[^\\n]*failed|(?:ORTE|PRTE) has lost communication with|Collective '
+                                              'ops is aborted by: '
+                                              '(?:[^E\\n]|E[^n])|BaseCollectiveExecutor::StartAbort '
+                                              '(?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline '
+                                              '?[Ee]xceeded|DEADLINE_EXCEEDED|Unknown|UNKNOWN): |Aborting Ring\\w+ '
+                                              'with (?:Unavailable|UNAVAILABLE|Internal|INTERNAL|Deadline '
+                                              '?[Ee]xceeded|DEADLINE_EXCEEDED): '
+                                              '|\\bMPI_ERR_[A-Z_]+\\b|(?i:nccl[^\\n]{0,80}?(?:unhandled '
                                               '(?:system|cuda) error|remote process exited or there was a network '
                                               'error|invalid usage)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 36,
+             {'index': 37,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
               'reason': 'the distributed rendezvous (MASTER_ADDR / the c10d store) could not be reached',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': '(?:DistNetworkError|Rendezvous\\w*Error\\b|The client socket has '
-                                              'timed out after|(?:Error|Exception): The client socket has failed '
-                                              'to connect|(?:Error|Exception): The server socket has failed to '
-                                              'listen on any local network address|TCP client failed to '
+                            'user_log_regex': '(?m)(?:DistNetworkError|Rendezvous\\w*Error(?::|\\(|$)|The client '
+                                              'socket has timed out after|(?:Error|Exception): The client socket '
+                                              'has failed to connect|(?:Error|Exception): The server socket has '
+                                              'failed to listen on any local network address|TCP client failed to '
                                               'connect|failed to connect to any network address of|\\[E '
                                               '[^]\\n]*\\] \\[c10d\\] The client socket has failed to '
                                               'connect|connect\\(\\) timed out|(?i:(?:Error|Exception): Socket '
@@ -1723,12 +1821,17 @@ BODY = {'default_code': 255,
                                               '\\w+:// rendezvous|DEADLINE_EXCEEDED: Barrier timed out\\. '
                                               '(?:Barrier_id|Id): |Stopping coordination service as cluster '
                                               'registration failed|Coordination service agent in error status: '
-                                              '(?:DEADLINE_EXCEEDED|UNAVAILABLE)|(?s:_rendezvous_handler\\n.{0,600}?\\n(?:\\[rank\\d+\\]: '
+                                              '(?:DEADLINE_EXCEEDED|UNAVAILABLE)|(?:UnavailableError|UNAVAILABLE):[^\\n]*failed '
+                                              'to connect to all addresses|(?:ORTE|PRTE) was unable to reliably '
+                                              'start one or more daemons|ssh: Could not resolve hostname [^\\n]*: '
+                                              '(?:Name or service not known|Temporary failure in name '
+                                              'resolution|nodename nor '
+                                              'servname)|(?s:_rendezvous_handler\\n.{0,600}?\\n(?:\\[rank\\d+\\]: '
                                               '?)?[\\w.]*(?:Error|Exception): [^\\n]*(?:[Tt]imed out|refused|reset '
                                               'by peer|Broken pipe|Name or service not known|No route to host)))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 37,
+             {'index': 38,
               'code': 134,
               'phrase': 'ContainerSigAbrtReceived',
               'behavior': 'UNKNOWN',
@@ -1736,10 +1839,11 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?:exitcode\\s*:\\s*-6\\b|Signal 6 \\(SIGABRT\\) received by '
-                                              'PID|terminated with signal SIGABRT|exits with return code = '
-                                              '-6\\b|exited on signal 6 \\(Aborted\\)|is killed by signal: '
-                                              'Aborted|died with <Signals\\.SIGABRT: 6>|exit codes of the workers '
-                                              'are \\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit '
+                                              'PID|Fatal Python error: Aborted|terminated with signal '
+                                              'SIGABRT|exits with return code = -6\\b|exited on signal 6 '
+                                              '\\(Aborted\\)|is killed by signal: Aborted|died with '
+                                              '<Signals\\.SIGABRT: 6>|exit codes of the workers are '
+                                              '\\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit '
                                               'code:|returned non-zero exit status|failed with exit '
                                               'code)\\s*134\\b|returned non-zero exit status '
                                               '-6\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-6\\b))',
@@ -1748,16 +1852,17 @@ BODY = {'default_code': 255,
                            {'index': 1,
                             'exit_code': 250,
                             'user_log_regex': '(?:exitcode\\s*:\\s*-6\\b|Signal 6 \\(SIGABRT\\) received by '
-                                              'PID|terminated with signal SIGABRT|exits with return code = '
-                                              '-6\\b|exited on signal 6 \\(Aborted\\)|is killed by signal: '
-                                              'Aborted|died with <Signals\\.SIGABRT: 6>|exit codes of the workers '
-                                              'are \\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit '
+                                              'PID|Fatal Python error: Aborted|terminated with signal '
+                                              'SIGABRT|exits with return code = -6\\b|exited on signal 6 '
+                                              '\\(Aborted\\)|is killed by signal: Aborted|died with '
+                                              '<Signals\\.SIGABRT: 6>|exit codes of the workers are '
+                                              '\\{[^}\\n]*SIGABRT\\(-6\\)|(?:exit(?:ed)? with status code|Exit '
                                               'code:|returned non-zero exit status|failed with exit '
                                               'code)\\s*134\\b|returned non-zero exit status '
                                               '-6\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-6\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 38,
+             {'index': 39,
               'code': 135,
               'phrase': 'ContainerSigBusReceived',
               'behavior': 'PERMANENT',
@@ -1765,7 +1870,8 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?:is killed by signal:\\s+Bus error|Unexpected bus error '
-                                              'encountered in worker|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) '
+                                              'encountered in worker|Caught signal 7 \\(Bus error|Fatal Python '
+                                              'error: Bus error|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) '
                                               'received by PID|exited on signal 7 \\(Bus error\\)|terminated with '
                                               'signal SIGBUS|died with <Signals\\.SIGBUS: 7>|exits with return '
                                               'code = '
@@ -1775,55 +1881,64 @@ BODY = {'default_code': 255,
                            {'index': 1,
                             'exit_code': 249,
                             'user_log_regex': '(?:is killed by signal:\\s+Bus error|Unexpected bus error '
-                                              'encountered in worker|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) '
+                                              'encountered in worker|Caught signal 7 \\(Bus error|Fatal Python '
+                                              'error: Bus error|exitcode\\s*:\\s*-7\\b|Signal 7 \\(SIGBUS\\) '
                                               'received by PID|exited on signal 7 \\(Bus error\\)|terminated with '
                                               'signal SIGBUS|died with <Signals\\.SIGBUS: 7>|exits with return '
                                               'code = '
                                               '-7\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-7\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 39,
+             {'index': 40,
               'code': 242,
               'phrase': 'ContainerDiskFull',
               'behavior': 'UNKNOWN',
               'reason': 'a filesystem the job writes to is full, or its quota is exceeded',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno '
+                            'user_log_regex': '(?:(?i:no space left on device|disk quota exceeded)|\\[Errno '
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is '
+                                              'full|kind: FilesystemQuotaExceeded|\\[WinError 112\\]|There is not '
+                                              'enough space on the disk|\\bENOSPC\\b|\\bEDQUOT\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
                             'exit_code': 2,
-                            'user_log_regex': '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno '
+                            'user_log_regex': '(?:(?i:no space left on device|disk quota exceeded)|\\[Errno '
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is '
+                                              'full|kind: FilesystemQuotaExceeded|\\[WinError 112\\]|There is not '
+                                              'enough space on the disk|\\bENOSPC\\b|\\bEDQUOT\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 2,
                             'exit_code': 128,
-                            'user_log_regex': '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno '
+                            'user_log_regex': '(?:(?i:no space left on device|disk quota exceeded)|\\[Errno '
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is '
+                                              'full|kind: FilesystemQuotaExceeded|\\[WinError 112\\]|There is not '
+                                              'enough space on the disk|\\bENOSPC\\b|\\bEDQUOT\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 3,
                             'exit_code': 255,
-                            'user_log_regex': '(?:(?i:no space left on device)|Disk quota exceeded|\\[Errno '
+                            'user_log_regex': '(?:(?i:no space left on device|disk quota exceeded)|\\[Errno '
                                               '28\\]|\\[Errno 122\\]|kind: StorageFull|PytorchStreamWriter failed '
                                               'writing file|: Wrote only \\d+ of \\d+ '
                                               'bytes|inline_container\\.cc:\\d+\\] \\. ?unexpected pos \\d+ vs '
-                                              '\\d+|Not enough disk space\\. Needed: |database or disk is full)',
+                                              '\\d+|Not enough disk space\\. Needed: |database or disk is '
+                                              'full|kind: FilesystemQuotaExceeded|\\[WinError 112\\]|There is not '
+                                              'enough space on the disk|\\bENOSPC\\b|\\bEDQUOT\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 40,
+             {'index': 41,
               'code': 243,
               'phrase': 'ContainerCorruptCheckpoint',
               'behavior': 'PERMANENT',
@@ -1831,46 +1946,56 @@ BODY = {'default_code': 255,
               'patterns': [{'index': 0,
                             'exit_code': 1,
                             'user_log_regex': '(?:PytorchStreamReader failed (?:reading|locating file '
-                                              'data(?:\\.pkl|/\\d+))|failed finding central directory|unexpected '
-                                              'EOF[^\\n]*(?:might be corrupted|more bytes)|Error while '
-                                              'deserializing header: '
+                                              '(?:data(?:\\.pkl|/\\d+)|version|byteorder))|Expected '
+                                              'hasRecord\\("version"\\) to be true|failed finding central '
+                                              'directory|unexpected EOF[^\\n]*(?:might be corrupted|more '
+                                              'bytes)|Error while deserializing header: '
                                               '\\w+|\\b(?:HeaderTooLarge|HeaderTooSmall|MetadataIncompleteBuffer|InvalidHeaderDeserialization|InvalidHeaderStart|InvalidHeaderLength)\\b|incomplete '
-                                              'metadata, file not fully covered|\\bBadZip[Ff]ile: File is not a '
-                                              'zip file|Unable to (?:synchronously )?open (?:file|object) '
-                                              '\\((?:truncated file: eof = \\d+|file signature not found|bad '
-                                              '(?:object header|symbol table|local '
-                                              'heap|heap)[^)\\n]*)|DataLossError: [^\\n]*(?:[Cc]hecksum does not '
-                                              'match|truncated record|corrupted record)|model is corrupted or '
-                                              'incomplete|gguf_init_from_file: invalid magic|INVALID_PROTOBUF : '
-                                              '[^\\n]*Protobuf parsing failed|DecodeError: Error parsing '
+                                              'metadata, file not fully covered|\\bBadZip[Ff]ile: '
+                                              '|inline_container\\.cc:\\d+\\] \\. file not found: '
+                                              "\\w+/(?:data\\.pkl|version|byteorder)|Can't read data \\((?:wrong "
+                                              'B-tree signature|inflate\\(\\) failed)|Unable to (?:synchronously '
+                                              ')?open (?:file|object) \\((?:truncated file: eof = \\d+|file '
+                                              'signature not found|bad (?:object header|symbol table|local '
+                                              'heap|heap)[^)\\n]*)|(?:DataLossError|Data loss|DATA_LOSS): '
+                                              '[^\\n]*(?:[Cc]hecksum does not match|truncated (?:record|block '
+                                              'read)|corrupted record|file is too short to be an sstable|[Bb]lock '
+                                              'checksum mismatch|[Uu]nexpected end of '
+                                              '(?:data|file|stream|input))|model is corrupted or '
+                                              'incomplete|gguf_init_from_file\\w*: invalid magic|INVALID_PROTOBUF '
+                                              ': [^\\n]*Protobuf parsing failed|DecodeError: Error parsing '
                                               'message|Unable to load weights from (?:pytorch )?checkpoint '
                                               'file|You seem to have cloned a repository without having git-lfs '
                                               'installed|pickle data was truncated|Invalid magic number; corrupt '
-                                              'file|storage has wrong size: expected \\d+ got \\d+|invalid load '
-                                              'key|(?s:serialization\\.py", line \\d+.{0,400}EOFError: Ran out of '
-                                              'input))',
+                                              'file|storage has wrong (?:byte )?size: expected (?:\\d+|%ld) '
+                                              'got|invalid load key|(?s:serialization\\.py", line '
+                                              '\\d+.{0,400}EOFError: Ran out of input))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 41,
+             {'index': 42,
               'code': 244,
               'phrase': 'ContainerTrainingDiverged',
               'behavior': 'PERMANENT',
               'reason': 'training diverged: the loss became NaN or inf, or the loss scale hit its minimum',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': '(?i)(?:loss is (?:nan|inf)\\b|Minimum loss scale reached|Current '
-                                              'loss scale already at minimum|outputs? is NAN|returned nan values '
-                                              'in its \\d+(?:st|nd|rd|th) output|non-finite loss|loss is not '
-                                              'finite|Loss became infinite or NaN|found (?:NaN|Inf) in local '
-                                              '(?:grad norm|forward loss)|NanLossDuringTrainingError|Model '
-                                              'diverged with loss = (?:NaN|nan|inf|Inf)|\\bFloatingPointError: '
-                                              '|(?:training|model) diverged\\b[^\\n]{0,40}\\bnan\\b|(?:nan '
-                                              'detected in (?:the )?loss|(?:nan|inf) loss '
-                                              '(?:detected|encountered)|loss (?:became|has become|went to) '
+                            'user_log_regex': '(?i)(?:loss is (?:nan|inf)\\b|the loss returned in .training_step. '
+                                              'is (?:tensor\\()?(?:nan|-?inf)\\b|detected nan and/or inf values in '
+                                              '.|tensor had (?:nan|inf) values|invalid loss, terminating '
+                                              'training|loss becomes? (?:infinite|nan|inf)\\b|Minimum loss scale '
+                                              'reached|Current loss scale already at minimum|outputs? is '
+                                              'NAN|returned nan values in its \\d+(?:st|nd|rd|th) '
+                                              'output|non-finite loss|loss is not finite|Loss became infinite or '
+                                              'NaN|found (?:NaN|Inf) in local (?:grad norm|forward '
+                                              'loss)|NanLossDuringTrainingError|Model diverged with loss = '
+                                              '(?:NaN|nan|inf|Inf)|\\bFloatingPointError: |(?:training|model) '
+                                              'diverged\\b[^\\n]{0,40}\\bnan\\b|(?:nan detected in (?:the '
+                                              ')?loss|(?:nan|inf) loss (?:detected|encountered)|loss (?:became|has '
+                                              'become|went to) '
                                               '(?:nan|inf)\\b)[^\\n]{0,60}\\b(?:abort|stop|terminat|exit))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 42,
+             {'index': 43,
               'code': 245,
               'phrase': 'ContainerDataPermissionDenied',
               'behavior': 'PERMANENT',
@@ -1893,7 +2018,14 @@ BODY = {'default_code': 255,
                                               'repo for url|You are trying to access a gated repo|This request is '
                                               'not authorized to perform this operation|fatal: could not create '
                                               '(?:work tree dir|leading directories of) [^\\n]*: Permission '
-                                              'denied)',
+                                              "denied|\\b(?:cannot|can't|could not|couldn't|unable to|failed to) "
+                                              '[^\\n]*: Permission '
+                                              'denied\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): '
+                                              '[^\\n]*: (?:Permission denied|Read-only file system)$)|error '
+                                              'message = .Permission denied.|\\bPermissionDeniedError: '
+                                              '|\\bPERMISSION_DENIED: '
+                                              '|ErrorCode:\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\b|\\bDefaultCredentialsError: '
+                                              '|java\\.nio\\.file\\.AccessDeniedException)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -1914,7 +2046,14 @@ BODY = {'default_code': 255,
                                               'repo for url|You are trying to access a gated repo|This request is '
                                               'not authorized to perform this operation|fatal: could not create '
                                               '(?:work tree dir|leading directories of) [^\\n]*: Permission '
-                                              'denied)',
+                                              "denied|\\b(?:cannot|can't|could not|couldn't|unable to|failed to) "
+                                              '[^\\n]*: Permission '
+                                              'denied\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): '
+                                              '[^\\n]*: (?:Permission denied|Read-only file system)$)|error '
+                                              'message = .Permission denied.|\\bPermissionDeniedError: '
+                                              '|\\bPERMISSION_DENIED: '
+                                              '|ErrorCode:\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\b|\\bDefaultCredentialsError: '
+                                              '|java\\.nio\\.file\\.AccessDeniedException)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 2,
@@ -1935,10 +2074,17 @@ BODY = {'default_code': 255,
                                               'repo for url|You are trying to access a gated repo|This request is '
                                               'not authorized to perform this operation|fatal: could not create '
                                               '(?:work tree dir|leading directories of) [^\\n]*: Permission '
-                                              'denied)',
+                                              "denied|\\b(?:cannot|can't|could not|couldn't|unable to|failed to) "
+                                              '[^\\n]*: Permission '
+                                              'denied\\b|(?m:^(?:tee|cat|touch|mkdir|cp|mv|rm|ln|chmod|chown|install|tar|unzip|head|tail|sed|sort|rsync): '
+                                              '[^\\n]*: (?:Permission denied|Read-only file system)$)|error '
+                                              'message = .Permission denied.|\\bPermissionDeniedError: '
+                                              '|\\bPERMISSION_DENIED: '
+                                              '|ErrorCode:\\s*(?:AuthorizationPermissionMismatch|AuthorizationFailure|AuthenticationFailed)\\b|\\bDefaultCredentialsError: '
+                                              '|java\\.nio\\.file\\.AccessDeniedException)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 43,
+             {'index': 44,
               'code': 228,
               'phrase': 'ContainerIncorrectParameterError',
               'behavior': 'PERMANENT',
@@ -1947,7 +2093,9 @@ BODY = {'default_code': 255,
                             'exit_code': 2,
                             'user_log_regex': '(?:error: unrecognized arguments:|error: the following arguments '
                                               'are required:|error: argument \\S+: (?:invalid|expected (?:one|at '
-                                              'least one) argument))',
+                                              'least one) argument)|(?m:^Error: (?:No such option: |Missing option '
+                                              '|Missing argument |Invalid value for |Got unexpected extra '
+                                              'arguments? )))',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -1955,7 +2103,10 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?:error: unrecognized arguments:|error: the following arguments '
                                               'are required:|error: argument \\S+: (?:invalid|expected (?:one|at '
                                               'least one) argument)|UnrecognizedFlagError: Unknown command line '
-                                              'flag|Some specified arguments are not used by the HfArgumentParser)',
+                                              'flag|Some specified arguments are not used by the '
+                                              'HfArgumentParser|Flags parsing error: |Could not override '
+                                              "'[^'\\n]+'\\.|Error merging override |: error: (?:Unrecognized "
+                                              'arguments:|Parser key "))',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 2,
@@ -1985,7 +2136,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': 'InvalidArgumentError: ',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 44,
+             {'index': 45,
               'code': 230,
               'phrase': 'ContainerInvalidSavePath',
               'behavior': 'PERMANENT',
@@ -1999,7 +2150,7 @@ BODY = {'default_code': 255,
                                               '[^\\n]* cannot be opened\\.)|Failed to create a NewWriteableFile: )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 45,
+             {'index': 46,
               'code': 229,
               'phrase': 'ContainerIncorrectDataModelError',
               'behavior': 'PERMANENT',
@@ -2008,11 +2159,14 @@ BODY = {'default_code': 255,
                             'exit_code': 1,
                             'user_log_regex': '(?:FileNotFoundError: |(?:IOError|OSError): \\[Errno 2\\] No such '
                                               'file or directory|(?:IsADirectoryError|NotADirectoryError): '
-                                              '\\[Errno 2[01]\\]|NotFoundError: [^\\n]*No such file or '
+                                              '\\[Errno 2[01]\\]|NotFoundError: [^\\n]*; No such file or '
                                               'directory|does not appear to have a file named |Error no file named '
                                               "[^\\n]* found in directory|Can't load (?:tokenizer|the "
                                               'configuration|config|the model|weights|feature extractor|image '
-                                              'processor|processor) for )',
+                                              'processor|processor) for |is not a local folder and is not '
+                                              'a\\s+valid model identifier|\\bDatasetNotFoundError: '
+                                              '|\\b(?:Repository|Revision|Entry)NotFoundError: |Dataset not found '
+                                              'or corrupted\\. You can use download=True)',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -2035,7 +2189,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?i)input/output error',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 46,
+             {'index': 47,
               'code': 232,
               'phrase': 'ContainerImportError',
               'behavior': 'PERMANENT',
@@ -2044,7 +2198,8 @@ BODY = {'default_code': 255,
                             'exit_code': 1,
                             'user_log_regex': '(?m)(?:\\b(?:ImportError|ModuleNotFoundError):(?: '
                                               '|$)|DistributionNotFound: The |PackageNotFoundError: No package '
-                                              'metadata was found for )',
+                                              'metadata was found for |\\b(?:OSError|NotFoundError): '
+                                              '[^\\n]*(?:cannot open shared object file|undefined symbol: ))',
                             'platform_log_regex': None,
                             'gpu_ecc': None},
                            {'index': 1,
@@ -2055,7 +2210,7 @@ BODY = {'default_code': 255,
                                               'for |__path__ attribute not found on )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 47,
+             {'index': 48,
               'code': 231,
               'phrase': 'ContainerSyntaxError',
               'behavior': 'PERMANENT',
@@ -2080,7 +2235,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': "(?:NameError: name '[^'\\n]*' is not defined|UnboundLocalError: )",
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 48,
+             {'index': 49,
               'code': 233,
               'phrase': 'ContainerIndexOutOfRange',
               'behavior': 'PERMANENT',
@@ -2091,7 +2246,7 @@ BODY = {'default_code': 255,
                                               'dimension|RuntimeError: index out of range at )',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 49,
+             {'index': 50,
               'code': 234,
               'phrase': 'ContainerSigvFault',
               'behavior': 'PERMANENT',
@@ -2122,7 +2277,7 @@ BODY = {'default_code': 255,
                                               '-11\\b|(?i:\\b(?:exit(?:ed)?|exits|return(?:ed|s)?|terminated|died)\\b[^\\n]{0,30}?\\b(?:code|status|returncode)\\b\\s*[=:]?\\s*-11\\b))',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 50,
+             {'index': 51,
               'code': 235,
               'phrase': 'ContainerEngineCoreDump',
               'behavior': 'PERMANENT',
@@ -2132,7 +2287,7 @@ BODY = {'default_code': 255,
                             'user_log_regex': '(?i)\\(core dumped\\)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 51,
+             {'index': 52,
               'code': 239,
               'phrase': 'ContainerRendezvousFailed',
               'behavior': 'TRANSIENT',
@@ -2141,14 +2296,15 @@ BODY = {'default_code': 255,
                             'exit_code': 1,
                             'user_log_regex': '(?:\\[c10d\\] \\w+ failed on SocketImpl\\(|JAX distributed service '
                                               'detected fatal errors\\. This most likely indicates that another '
-                                              'task died|Failed to send RPC to coordination service|\\[c10d\\] The '
+                                              'task died|heartbeat timeout\\. This indicates that the remote '
+                                              'task|Failed to send RPC to coordination service|\\[c10d\\] The '
                                               'client socket has failed to connect to [^\\n]*\\(errno: '
                                               '11[013]\\b|Exception raised from '
                                               '(?:recvBytes|sendBytes|recvValue|recvVector) at '
                                               '[^\\n]*c10d/Utils\\.hpp)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 52,
+             {'index': 53,
               'code': 238,
               'phrase': 'ContainerCollectiveCommunicationFailed',
               'behavior': 'TRANSIENT',
@@ -2156,46 +2312,47 @@ BODY = {'default_code': 255,
                         'peer died, the network failed or the communicator was set up wrong',
               'patterns': [{'index': 0,
                             'exit_code': 1,
-                            'user_log_regex': 'Horovod has been shut down\\. This (?:was|has been) ca',
+                            'user_log_regex': '(?:Horovod has been shut down\\. This (?:was|has been) ca|\\bUCX '
+                                              '+ERROR\\b)',
                             'platform_log_regex': None,
                             'gpu_ecc': None}]},
-             {'index': 53,
+             {'index': 54,
               'code': 236,
               'phrase': 'PAIRuntimeRunningThresholdExceeded',
               'behavior': 'UNKNOWN',
               'reason': 'the job ran longer than its running threshold',
               'patterns': []},
-             {'index': 54,
+             {'index': 55,
               'code': 250,
               'phrase': 'FrameworkBarrierTransientFailed',
               'behavior': 'TRANSIENT',
               'reason': 'the framework barrier failed transiently',
               'patterns': []},
-             {'index': 55,
+             {'index': 56,
               'code': 251,
               'phrase': 'JobGangAllocationTimeout',
               'behavior': 'TRANSIENT_CONFLICT',
               'reason': 'not every task of the gang was allocated in time',
               'patterns': []},
-             {'index': 56,
+             {'index': 57,
               'code': 252,
               'phrase': 'FrameworkBarrierPermanentFailed',
               'behavior': 'PERMANENT',
               'reason': 'the framework barrier failed permanently',
               'patterns': []},
-             {'index': 57,
+             {'index': 58,
               'code': 253,
               'phrase': 'ContainerPortConflict',
               'behavior': 'TRANSIENT',
               'reason': 'a port the job needs is taken',
               'patterns': []},
-             {'index': 58,
+             {'index': 59,
               'code': 254,
               'phrase': 'ContainerImageNotExists',
               'behavior': 'PERMANENT',
               'reason': 'the image does not exist or cannot be pulled',
               'patterns': []},
-             {'index': 59,
+             {'index': 60,
               'code': 255,
               'phrase': 'PAIRuntimeUnknownFailed',
               'behavior': 'UNKNOWN',
