@@ -464,13 +464,10 @@ class Job:
         reason = f"running threshold of {format_duration(running)} exceeded" if running else ""
 
         def started(pid: int) -> None:
+            # Nothing of the end of the run is loaded here: a command that succeeds needs none
+            # of the classifier (exitspec.finish writes its message alone), and a short one
+            # (`true`) ends while such an import would still hold up the first poll.
             self.rlog.say(f"user command started (pid {pid}): {shown}")
-            # What the end of the run imports, loaded while the command starts (its exec and
-            # dynamic loader run on another CPU): the container ends that much sooner after it.
-            try:
-                import pai_runtime.exitspec.jobexit  # noqa: F401
-            except ImportError:
-                pass  # the end of the run says what is missing
 
         self.collector_on()
         try:
