@@ -22,8 +22,6 @@ at its end; it lives here and not in a module of its own because every module ``
 imports costs every job start its import (~0.1 ms each on a loaded node).
 """
 
-from __future__ import annotations
-
 import os
 
 TYPE_CHECKING = False  # typing and pathlib cost the PID-1 path milliseconds; annotations are strings
@@ -44,8 +42,8 @@ class Attempt:
 
     __slots__ = ("number", "started", "user_bytes", "user_mark", "platform_offset")
 
-    def __init__(self, *, number: int, started: str = "", user_bytes: int | None = None,
-                 user_mark: tuple[int, int] | None = None, platform_offset: int = 0) -> None:
+    def __init__(self, *, number: int, started: str = "", user_bytes: "int | None" = None,
+                 user_mark: "tuple[int, int] | None" = None, platform_offset: int = 0) -> None:
         self.number = number
         self.started = started
         #: Bytes of ``user-all`` this attempt wrote (known once it ended), or None.
@@ -63,7 +61,7 @@ class Attempt:
     def __repr__(self) -> str:
         return "Attempt(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
 
-    def to_data(self) -> dict[str, object]:
+    def to_data(self) -> "dict[str, object]":
         out: dict[str, object] = {"attempt": self.number, "startedAt": self.started,
                                   "runtimeLogOffset": self.platform_offset}
         if self.user_mark is not None:
@@ -91,11 +89,11 @@ def _read(path: str, limit: int = 1 << 20) -> bytes:
         os.close(fd)
 
 
-def _int(value: object) -> int | None:
+def _int(value: object) -> "int | None":
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-def load(log_dir: str | os.PathLike[str]) -> Attempt | None:
+def load(log_dir: "str | os.PathLike[str]") -> "Attempt | None":
     """The record of the latest attempt in ``log_dir``, or None (none, or unreadable)."""
     from pai_runtime import fastjson
 
@@ -114,7 +112,7 @@ def load(log_dir: str | os.PathLike[str]) -> Attempt | None:
                    platform_offset=_int(data.get("runtimeLogOffset")) or 0)
 
 
-def save(log_dir: str | os.PathLike[str], attempt: Attempt) -> str | None:
+def save(log_dir: "str | os.PathLike[str]", attempt: "Attempt") -> "str | None":
     """Write the record; the error text when it cannot be written.
 
     In place, and valid at every moment: a record shorter than the file's is padded with
@@ -153,7 +151,7 @@ def save(log_dir: str | os.PathLike[str], attempt: Attempt) -> str | None:
     return None
 
 
-def _replace(path: str, data: bytes) -> str | None:
+def _replace(path: str, data: bytes) -> "str | None":
     """The record as a new file renamed over ``path``; the error text when that fails."""
     tmp = f"{os.path.dirname(path)}/.{RECORD}.{os.getpid()}"
     try:
@@ -172,7 +170,7 @@ def _replace(path: str, data: bytes) -> str | None:
     return None
 
 
-def start(log_dir: str | os.PathLike[str], runtime_log_size: int, started: str) -> Attempt:
+def start(log_dir: "str | os.PathLike[str]", runtime_log_size: int, started: str) -> "Attempt":
     """The record of a new attempt: the previous number + 1, and where the logs stand now."""
     previous = load(log_dir)
     mark = None
@@ -185,7 +183,7 @@ def start(log_dir: str | os.PathLike[str], runtime_log_size: int, started: str) 
                    platform_offset=max(0, runtime_log_size))
 
 
-def user_files(directory: Path) -> list[Path]:
+def user_files(directory: "Path") -> "list[Path]":
     """``current`` then ``current.1`` ... (newest first): the stream's files that exist."""
     out = [directory / "current"] if (directory / "current").exists() else []
     for i in range(1, MAX_ROTATED + 1):
@@ -196,7 +194,7 @@ def user_files(directory: Path) -> list[Path]:
     return out
 
 
-def user_bytes(directory: Path, attempt: Attempt) -> int | None:
+def user_bytes(directory: "Path", attempt: "Attempt") -> "int | None":
     """How many bytes at the end of the stream's concatenation belong to ``attempt``: the
     count recorded at its end, else from the start mark (the file holding that inode, from
     the recorded offset, plus every newer file). None: the whole log."""
@@ -217,7 +215,7 @@ def user_bytes(directory: Path, attempt: Attempt) -> int | None:
     return None  # the start file rotated away: everything left is this attempt's
 
 
-def read_last(directory: Path, want: int, notes: list[str]) -> bytes:
+def read_last(directory: "Path", want: int, notes: "list[str]") -> bytes:
     """The last ``want`` bytes of the stream's concatenation (oldest to ``current``),
     reading backwards from ``current`` across the rotated files."""
     chunks: list[bytes] = []
@@ -247,7 +245,7 @@ OOM_LINE = ("cgroup memory: the kernel's OOM killer killed {n} process(es) of th
             "attempt (oom_kill {before} -> {after} in {path}{limit})")
 
 
-def _own_paths() -> tuple[str | None, str | None]:
+def _own_paths() -> "tuple[str | None, str | None]":
     """This process's cgroup v2 path and v1 memory path, from /proc/self/cgroup."""
     v2 = v1 = None
     try:
@@ -265,7 +263,7 @@ def _own_paths() -> tuple[str | None, str | None]:
     return v2, v1
 
 
-def _candidates(root: str = CGROUP_ROOT) -> list[tuple[str, str]]:
+def _candidates(root: str = CGROUP_ROOT) -> "list[tuple[str, str]]":
     """(counter file, limit file) to try, most specific first."""
     v2, v1 = _own_paths()
     out = []
@@ -278,7 +276,7 @@ def _candidates(root: str = CGROUP_ROOT) -> list[tuple[str, str]]:
     return out
 
 
-def _oom_kills(path: str) -> int | None:
+def _oom_kills(path: str) -> "int | None":
     try:
         for line in _read(path).decode("utf-8").splitlines():
             key, _, value = line.partition(" ")
@@ -313,7 +311,7 @@ class OomCounter:
                 self.path, self.limit_path, self.before = counter, limit, n
                 break
 
-    def line(self) -> str | None:
+    def line(self) -> "str | None":
         """The runtime.log line when processes were OOM-killed since the start, else None."""
         if self.path is None or self.before is None:
             return None

@@ -12,8 +12,6 @@ this path costs every job start its import (~0.1 ms each on a loaded node), and 
 is imported anyway.
 """
 
-from __future__ import annotations
-
 import _signal
 
 #: Signals forwarded to the user's process group (TERM also starts the shutdown).
@@ -22,10 +20,10 @@ FORWARDED = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP, _signal.SIGQUIT, _
 #: Job-control signals an init ignores for itself (a stopped PID 1 stops the container).
 IGNORED = (_signal.SIGTSTP, _signal.SIGTTIN, _signal.SIGTTOU)
 
-_pending: list[int] = []
+_pending: "list[int]" = []
 
 
-def main(argv: list[str], *, local: bool = False) -> int:
+def main(argv: "list[str]", *, local: bool = False) -> int:
     """Run the job; ``argv`` is what follows ``run`` (``--`` and a command, or nothing
     for ``runtime.d/user.sh``). Returns the classified exit code."""
     catch_early_signals()  # before the imports below
@@ -63,7 +61,7 @@ def catch_early_signals() -> None:
     _signal.pthread_sigmask(_signal.SIG_SETMASK, ())
 
 
-def early_signals() -> list[int]:
+def early_signals() -> "list[int]":
     """The signals recorded so far, oldest first (the record is emptied)."""
     sigs = _pending[:]
     del _pending[: len(sigs)]

@@ -8,8 +8,6 @@ job's code; the running threshold and a stop request skip what follows). Everyth
 the user command is stdlib-only and light; the classifier is imported after it ended.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 import time
@@ -51,7 +49,7 @@ CHUNK = 65536
 
 
 
-def user_environ() -> dict[str, str]:
+def user_environ() -> "dict[str, str]":
     """Our environment as the user's commands get it: without what the interpreter added.
 
     Python's C-locale coercion (PEP 538) sets ``LC_CTYPE=C.UTF-8`` in its own environment
@@ -87,14 +85,14 @@ def shell() -> str:
 class Stop(Exception):
     """End the job now with ``code``; ``forced`` is the reason that skips matching."""
 
-    def __init__(self, code: int, message: str | None = None, *, forced: bool = False) -> None:
+    def __init__(self, code: int, message: "str | None" = None, *, forced: bool = False) -> None:
         super().__init__(message or f"exit {code}")
         self.code = code
         self.message = message
         self.forced = forced
 
 
-def _seconds(value: Any, what: str) -> float:
+def _seconds(value: "Any", what: str) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value < 0:
             raise ValueError(f"{what}: {value} is negative")
@@ -111,7 +109,7 @@ def _seconds(value: Any, what: str) -> float:
 
 
 class Job:
-    def __init__(self, argv: list[str], *, local: bool) -> None:
+    def __init__(self, argv: "list[str]", *, local: bool) -> None:
         self.argv = argv[1:] if argv and argv[0] == "--" else list(argv)
         self.local = local
         self.init = pid1.Init()   # first: signal handlers before anything can arrive
@@ -203,7 +201,7 @@ class Job:
                 self.rlog.say(f"post-commands failed with code {code}")
         return code
 
-    def _start_attempt(self, layout: Paths, runtime_log_size: int) -> None:
+    def _start_attempt(self, layout: "Paths", runtime_log_size: int) -> None:
         """Record where the logs stand: a container restarted in the same pod appends to
         the same log dir, and its classification must read only its own output."""
         from pai_runtime.exitspec import attempt
@@ -221,7 +219,7 @@ class Job:
                      f"(runtime.log from byte {a.platform_offset}{mark})")
         self.rlog.say(f"attempt {a.number}: {where}" + (f"; {error}" if error else ""))
 
-    def _end_attempt(self, capture: Capture) -> None:
+    def _end_attempt(self, capture: "Capture") -> None:
         if self.attempt is None or self.layout is None:
             return
         from pai_runtime.exitspec import attempt
@@ -248,7 +246,7 @@ class Job:
             raise Stop(128 + sig)
 
     # -- inputs ------------------------------------------------------------------------------
-    def _load_redactions(self, layout: Paths) -> None:
+    def _load_redactions(self, layout: "Paths") -> None:
         """Secret values init rendered into runtime.d: masked in runtime.log and in the
         termination message from here on (the job container cannot read secrets.yaml)."""
         path = _join(layout.runtime_dir, "redact.json")
@@ -264,7 +262,7 @@ class Job:
             self._config_error(f"{path}: expected a JSON list of strings (re-run init)")
         redact.register_all(v for v in values if isinstance(v, str))
 
-    def _load_env(self, layout: Paths) -> dict[str, str]:
+    def _load_env(self, layout: "Paths") -> "dict[str, str]":
         env = user_environ()
         for key, value in layout.env().items():
             env.setdefault(key, value)
@@ -277,7 +275,7 @@ class Job:
                 self._config_error(f"{path}: cannot load the runtime env: {exc} (re-run init, or fix the file)")
         return env
 
-    def _load_settings(self, layout: Paths) -> dict[str, Any]:
+    def _load_settings(self, layout: "Paths") -> "dict[str, Any]":
         path = _join(layout.runtime_dir, "settings.json")
         if not os.path.exists(path):
             return {}
@@ -317,7 +315,7 @@ class Job:
                 os.close(fd)
         return self._loader(lambda ys: ys.read_file(path, what), fix)
 
-    def _input_json(self, path: str, what: str, fix: str) -> Any:
+    def _input_json(self, path: str, what: str, fix: str) -> "Any":
         """A JSON file of runtime.d, parsed within the loader's caps (size, depth, digits);
         a document that breaks one is handed to the loader, which says which."""
         from pai_runtime import fastjson
@@ -332,7 +330,7 @@ class Job:
                 return data
         return self._loader(lambda ys: ys.parse_json(raw, path), fix)
 
-    def _loader(self, call: Callable[[Any], Any], fix: str) -> Any:
+    def _loader(self, call: "Callable[[Any], Any]", fix: str) -> "Any":
         from pai_runtime.config import yamlsource
         from pai_runtime.errors import ConfigError
 
@@ -341,7 +339,7 @@ class Job:
         except ConfigError as exc:
             self._config_error(f"{exc.line()} {fix}")
 
-    def _resolve(self, settings: dict[str, Any]) -> tuple[float, float | None, dict[str, Any]]:
+    def _resolve(self, settings: "dict[str, Any]") -> "tuple[float, float | None, dict[str, Any]]":
         """Grace, running threshold and log settings, each validated with a clear line."""
         where = "runtime.d/settings.json"
         try:
@@ -374,7 +372,7 @@ class Job:
             self._config_error(str(exc))
         return grace, running, {"maxSize": max_size, "maxFiles": max_files, "mode": mode}
 
-    def _command(self, layout: Paths) -> list[str]:
+    def _command(self, layout: "Paths") -> "list[str]":
         if self.argv:
             return self.argv
         user_sh = _join(layout.runtime_dir, "user.sh")
@@ -399,7 +397,7 @@ class Job:
         self.rlog.say(f"user.sh asks for {words[0]}, which this image lacks: run with {shell()}")
         return shell()
 
-    def _apply_addons(self, layout: Paths) -> None:
+    def _apply_addons(self, layout: "Paths") -> None:
         if not os.path.exists(_join(layout.runtime_dir, "addons.json")):
             return
         try:
@@ -423,7 +421,7 @@ class Job:
             self.rlog.say(f"runtime addons: {len(links)} link(s) made")
 
     # -- running things ----------------------------------------------------------------------
-    def _script(self, path: str, source: str, env: dict[str, str], *, leave_running: bool = False) -> int:
+    def _script(self, path: str, source: str, env: "dict[str, str]", *, leave_running: bool = False) -> int:
         """``/bin/sh path`` with its output as ``[source]`` lines of runtime.log.
 
         Pre-commands may start services for the job (sshd); with ``leave_running`` they
@@ -446,8 +444,8 @@ class Job:
         self.rlog.say(f"{source}: {result.describe()} after {result.seconds:.1f}s")
         return result.code
 
-    def _user_command(self, command: list[str], env: dict[str, str], layout: Paths,
-                      running: float | None, log_cfg: dict[str, Any]) -> int:
+    def _user_command(self, command: "list[str]", env: "dict[str, str]", layout: "Paths",
+                      running: "float | None", log_cfg: "dict[str, Any]") -> int:
         try:
             capture = Capture(layout.log_dir, max_size=log_cfg["maxSize"], max_files=log_cfg["maxFiles"],
                               merged_only=log_cfg["mode"] == "merged-only", out_console=self.out,
@@ -492,7 +490,7 @@ class Job:
         return result.code
 
     # -- the end -----------------------------------------------------------------------------
-    def _finish(self, code: int, forced: tuple[int, str] | None) -> int:
+    def _finish(self, code: int, forced: "tuple[int, str] | None") -> int:
         try:
             self.init.stop_all("the job is over")
         except Exception as exc:  # noqa: BLE001 - the classification must still happen
@@ -523,7 +521,7 @@ class Job:
             self._internal_error(exc)
             return forced[0] if forced else code
 
-    def _report(self, lines: list[str]) -> None:
+    def _report(self, lines: "list[str]") -> None:
         """The summary block of a failed run: last on stderr, where ``kubectl logs`` shows
         it, and in runtime.log."""
         for text in lines:
@@ -533,7 +531,7 @@ class Job:
     def _error(self, text: str) -> None:
         self.rlog.line("pai-runtime", f"error: {text}")
 
-    def _config_error(self, text: str) -> NoReturn:
+    def _config_error(self, text: str) -> "NoReturn":
         self._error(text)
         raise Stop(CONFIG_INVALID, text, forced=True)
 
@@ -550,7 +548,7 @@ class Job:
                 pass
 
 
-def _within_caps(data: Any) -> bool:
+def _within_caps(data: "Any") -> bool:
     """No deeper than :data:`INPUT_MAX_DEPTH` and no integer longer than 64 digits."""
     stack = [(data, 0)]
     while stack:
@@ -580,7 +578,7 @@ def _peak_rss_kib() -> int:
     return 0
 
 
-def run(argv: list[str], *, local: bool = False) -> int:
+def run(argv: "list[str]", *, local: bool = False) -> int:
     pid1.ensure_std_fds()
     try:
         job = Job(argv, local=local)

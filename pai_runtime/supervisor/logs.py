@@ -20,8 +20,6 @@ One module and not three: every module on the PID-1 path costs every job start i
 import (~0.15 ms each on a loaded node).
 """
 
-from __future__ import annotations
-
 import os
 import stat
 
@@ -57,7 +55,7 @@ MAX_LOG_FILES = 100  # bounds.MAX_LOG_FILES
 CARRY_MAX = 65536
 STREAMS = ("user-stdout", "user-stderr", "user-all")
 
-def parse_size(value: Any) -> int:
+def parse_size(value: "Any") -> int:
     """``logs.maxSize`` in bytes (a Kubernetes quantity, :func:`pai_runtime.units.parse_size`),
     at least :data:`MIN_MAX_SIZE`. Raises ValueError. A whole number of bytes within the
     bounds (what init writes into settings.json) is taken as it is."""
@@ -78,8 +76,8 @@ class RotatingFile:
     is cut exactly at the limit. No byte is lost or duplicated either way.
     """
 
-    def __init__(self, directory: str | Path, max_size: int, max_files: int,
-                 on_error: Callable[[str], None] | None = None) -> None:
+    def __init__(self, directory: "str | Path", max_size: int, max_files: int,
+                 on_error: "Callable[[str], None] | None" = None) -> None:
         directory = os.fspath(directory)  # strings: no pathlib on the PID-1 path
         if not os.path.isdir(directory):  # one stat where it exists, not makedirs' three calls
             os.makedirs(directory, exist_ok=True)
@@ -217,7 +215,7 @@ class RotatingFile:
         self.kept += 1
 
     # -- sharing storage with another stream's files ------------------------------------------
-    def _link_current(self, leader: RotatingFile) -> None:
+    def _link_current(self, leader: "RotatingFile") -> None:
         tmp = os.path.join(self.directory, ".current.link")
         try:
             os.unlink(tmp)
@@ -226,7 +224,7 @@ class RotatingFile:
         os.link(leader.path, tmp)
         os.replace(tmp, self.path)
 
-    def follow(self, leader: RotatingFile) -> bool:
+    def follow(self, leader: "RotatingFile") -> bool:
         """Make our ``current`` the same file as ``leader``'s: what the leader writes is
         ours too, at the cost of one write. False if the filesystem cannot link."""
         try:
@@ -239,7 +237,7 @@ class RotatingFile:
         leader.follower = self
         return True
 
-    def _rotate_with(self, leader: RotatingFile) -> None:
+    def _rotate_with(self, leader: "RotatingFile") -> None:
         """The leader rotated: rename our files the same way and link the new current."""
         try:
             self._shift()
@@ -247,7 +245,7 @@ class RotatingFile:
         except OSError as exc:
             self._report(f"cannot rotate {self.path}: {exc.strerror or exc}")
 
-    def unfollow(self, leader: RotatingFile) -> None:
+    def unfollow(self, leader: "RotatingFile") -> None:
         """Our stream diverges from the leader's: give ``current`` its own copy of the
         leader's current (copied inside the kernel; our memory stays flat). No room for the
         copy (ENOSPC, EIO): our ``current`` starts empty, what it missed counts as lost."""
@@ -268,7 +266,7 @@ class RotatingFile:
                 self.fd = -1
             self.size = self.line_start = 0
 
-    def _copy_of(self, leader: RotatingFile) -> None:
+    def _copy_of(self, leader: "RotatingFile") -> None:
         tmp = os.path.join(self.directory, ".current.copy")
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
         try:
@@ -300,7 +298,7 @@ class RotatingFile:
 
 
 #: Rotated-out files being deleted by helper threads.
-_deleting: list[Any] = []
+_deleting: "list[Any]" = []
 _aside = 0
 
 
@@ -346,7 +344,7 @@ def _remove_leftovers(directory: str) -> None:
             _unlink(os.path.join(directory, name))
 
 
-def _pipe() -> tuple[int, int]:
+def _pipe() -> "tuple[int, int]":
     r, w = os.pipe()
     os.set_blocking(r, False)
     return r, w
@@ -369,9 +367,9 @@ class Capture:
     """The user command's two pipes (one in merged-only mode), read through the init's
     selector into the stream files, the merged file and the consoles."""
 
-    def __init__(self, log_dir: str | Path, *, max_size: int = DEFAULT_MAX_SIZE, max_files: int = DEFAULT_MAX_FILES,
-                 merged_only: bool = False, out_console: Any = None, err_console: Any = None,
-                 on_error: Callable[[str], None] | None = None) -> None:
+    def __init__(self, log_dir: "str | Path", *, max_size: int = DEFAULT_MAX_SIZE, max_files: int = DEFAULT_MAX_FILES,
+                 merged_only: bool = False, out_console: "Any" = None, err_console: "Any" = None,
+                 on_error: "Callable[[str], None] | None" = None) -> None:
         self.merged_only = merged_only
         log_dir = os.fspath(log_dir)
         self.all = RotatingFile(os.path.join(log_dir, "user-all"), max_size, max_files, on_error)
@@ -432,7 +430,7 @@ class Capture:
         taken every byte (at most :data:`MEMORY_TAIL` bytes)."""
         return b"".join(self._tail)[-MEMORY_TAIL:]
 
-    def _route(self, own: RotatingFile, data: bytes) -> None:
+    def _route(self, own: "RotatingFile", data: bytes) -> None:
         """Write a chunk of one stream to its file and to user-all."""
         self.all_bytes += len(data)
         self._remember(data)
@@ -451,18 +449,18 @@ class Capture:
         own.write(data)
         self.all.write(data)
 
-    def write_ends(self) -> list[int]:
+    def write_ends(self) -> "list[int]":
         """Our copies of the pipes' write ends: close them once the command has started,
         or EOF would never come."""
         ends, self._write_ends = self._write_ends, []
         return ends
 
-    def attach(self, init: Any) -> None:
+    def attach(self, init: "Any") -> None:
         self._init = init
         for fd in self._readers:
             init.register(fd, EVENT_READ, self._callback(fd))
 
-    def _callback(self, fd: int) -> Callable[[int], None]:
+    def _callback(self, fd: int) -> "Callable[[int], None]":
         own, console = self._readers[fd]
         merged = self.all
         route = self._route
@@ -559,7 +557,7 @@ class Console:
     everything; the console is best effort.
     """
 
-    def __init__(self, fd: int, init: Any = None, limit: int = CONSOLE_LIMIT) -> None:
+    def __init__(self, fd: int, init: "Any" = None, limit: int = CONSOLE_LIMIT) -> None:
         self.fd = fd
         self.init = init
         self.limit = limit
@@ -581,7 +579,7 @@ class Console:
             os.set_blocking(fd, False)
             self._restore_blocking = True
 
-    def write(self, data: bytes | memoryview) -> None:
+    def write(self, data: "bytes | memoryview") -> None:
         """Write what the console takes now, buffer the rest up to the limit, drop beyond."""
         if self.broken:
             self.dropped += len(data)
@@ -664,7 +662,7 @@ class Console:
             self._restore_blocking = False
 
 
-def _shared_with_stdin(fd: int, st: os.stat_result) -> bool:
+def _shared_with_stdin(fd: int, st: "os.stat_result") -> bool:
     if fd == 0:
         return True
     try:
@@ -691,7 +689,7 @@ class RuntimeLog:
     ``source``), so a collector reads one format from every command (the file stays text).
     """
 
-    def __init__(self, path: Path | None, console: Any = None, *, fmt: str | None = None) -> None:
+    def __init__(self, path: "Path | None", console: "Any" = None, *, fmt: "str | None" = None) -> None:
         self.path = path
         self.console = console
         self.fd = -1
@@ -731,7 +729,7 @@ class LineSink:
     """A pipe whose output becomes ``[source]`` lines of the runtime log (pre-/post-commands;
     their stdout and stderr share it, so the order is exact)."""
 
-    def __init__(self, log: RuntimeLog, source: str) -> None:
+    def __init__(self, log: "RuntimeLog", source: str) -> None:
         self.log = log
         self.source = source
         self.r, w = os.pipe()
@@ -742,11 +740,11 @@ class LineSink:
         self._open = True
         self._init: Any = None
 
-    def write_ends(self) -> list[int]:
+    def write_ends(self) -> "list[int]":
         ends, self._w = self._w, []
         return ends
 
-    def attach(self, init: Any) -> None:
+    def attach(self, init: "Any") -> None:
         self._init = init
         init.register(self.r, EVENT_READ, self._on_readable)
 

@@ -23,8 +23,6 @@ Rules this module keeps (each one is a known way for a PID 1 to go wrong):
 Stdlib only: this is on the path from container start to the user's first instruction.
 """
 
-from __future__ import annotations
-
 import _signal
 import os
 import sys
@@ -113,7 +111,7 @@ def ensure_std_fds() -> None:
                 os.close(null)
 
 
-def _libc(name: str) -> Any:
+def _libc(name: str) -> "Any":
     """A C function of the running program, returning ``int``, through :mod:`_ctypes`, the
     C half of :mod:`ctypes` (whose Python half, with ``struct``, costs ~2 ms of every
     start): what ``ctypes.CDLL(None, use_errno=True)`` builds per function. Ints go in as
@@ -156,7 +154,7 @@ class _Selector:
             raise ValueError(f"Invalid events: {events!r}")
         return (self._in if events & EVENT_READ else 0) | (self._out if events & EVENT_WRITE else 0)
 
-    def register(self, fd: int, events: int, data: Any = None) -> _Key:
+    def register(self, fd: int, events: int, data: "Any" = None) -> "_Key":
         if fd < 0:
             raise ValueError(f"Invalid file descriptor: {fd}")
         if fd in self._keys:
@@ -171,7 +169,7 @@ class _Selector:
             raise
         return key
 
-    def modify(self, fd: int, events: int, data: Any = None) -> _Key:
+    def modify(self, fd: int, events: int, data: "Any" = None) -> "_Key":
         key = self._keys.get(fd)
         if key is None:
             raise KeyError(f"{fd!r} is not registered")
@@ -185,7 +183,7 @@ class _Selector:
         key = self._keys[fd] = _Key(fd, events, data)
         return key
 
-    def unregister(self, fd: int) -> _Key:
+    def unregister(self, fd: int) -> "_Key":
         key = self._keys.pop(fd)  # KeyError when not registered, as selectors raises
         try:
             self._epoll.unregister(fd)
@@ -193,7 +191,7 @@ class _Selector:
             pass
         return key
 
-    def select(self, timeout: float | None = None) -> list[tuple[_Key, int]]:
+    def select(self, timeout: "float | None" = None) -> "list[tuple[_Key, int]]":
         if timeout is None:
             timeout = -1
         elif timeout <= 0:
@@ -221,7 +219,7 @@ class _Selector:
 class _Key:
     __slots__ = ("fd", "events", "data")
 
-    def __init__(self, fd: int, events: int, data: Any) -> None:
+    def __init__(self, fd: int, events: int, data: "Any") -> None:
         self.fd, self.events, self.data = fd, events, data
 
 
@@ -229,7 +227,7 @@ class _Key:
 _RT_SIGACTION = {"x86_64": 13, "aarch64": 134}
 
 
-def reset_reserved_signals() -> list[int]:
+def reset_reserved_signals() -> "list[int]":
     """Set signals 32 and 33 back to SIG_DFL when whoever started us ignored them.
 
     glibc reserves them (thread cancellation, setxid) and its sigaction() answers EINVAL,
@@ -254,7 +252,7 @@ def reset_reserved_signals() -> list[int]:
     return [sig for sig in reserved if syscall(number, sig, default, None, 8) == 0]
 
 
-def resolve(argv0: str, env: Mapping[str, str]) -> str:
+def resolve(argv0: str, env: "Mapping[str, str]") -> str:
     """The file to exec for ``argv0``, searched in the *command's* PATH like a shell does.
 
     Raises :class:`SpawnError` with 127 when nothing is found and 126 when only a
@@ -282,7 +280,7 @@ def resolve(argv0: str, env: Mapping[str, str]) -> str:
     raise SpawnError(127, f"{argv0}: command not found (searched PATH={env.get('PATH') or DEFAULT_PATH})")
 
 
-def _spawn_failure(path: str, argv0: str, err: int) -> SpawnError:
+def _spawn_failure(path: str, argv0: str, err: int) -> "SpawnError":
     import errno  # the error paths only: one import fewer on every start
 
     reason = os.strerror(err)
@@ -301,7 +299,7 @@ def _spawn_failure(path: str, argv0: str, err: int) -> SpawnError:
 _ALL_SIGNALS = frozenset(_signal.valid_signals()) - {_signal.SIGKILL, _signal.SIGSTOP}
 
 
-def spawn(argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -> int:
+def spawn(argv: "Sequence[str]", env: "Mapping[str, str]", fds: "Mapping[int, int]") -> int:
     """Start ``argv`` in a new session with a clean signal state; return its pid.
 
     ``fds`` maps child fd -> our fd (e.g. {1: out_w, 2: err_w}). Exec errors come back over
@@ -375,7 +373,7 @@ def _read_report(fd: int) -> bytes:
 _VFORK_EXEC = (3, 11) <= sys.version_info[:2] <= (3, 13)
 
 
-def _vfork_exec(path: str, argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -> int | None:
+def _vfork_exec(path: str, argv: "Sequence[str]", env: "Mapping[str, str]", fds: "Mapping[int, int]") -> "int | None":
     """Start the child with the C half of :mod:`subprocess` (``vfork`` + ``execve``):
     our fork copied the page tables of the whole interpreter and ran Python in the child
     until exec, ~3 ms of every job start on a loaded node (the parent waits for that exec);
@@ -435,7 +433,7 @@ def _vfork_exec(path: str, argv: Sequence[str], env: Mapping[str, str], fds: Map
 
 
 class _SpawnFailed(Exception):
-    def __init__(self, pid: int, error: SpawnError) -> None:
+    def __init__(self, pid: int, error: "SpawnError") -> None:
         super().__init__(error.message)
         self.pid = pid
         self.error = error
@@ -444,7 +442,7 @@ class _SpawnFailed(Exception):
 class Result:
     """How one command ended."""
 
-    def __init__(self, status: int, *, timed_out: bool, stopped_by: int | None, killed: int,
+    def __init__(self, status: int, *, timed_out: bool, stopped_by: "int | None", killed: int,
                  survivors: int, seconds: float) -> None:
         self.status = status
         self.code = exit_code(status)
@@ -498,7 +496,7 @@ class _Shutdown:
         self.phase = KILLING
         self.give_up_at = now + KILL_SETTLE
 
-    def next_wake(self, tick: float, deadline: float | None) -> float:
+    def next_wake(self, tick: float, deadline: "float | None") -> float:
         """The earliest of the tick, the deadline (None once it passed) and the phase's own time."""
         wake = tick
         if deadline is not None and deadline < wake:
@@ -518,7 +516,7 @@ class Init:
     """One per ``run``: the signal wake-up pipe, the selector shared with the log readers,
     the single reaper, and the shutdown sequence."""
 
-    def __init__(self, *, grace: float = 10.0, say: Callable[[str], None] | None = None) -> None:
+    def __init__(self, *, grace: float = 10.0, say: "Callable[[str], None] | None" = None) -> None:
         self.pid1 = os.getpid() == 1
         self.subreaper = False if self.pid1 else become_subreaper()
         reset_reserved_signals()
@@ -551,7 +549,7 @@ class Init:
             os.write(self._wake_w, b"\0")
 
     # -- plumbing shared with the log readers ---------------------------------------------
-    def register(self, fd: int, events: int, callback: Callable[[int], Any]) -> None:
+    def register(self, fd: int, events: int, callback: "Callable[[int], Any]") -> None:
         try:
             self.selector.register(fd, events, callback)
         except KeyError:
@@ -568,7 +566,7 @@ class Init:
         for key, mask in self.selector.select(max(0.0, timeout)):
             key.data(mask)
 
-    def _on_signal(self, signum: int, frame: Any) -> None:
+    def _on_signal(self, signum: int, frame: "Any") -> None:
         self.pending.append(signum)
 
     def _drain_wakeups(self, mask: int) -> None:
@@ -578,7 +576,7 @@ class Init:
         except BlockingIOError:
             pass
 
-    def take_signals(self) -> list[int]:
+    def take_signals(self) -> "list[int]":
         sigs, self.pending = self.pending, []
         return sigs
 
@@ -628,7 +626,7 @@ class Init:
             return False
         return True
 
-    def descendants(self) -> list[tuple[int, int]]:
+    def descendants(self) -> "list[tuple[int, int]]":
         """(pid, pgid) of every live process below us, read from /proc (shutdown only)."""
         me = os.getpid()
         parent: dict[int, list[tuple[int, int]]] = {}
@@ -662,7 +660,7 @@ class Init:
         except (ProcessLookupError, PermissionError):
             pass
 
-    def signal_all(self, pgid: int | None, sig: int) -> None:
+    def signal_all(self, pgid: "int | None", sig: int) -> None:
         """``sig`` to the user's group and every other process we are responsible for:
         all of them (``kill(-1)``) as PID 1, every descendant of ours otherwise."""
         if self.pid1:
@@ -705,10 +703,10 @@ class Init:
         self.say(f"{self._count_descendants()} process(es) survived SIGKILL; leaving them")
 
     # -- running one command -------------------------------------------------------------
-    def run(self, argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int], *,
-            sources: Iterable[Any] = (), close_after_spawn: Iterable[int] = (),
-            deadline: float | None = None, deadline_reason: str = "deadline reached",
-            on_start: Callable[[int], None] | None = None, leave_running: bool = False) -> Result:
+    def run(self, argv: "Sequence[str]", env: "Mapping[str, str]", fds: "Mapping[int, int]", *,
+            sources: "Iterable[Any]" = (), close_after_spawn: "Iterable[int]" = (),
+            deadline: "float | None" = None, deadline_reason: str = "deadline reached",
+            on_start: "Callable[[int], None] | None" = None, leave_running: bool = False) -> "Result":
         """Run ``argv`` to the end: forward signals, enforce ``deadline`` (monotonic) and
         the grace, keep reading ``sources`` (objects with ``is_open()`` and ``abandon()``
         whose fds are registered with this init) until EOF, reap everything it left behind.
@@ -831,7 +829,7 @@ class Init:
         return Result(status, timed_out=timed_out, stopped_by=stopped_by, killed=killed,
                       survivors=survivors, seconds=time.monotonic() - started)
 
-    def _drain_ready(self, sources: list[Any], limit: float = 1.0) -> None:
+    def _drain_ready(self, sources: "list[Any]", limit: float = 1.0) -> None:
         """Read what is already in the sources' pipes (the exited command wrote it all),
         for at most ``limit`` seconds if a background process keeps writing."""
         end = time.monotonic() + limit
