@@ -122,7 +122,7 @@ class Job:
         self.capture: Capture | None = None
         #: Output pipes of services the pre-commands left running, read until the end.
         self.background: list[LineSink] = []
-        #: This run's attempt record (exitspec/attempt.py) and the cgroup's OOM kill count.
+        #: This run's attempt record and the cgroup's OOM kill count (pai_runtime.exitspec).
         self.attempt: Any = None
         self.oom: Any = None
 
@@ -204,7 +204,7 @@ class Job:
     def _start_attempt(self, layout: "Paths", runtime_log_size: int) -> None:
         """Record where the logs stand: a container restarted in the same pod appends to
         the same log dir, and its classification must read only its own output."""
-        from pai_runtime.exitspec import attempt
+        from pai_runtime import exitspec as attempt  # the record lives in the package (one module less)
         from pai_runtime.units import timestamp
 
         self.attempt = attempt.start(layout.log_dir, runtime_log_size, timestamp())
@@ -222,7 +222,7 @@ class Job:
     def _end_attempt(self, capture: "Capture") -> None:
         if self.attempt is None or self.layout is None:
             return
-        from pai_runtime.exitspec import attempt
+        from pai_runtime import exitspec as attempt  # the record lives in the package (one module less)
 
         self.attempt.user_bytes = capture.all_bytes
         error = attempt.save(self.layout.log_dir, self.attempt)
