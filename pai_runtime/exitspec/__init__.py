@@ -25,6 +25,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` and ``pathlib`` cost the PID-1 path milliseconds
+    from collections.abc import Iterator
     from pathlib import Path
     from typing import Any
 
@@ -292,17 +293,17 @@ def _own_paths() -> "tuple[str | None, str | None]":
     return v2, v1
 
 
-def _candidates(root: str = CGROUP_ROOT) -> "list[tuple[str, str]]":
-    """(counter file, limit file) to try, most specific first."""
+def _candidates(root: str = CGROUP_ROOT) -> "Iterator[tuple[str, str]]":
+    """(counter file, limit file) to try, most specific first; lazily, as the first one that
+    can be read ends the search (each path built is work on every job start)."""
     v2, v1 = _own_paths()
-    out = []
+    join = os.path.join
     if v1 is not None:
-        for base in (os.path.join(root, "memory", v1.lstrip("/")), os.path.join(root, "memory")):
-            out.append((os.path.join(base, "memory.oom_control"), os.path.join(base, "memory.limit_in_bytes")))
+        for base in (join(root, "memory", v1.lstrip("/")), join(root, "memory")):
+            yield join(base, "memory.oom_control"), join(base, "memory.limit_in_bytes")
     if v2 is not None:
-        for base in (os.path.join(root, v2.lstrip("/")), os.path.join(root, "unified", v2.lstrip("/")), root):
-            out.append((os.path.join(base, "memory.events"), os.path.join(base, "memory.max")))
-    return out
+        for base in (join(root, v2.lstrip("/")), join(root, "unified", v2.lstrip("/")), root):
+            yield join(base, "memory.events"), join(base, "memory.max")
 
 
 def _oom_kills(path: str) -> "int | None":

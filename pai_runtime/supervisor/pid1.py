@@ -52,12 +52,15 @@ EVENT_WRITE = 2
 
 class SpawnError(Exception):
     """The command could not be started: ``code`` is the shell's (127 not found, 126 not
-    executable) and the message is the one line the user sees."""
+    executable) and the message is the one line the user sees. ``pid``: the child whose
+    exec failed, still to be reaped (:meth:`Init.run` does that before passing the error
+    on), or None when nothing was started."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, pid: "int | None" = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.pid = pid
 
 
 def exit_code(status: int) -> int:
@@ -114,17 +117,21 @@ def ensure_std_fds() -> None:
 def _libc(name: str) -> "Any":
     """A C function of the running program, returning ``int``, through :mod:`_ctypes`, the
     C half of :mod:`ctypes` (whose Python half, with ``struct``, costs ~2 ms of every
-    start): what ``ctypes.CDLL(None, use_errno=True)`` builds per function. Ints go in as
-    ``int``, bytes as ``char *``, None as NULL."""
+    start): what ``ctypes.CDLL(None, use_errno=True)`` builds per function, from the
+    symbol's address (one class, made once, not a library class per call). Ints go in as
+    ``int``, bytes as ``char *``, None as NULL. Raises OSError for a missing symbol."""
+    global _CFunc
     import _ctypes
 
-    class _Lib:
-        _handle = _ctypes.dlopen(None, 0)
+    if _CFunc is None:
+        class _CFunc(_ctypes.CFuncPtr):
+            _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
 
-    class _CFunc(_ctypes.CFuncPtr):
-        _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+    return _CFunc(_ctypes.dlsym(_ctypes.dlopen(None, 0), name))
 
-    return _CFunc((name, _Lib))
+
+#: The function-pointer class of :func:`_libc`, made on its first call.
+_CFunc: "Any" = None
 
 
 def become_subreaper() -> bool:
@@ -264,7 +271,8 @@ def resolve(argv0: str, env: "Mapping[str, str]") -> str:
         return argv0
     found_not_executable = None
     for d in (env.get("PATH") or DEFAULT_PATH).split(":"):
-        candidate = os.path.join(d or ".", argv0)
+        d = d or "."
+        candidate = d + argv0 if d.endswith("/") else f"{d}/{argv0}"  # os.path.join's result, without its call
         try:
             st = os.stat(candidate)
         except OSError:
@@ -280,20 +288,22 @@ def resolve(argv0: str, env: "Mapping[str, str]") -> str:
     raise SpawnError(127, f"{argv0}: command not found (searched PATH={env.get('PATH') or DEFAULT_PATH})")
 
 
-def _spawn_failure(path: str, argv0: str, err: int) -> "SpawnError":
+def _spawn_failure(path: str, argv0: str, err: int, pid: int) -> "SpawnError":
+    """What a failed exec of ``path`` (errno ``err``, child ``pid``) tells the user."""
     import errno  # the error paths only: one import fewer on every start
 
     reason = os.strerror(err)
     if err == errno.ENOENT:
         if os.path.exists(path):
-            return SpawnError(127, f"{argv0}: cannot run: its interpreter (the #! line) or loader was not found")
-        return SpawnError(127, f"{argv0}: command not found ({path}: {reason})")
+            return SpawnError(127, f"{argv0}: cannot run: its interpreter (the #! line) or loader was not found", pid)
+        return SpawnError(127, f"{argv0}: command not found ({path}: {reason})", pid)
     if err in (errno.EACCES, errno.EPERM, errno.EISDIR):
-        return SpawnError(126, f"{argv0}: not executable ({path}: {reason}; chmod +x it or check the mount's noexec)")
+        return SpawnError(126, f"{argv0}: not executable ({path}: {reason}; chmod +x it or check the mount's "
+                               "noexec)", pid)
     if err == errno.ENOEXEC:
         return SpawnError(126, f"{argv0}: not executable ({path}: exec format error: wrong architecture or "
-                               "a script without a #! line)")
-    return SpawnError(126, f"{argv0}: cannot execute ({path}: {reason})")
+                               "a script without a #! line)", pid)
+    return SpawnError(126, f"{argv0}: cannot execute ({path}: {reason})", pid)
 
 
 _ALL_SIGNALS = frozenset(_signal.valid_signals()) - {_signal.SIGKILL, _signal.SIGSTOP}
@@ -350,7 +360,7 @@ def spawn(argv: "Sequence[str]", env: "Mapping[str, str]", fds: "Mapping[int, in
     os.close(err_w)
     report = _read_report(err_r)
     if report:
-        raise _SpawnFailed(pid, _spawn_failure(path, argv[0], int(report or b"5")))
+        raise _spawn_failure(path, argv[0], int(report or b"5"), pid)
     return pid
 
 
@@ -428,15 +438,8 @@ def _vfork_exec(path: str, argv: "Sequence[str]", env: "Mapping[str, str]", fds:
             err = int(report.split(b":")[1], 16)
         except (IndexError, ValueError):
             err = errno.EIO
-        raise _SpawnFailed(pid, _spawn_failure(path, argv[0], err or errno.EIO))
+        raise _spawn_failure(path, argv[0], err or errno.EIO, pid)
     return pid
-
-
-class _SpawnFailed(Exception):
-    def __init__(self, pid: int, error: "SpawnError") -> None:
-        super().__init__(error.message)
-        self.pid = pid
-        self.error = error
 
 
 class Result:
@@ -722,9 +725,11 @@ class Init:
         started = time.monotonic()
         try:
             pid = spawn(argv, env, fds)
-        except _SpawnFailed as failed:
-            self._wait_for(failed.pid)
-            raise failed.error from None
+        except SpawnError as failed:
+            if failed.pid is not None:  # its exec failed: reap it before the error goes on
+                self._wait_for(failed.pid)
+                failed.pid = None
+            raise failed from None
         finally:
             for fd in close_after_spawn:
                 os.close(fd)
