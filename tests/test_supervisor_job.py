@@ -258,6 +258,25 @@ def test_a_successful_run_loads_no_classifier_and_a_failed_one_does(pai) -> None
     assert "originUserExitCode: 3" in termination(pai)
 
 
+def test_run_s_own_modules_import_no_future_module(pai) -> None:
+    """Issue 19: ``from __future__ import annotations`` is an import of ``__future__`` on
+    PID 1's path; run's own modules keep their annotations as strings instead. Checked on
+    what ``run -- true`` really loads, so a module added to the path is checked too (the
+    shared modules below the supervisor, pai_runtime's root, are their owners' to add)."""
+    import ast
+    import importlib.util
+
+    mods = sorted(m for m in _run_modules(pai, "--", "true")
+                  if m.startswith(("pai_runtime.supervisor", "pai_runtime.exitspec")))
+    assert "pai_runtime.supervisor.pid1" in mods and "pai_runtime.exitspec" in mods, mods
+    for name in mods:
+        origin = importlib.util.find_spec(name).origin
+        with open(origin, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        future = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+        assert not future, f"{name} imports __future__ (line {future[0].lineno})"
+
+
 def test_the_success_message_cannot_be_written_is_a_note_and_still_0(pai, tmp_path: Path) -> None:
     """The success path's own writer keeps the contract of the classifying one: a
     termination path it cannot write is a runtime.log line, never another exit code."""
