@@ -79,9 +79,8 @@ class RotatingFile:
     def __init__(self, directory: "str | Path", max_size: int, max_files: int,
                  on_error: "Callable[[str], None] | None" = None) -> None:
         directory = os.fspath(directory)  # strings: no pathlib on the PID-1 path
-        if not os.path.isdir(directory):  # one stat where it exists, not makedirs' three calls
+        if not _remove_leftovers(directory):  # the listing is the existence check too
             os.makedirs(directory, exist_ok=True)
-        _remove_leftovers(directory)
         self.directory = directory
         self.path = os.path.join(directory, "current")
         self.max_size = max_size
@@ -334,14 +333,17 @@ def wait_expired() -> None:
         _deleting.pop().join()
 
 
-def _remove_leftovers(directory: str) -> None:
+def _remove_leftovers(directory: str) -> bool:
+    """Delete what an earlier run left of its expired files in ``directory``; False when
+    ``directory`` cannot be listed (it does not exist yet, most often)."""
     try:
         names = os.listdir(directory)
     except OSError:
-        return
+        return False
     for name in names:
         if name.startswith(".expired."):
             _unlink(os.path.join(directory, name))
+    return True
 
 
 def _pipe() -> "tuple[int, int]":
