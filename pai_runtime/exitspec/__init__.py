@@ -99,7 +99,8 @@ def overwrite(path: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        if os.fstat(fd).st_mode & 0o170000 == 0o100000:  # a regular file: cut what an older message left
+        st = os.fstat(fd)
+        if st.st_mode & 0o170000 == 0o100000 and st.st_size > len(data):  # cut what an older message left
             os.ftruncate(fd, len(data))
     finally:
         os.close(fd)
