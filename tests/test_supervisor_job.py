@@ -280,6 +280,18 @@ def test_run_s_own_modules_import_no_future_module(pai) -> None:
         assert not future, f"{name} imports __future__ (line {future[0].lineno})"
 
 
+def test_the_success_message_replaces_a_longer_older_one_exactly(pai) -> None:
+    """The message is written over the old file in place (no truncation to zero first);
+    what an older, longer message left beyond it is cut, in both copies."""
+    old = "[PAI_RUNTIME_ERROR_START]\nexitCode: 226\n" + "x" * 500 + "\n[PAI_RUNTIME_ERROR_END]\n"
+    Path(pai.env["PAI_TERMINATION_LOG"]).write_text(old)
+    pai.log_dir.mkdir(parents=True, exist_ok=True)
+    (pai.log_dir / "termination-log").write_text(old)
+    assert run(pai, "--", "true").returncode == 0
+    assert termination(pai) == "exitCode: 0\nphrase: Succeeded\n"
+    assert (pai.log_dir / "termination-log").read_text() == "exitCode: 0\nphrase: Succeeded\n"
+
+
 def test_the_success_message_cannot_be_written_is_a_note_and_still_0(pai, tmp_path: Path) -> None:
     """The success path's own writer keeps the contract of the classifying one: a
     termination path it cannot write is a runtime.log line, never another exit code."""
