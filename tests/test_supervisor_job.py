@@ -231,6 +231,76 @@ def test_nothing_heavy_is_imported_before_the_user_command(pai, tmp_path: Path) 
     assert spawned["user.sh"] == "", f"imported before the user command: {spawned['user.sh']}"
 
 
+def _run_modules(pai, *argv: str) -> set[str]:
+    """The modules ``run ARGV`` imports, from the interpreter's own ``-X importtime`` report."""
+    r = subprocess.run([PY, "-X", "importtime", str(pid1_ns.BIN), "run", *argv], env=pai.env, capture_output=True,
+                       text=True, timeout=60)
+    return {line.rsplit("|", 1)[1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_a_successful_run_loads_no_classifier_and_a_failed_one_does(pai) -> None:
+    """Issue 19: a job that succeeds writes its short termination message from the exit
+    spec package itself; the classifier, the message renderer, the spec loader and init's
+    spec installer stay unloaded (each module is ~0.1 ms of every job start). A failed run
+    still classifies (the same check, the other way round)."""
+    ok = _run_modules(pai, "--", "true")
+    assert termination(pai) == "exitCode: 0\nphrase: Succeeded\n"
+    assert "pai_runtime.supervisor.pid1" in ok  # it is the report of a run
+    assert sorted(m for m in ok if m.startswith("pai_runtime.exitspec")) == [
+        "pai_runtime.exitspec"]  # the attempt record and the success message, one module
+    # no runtime.d/redact.json: no secret can be registered, so the masking module stays unloaded
+    # (test_foundation_pipeline's secrets test holds the other side: masked with a redact.json)
+    assert "pai_runtime.redact" not in ok
+    # the sequence and the logs are defined in pid1 (two modules fewer on every start); .job
+    # and .logs only name them for their importers
+    assert "pai_runtime.supervisor.logs" not in ok and "pai_runtime.supervisor.job" not in ok
+    failed = _run_modules(pai, "--", "sh", "-c", "exit 3")
+    for module in ("pai_runtime.exitspec.jobexit", "pai_runtime.exitspec.classify", "pai_runtime.exitspec.message"):
+        assert module in failed, module
+    assert "pai_runtime.exitspec.install" not in failed  # init's half of the exit spec
+    assert "originUserExitCode: 3" in termination(pai)
+
+
+def test_run_s_own_modules_import_no_future_module(pai) -> None:
+    """Issue 19: ``from __future__ import annotations`` is an import of ``__future__`` on
+    PID 1's path; run's own modules keep their annotations as strings instead. Checked on
+    what ``run -- true`` really loads, so a module added to the path is checked too (the
+    shared modules below the supervisor, pai_runtime's root, are their owners' to add)."""
+    import ast
+    import importlib.util
+
+    mods = sorted(m for m in _run_modules(pai, "--", "true")
+                  if m.startswith(("pai_runtime.supervisor", "pai_runtime.exitspec")))
+    assert "pai_runtime.supervisor.pid1" in mods and "pai_runtime.exitspec" in mods, mods
+    for name in mods:
+        origin = importlib.util.find_spec(name).origin
+        with open(origin, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        future = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+        assert not future, f"{name} imports __future__ (line {future[0].lineno})"
+
+
+def test_the_success_message_replaces_a_longer_older_one_exactly(pai) -> None:
+    """The message is written over the old file in place (no truncation to zero first);
+    what an older, longer message left beyond it is cut, in both copies."""
+    old = "[PAI_RUNTIME_ERROR_START]\nexitCode: 226\n" + "x" * 500 + "\n[PAI_RUNTIME_ERROR_END]\n"
+    Path(pai.env["PAI_TERMINATION_LOG"]).write_text(old)
+    pai.log_dir.mkdir(parents=True, exist_ok=True)
+    (pai.log_dir / "termination-log").write_text(old)
+    assert run(pai, "--", "true").returncode == 0
+    assert termination(pai) == "exitCode: 0\nphrase: Succeeded\n"
+    assert (pai.log_dir / "termination-log").read_text() == "exitCode: 0\nphrase: Succeeded\n"
+
+
+def test_the_success_message_cannot_be_written_is_a_note_and_still_0(pai, tmp_path: Path) -> None:
+    """The success path's own writer keeps the contract of the classifying one: a
+    termination path it cannot write is a runtime.log line, never another exit code."""
+    r = run(pai, "--", "true", env={"PAI_TERMINATION_LOG": str(tmp_path / "no" / "such" / "dir" / "t")})
+    assert r.returncode == 0, r.stderr
+    assert "exit-spec: cannot write the termination message to " + str(tmp_path / "no") in rlog(pai)
+    assert (pai.log_dir / "termination-log").read_text() == "exitCode: 0\nphrase: Succeeded\n"
+
+
 def test_start_up_to_the_user_command_is_fast(pai, tmp_path: Path) -> None:
     """Generous bound; the bench measures it against tini."""
     stamp = tmp_path / "t"

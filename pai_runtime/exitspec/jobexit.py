@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from pai_runtime.exitspec import SUCCESS_MESSAGE
+from pai_runtime.exitspec import SUCCESS_MESSAGE, overwrite, write_success
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` and ``pathlib`` cost the PID-1 path milliseconds; annotations are strings here
@@ -122,37 +122,20 @@ def write_message(data: bytes, layout: Any, notes: Notes) -> None:
     again on the bytes, outside the message's keys and markers (message.scrub_message):
     ``***`` is never longer than a masked value (secrets have at least 4 characters), so
     the 4096-byte bound holds."""
-    if data is not SUCCESS_MESSAGE:  # fixed text: nothing to mask, and no `re` on the success path
-        from pai_runtime.exitspec import message
+    if data is SUCCESS_MESSAGE:  # fixed text: nothing to mask, and no `re` on the success path
+        for text in write_success(layout):
+            notes.add(text)
+        return
+    from pai_runtime.exitspec import message
 
-        data = message.scrub_message(data)
-    # strings: a successful run writes its message without importing pathlib
+    data = message.scrub_message(data)
+    # strings: a Layout field may be a str or a Path
     targets = [os.fspath(layout.termination_log), os.path.join(layout.log_dir, "termination-log")]
     for t in targets:
         try:
             overwrite(t, data)
         except OSError as exc:
             notes.add(f"cannot write the termination message to {t}: {exc.strerror or exc}")
-
-
-def overwrite(path: str, data: bytes) -> None:
-    """Leave ``path`` holding exactly ``data``, as ``open(path, "wb").write(data)`` does,
-    without truncating it to zero first.
-
-    Why: ext4 flushes a file that was truncated to zero and written again when it is
-    closed (``auto_da_alloc``, its guard for programs that rewrite files in place), about
-    0.2-0.4 ms per file of every job container's exit, twice. Written from offset 0 and then
-    cut to its length, the file never passes through zero bytes, so nothing is flushed; a
-    pipe or a device (``PAI_TERMINATION_LOG=/dev/stderr``) is only written, as before."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if os.fstat(fd).st_mode & 0o170000 == 0o100000:  # a regular file: cut what an older message left
-            os.ftruncate(fd, len(data))
-    finally:
-        os.close(fd)
 
 
 def finish(exit_code: int, *, layout: Any, settings: dict[str, Any] | None, runtime_log: str | Path | None,

@@ -20,24 +20,34 @@ Rules this module keeps (each one is a known way for a PID 1 to go wrong):
 * When not PID 1 we become a child subreaper, so orphans still come back to us.
 * ``kill(-1, ...)`` only when our pid is 1: anywhere else it would signal the machine.
 
+After the init come the I/O it multiplexes (the user command's captured and rotated
+logs, the pass-through to our own stdout/stderr, ``runtime.log``) and the job's sequence
+that drives both (:class:`Job`, :func:`run`), each with its section comment. One module and
+not three: every module on the PID-1 path costs every job start its import (~0.1 ms on a
+loaded node, issue 19); :mod:`pai_runtime.supervisor.logs` and
+:mod:`pai_runtime.supervisor.job` still name them.
+
 Stdlib only: this is on the path from container start to the user's first instruction.
 """
 
-from __future__ import annotations
-
 import _signal
 import os
+import stat
 import sys
 import time
 
 # Forwarded to the user's process group, and job control ignored: defined where they are
 # first caught (the package's __init__, before this module is imported).
+from pai_runtime import envfile
+from pai_runtime.layout import Paths
 from pai_runtime.supervisor import FORWARDED, IGNORED, early_signals
+from pai_runtime.units import timestamp
 
 TYPE_CHECKING = False  # typing costs ms on the PID-1 path; annotations are strings
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
-    from typing import Any
+    from pathlib import Path
+    from typing import Any, NoReturn
 
 #: Signals that ask us to stop when no command is running.
 STOPPING = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP, _signal.SIGQUIT)
@@ -54,12 +64,15 @@ EVENT_WRITE = 2
 
 class SpawnError(Exception):
     """The command could not be started: ``code`` is the shell's (127 not found, 126 not
-    executable) and the message is the one line the user sees."""
+    executable) and the message is the one line the user sees. ``pid``: the child whose
+    exec failed, still to be reaped (:meth:`Init.run` does that before passing the error
+    on), or None when nothing was started."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, pid: "int | None" = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.pid = pid
 
 
 def exit_code(status: int) -> int:
@@ -113,20 +126,24 @@ def ensure_std_fds() -> None:
                 os.close(null)
 
 
-def _libc(name: str) -> Any:
+def _libc(name: str) -> "Any":
     """A C function of the running program, returning ``int``, through :mod:`_ctypes`, the
     C half of :mod:`ctypes` (whose Python half, with ``struct``, costs ~2 ms of every
-    start): what ``ctypes.CDLL(None, use_errno=True)`` builds per function. Ints go in as
-    ``int``, bytes as ``char *``, None as NULL."""
+    start): what ``ctypes.CDLL(None, use_errno=True)`` builds per function, from the
+    symbol's address (one class, made once, not a library class per call). Ints go in as
+    ``int``, bytes as ``char *``, None as NULL. Raises OSError for a missing symbol."""
+    global _CFunc
     import _ctypes
 
-    class _Lib:
-        _handle = _ctypes.dlopen(None, 0)
+    if _CFunc is None:
+        class _CFunc(_ctypes.CFuncPtr):
+            _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
 
-    class _CFunc(_ctypes.CFuncPtr):
-        _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+    return _CFunc(_ctypes.dlsym(_ctypes.dlopen(None, 0), name))
 
-    return _CFunc((name, _Lib))
+
+#: The function-pointer class of :func:`_libc`, made on its first call.
+_CFunc: "Any" = None
 
 
 def become_subreaper() -> bool:
@@ -156,7 +173,7 @@ class _Selector:
             raise ValueError(f"Invalid events: {events!r}")
         return (self._in if events & EVENT_READ else 0) | (self._out if events & EVENT_WRITE else 0)
 
-    def register(self, fd: int, events: int, data: Any = None) -> _Key:
+    def register(self, fd: int, events: int, data: "Any" = None) -> "_Key":
         if fd < 0:
             raise ValueError(f"Invalid file descriptor: {fd}")
         if fd in self._keys:
@@ -171,7 +188,7 @@ class _Selector:
             raise
         return key
 
-    def modify(self, fd: int, events: int, data: Any = None) -> _Key:
+    def modify(self, fd: int, events: int, data: "Any" = None) -> "_Key":
         key = self._keys.get(fd)
         if key is None:
             raise KeyError(f"{fd!r} is not registered")
@@ -185,7 +202,7 @@ class _Selector:
         key = self._keys[fd] = _Key(fd, events, data)
         return key
 
-    def unregister(self, fd: int) -> _Key:
+    def unregister(self, fd: int) -> "_Key":
         key = self._keys.pop(fd)  # KeyError when not registered, as selectors raises
         try:
             self._epoll.unregister(fd)
@@ -193,7 +210,7 @@ class _Selector:
             pass
         return key
 
-    def select(self, timeout: float | None = None) -> list[tuple[_Key, int]]:
+    def select(self, timeout: "float | None" = None) -> "list[tuple[_Key, int]]":
         if timeout is None:
             timeout = -1
         elif timeout <= 0:
@@ -221,7 +238,7 @@ class _Selector:
 class _Key:
     __slots__ = ("fd", "events", "data")
 
-    def __init__(self, fd: int, events: int, data: Any) -> None:
+    def __init__(self, fd: int, events: int, data: "Any") -> None:
         self.fd, self.events, self.data = fd, events, data
 
 
@@ -229,7 +246,7 @@ class _Key:
 _RT_SIGACTION = {"x86_64": 13, "aarch64": 134}
 
 
-def reset_reserved_signals() -> list[int]:
+def reset_reserved_signals() -> "list[int]":
     """Set signals 32 and 33 back to SIG_DFL when whoever started us ignored them.
 
     glibc reserves them (thread cancellation, setxid) and its sigaction() answers EINVAL,
@@ -254,7 +271,7 @@ def reset_reserved_signals() -> list[int]:
     return [sig for sig in reserved if syscall(number, sig, default, None, 8) == 0]
 
 
-def resolve(argv0: str, env: Mapping[str, str]) -> str:
+def resolve(argv0: str, env: "Mapping[str, str]") -> str:
     """The file to exec for ``argv0``, searched in the *command's* PATH like a shell does.
 
     Raises :class:`SpawnError` with 127 when nothing is found and 126 when only a
@@ -266,7 +283,8 @@ def resolve(argv0: str, env: Mapping[str, str]) -> str:
         return argv0
     found_not_executable = None
     for d in (env.get("PATH") or DEFAULT_PATH).split(":"):
-        candidate = os.path.join(d or ".", argv0)
+        d = d or "."
+        candidate = d + argv0 if d.endswith("/") else f"{d}/{argv0}"  # os.path.join's result, without its call
         try:
             st = os.stat(candidate)
         except OSError:
@@ -282,26 +300,28 @@ def resolve(argv0: str, env: Mapping[str, str]) -> str:
     raise SpawnError(127, f"{argv0}: command not found (searched PATH={env.get('PATH') or DEFAULT_PATH})")
 
 
-def _spawn_failure(path: str, argv0: str, err: int) -> SpawnError:
+def _spawn_failure(path: str, argv0: str, err: int, pid: int) -> "SpawnError":
+    """What a failed exec of ``path`` (errno ``err``, child ``pid``) tells the user."""
     import errno  # the error paths only: one import fewer on every start
 
     reason = os.strerror(err)
     if err == errno.ENOENT:
         if os.path.exists(path):
-            return SpawnError(127, f"{argv0}: cannot run: its interpreter (the #! line) or loader was not found")
-        return SpawnError(127, f"{argv0}: command not found ({path}: {reason})")
+            return SpawnError(127, f"{argv0}: cannot run: its interpreter (the #! line) or loader was not found", pid)
+        return SpawnError(127, f"{argv0}: command not found ({path}: {reason})", pid)
     if err in (errno.EACCES, errno.EPERM, errno.EISDIR):
-        return SpawnError(126, f"{argv0}: not executable ({path}: {reason}; chmod +x it or check the mount's noexec)")
+        return SpawnError(126, f"{argv0}: not executable ({path}: {reason}; chmod +x it or check the mount's "
+                               "noexec)", pid)
     if err == errno.ENOEXEC:
         return SpawnError(126, f"{argv0}: not executable ({path}: exec format error: wrong architecture or "
-                               "a script without a #! line)")
-    return SpawnError(126, f"{argv0}: cannot execute ({path}: {reason})")
+                               "a script without a #! line)", pid)
+    return SpawnError(126, f"{argv0}: cannot execute ({path}: {reason})", pid)
 
 
 _ALL_SIGNALS = frozenset(_signal.valid_signals()) - {_signal.SIGKILL, _signal.SIGSTOP}
 
 
-def spawn(argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -> int:
+def spawn(argv: "Sequence[str]", env: "Mapping[str, str]", fds: "Mapping[int, int]") -> int:
     """Start ``argv`` in a new session with a clean signal state; return its pid.
 
     ``fds`` maps child fd -> our fd (e.g. {1: out_w, 2: err_w}). Exec errors come back over
@@ -352,7 +372,7 @@ def spawn(argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -
     os.close(err_w)
     report = _read_report(err_r)
     if report:
-        raise _SpawnFailed(pid, _spawn_failure(path, argv[0], int(report or b"5")))
+        raise _spawn_failure(path, argv[0], int(report or b"5"), pid)
     return pid
 
 
@@ -375,7 +395,7 @@ def _read_report(fd: int) -> bytes:
 _VFORK_EXEC = (3, 11) <= sys.version_info[:2] <= (3, 13)
 
 
-def _vfork_exec(path: str, argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int]) -> int | None:
+def _vfork_exec(path: str, argv: "Sequence[str]", env: "Mapping[str, str]", fds: "Mapping[int, int]") -> "int | None":
     """Start the child with the C half of :mod:`subprocess` (``vfork`` + ``execve``):
     our fork copied the page tables of the whole interpreter and ran Python in the child
     until exec, ~3 ms of every job start on a loaded node (the parent waits for that exec);
@@ -430,21 +450,14 @@ def _vfork_exec(path: str, argv: Sequence[str], env: Mapping[str, str], fds: Map
             err = int(report.split(b":")[1], 16)
         except (IndexError, ValueError):
             err = errno.EIO
-        raise _SpawnFailed(pid, _spawn_failure(path, argv[0], err or errno.EIO))
+        raise _spawn_failure(path, argv[0], err or errno.EIO, pid)
     return pid
-
-
-class _SpawnFailed(Exception):
-    def __init__(self, pid: int, error: SpawnError) -> None:
-        super().__init__(error.message)
-        self.pid = pid
-        self.error = error
 
 
 class Result:
     """How one command ended."""
 
-    def __init__(self, status: int, *, timed_out: bool, stopped_by: int | None, killed: int,
+    def __init__(self, status: int, *, timed_out: bool, stopped_by: "int | None", killed: int,
                  survivors: int, seconds: float) -> None:
         self.status = status
         self.code = exit_code(status)
@@ -498,7 +511,7 @@ class _Shutdown:
         self.phase = KILLING
         self.give_up_at = now + KILL_SETTLE
 
-    def next_wake(self, tick: float, deadline: float | None) -> float:
+    def next_wake(self, tick: float, deadline: "float | None") -> float:
         """The earliest of the tick, the deadline (None once it passed) and the phase's own time."""
         wake = tick
         if deadline is not None and deadline < wake:
@@ -518,7 +531,7 @@ class Init:
     """One per ``run``: the signal wake-up pipe, the selector shared with the log readers,
     the single reaper, and the shutdown sequence."""
 
-    def __init__(self, *, grace: float = 10.0, say: Callable[[str], None] | None = None) -> None:
+    def __init__(self, *, grace: float = 10.0, say: "Callable[[str], None] | None" = None) -> None:
         self.pid1 = os.getpid() == 1
         self.subreaper = False if self.pid1 else become_subreaper()
         reset_reserved_signals()
@@ -551,7 +564,7 @@ class Init:
             os.write(self._wake_w, b"\0")
 
     # -- plumbing shared with the log readers ---------------------------------------------
-    def register(self, fd: int, events: int, callback: Callable[[int], Any]) -> None:
+    def register(self, fd: int, events: int, callback: "Callable[[int], Any]") -> None:
         try:
             self.selector.register(fd, events, callback)
         except KeyError:
@@ -568,7 +581,7 @@ class Init:
         for key, mask in self.selector.select(max(0.0, timeout)):
             key.data(mask)
 
-    def _on_signal(self, signum: int, frame: Any) -> None:
+    def _on_signal(self, signum: int, frame: "Any") -> None:
         self.pending.append(signum)
 
     def _drain_wakeups(self, mask: int) -> None:
@@ -578,7 +591,7 @@ class Init:
         except BlockingIOError:
             pass
 
-    def take_signals(self) -> list[int]:
+    def take_signals(self) -> "list[int]":
         sigs, self.pending = self.pending, []
         return sigs
 
@@ -628,7 +641,7 @@ class Init:
             return False
         return True
 
-    def descendants(self) -> list[tuple[int, int]]:
+    def descendants(self) -> "list[tuple[int, int]]":
         """(pid, pgid) of every live process below us, read from /proc (shutdown only)."""
         me = os.getpid()
         parent: dict[int, list[tuple[int, int]]] = {}
@@ -662,7 +675,7 @@ class Init:
         except (ProcessLookupError, PermissionError):
             pass
 
-    def signal_all(self, pgid: int | None, sig: int) -> None:
+    def signal_all(self, pgid: "int | None", sig: int) -> None:
         """``sig`` to the user's group and every other process we are responsible for:
         all of them (``kill(-1)``) as PID 1, every descendant of ours otherwise."""
         if self.pid1:
@@ -705,10 +718,10 @@ class Init:
         self.say(f"{self._count_descendants()} process(es) survived SIGKILL; leaving them")
 
     # -- running one command -------------------------------------------------------------
-    def run(self, argv: Sequence[str], env: Mapping[str, str], fds: Mapping[int, int], *,
-            sources: Iterable[Any] = (), close_after_spawn: Iterable[int] = (),
-            deadline: float | None = None, deadline_reason: str = "deadline reached",
-            on_start: Callable[[int], None] | None = None, leave_running: bool = False) -> Result:
+    def run(self, argv: "Sequence[str]", env: "Mapping[str, str]", fds: "Mapping[int, int]", *,
+            sources: "Iterable[Any]" = (), close_after_spawn: "Iterable[int]" = (),
+            deadline: "float | None" = None, deadline_reason: str = "deadline reached",
+            on_start: "Callable[[int], None] | None" = None, leave_running: bool = False) -> "Result":
         """Run ``argv`` to the end: forward signals, enforce ``deadline`` (monotonic) and
         the grace, keep reading ``sources`` (objects with ``is_open()`` and ``abandon()``
         whose fds are registered with this init) until EOF, reap everything it left behind.
@@ -724,9 +737,11 @@ class Init:
         started = time.monotonic()
         try:
             pid = spawn(argv, env, fds)
-        except _SpawnFailed as failed:
-            self._wait_for(failed.pid)
-            raise failed.error from None
+        except SpawnError as failed:
+            if failed.pid is not None:  # its exec failed: reap it before the error goes on
+                self._wait_for(failed.pid)
+                failed.pid = None
+            raise failed from None
         finally:
             for fd in close_after_spawn:
                 os.close(fd)
@@ -831,7 +846,7 @@ class Init:
         return Result(status, timed_out=timed_out, stopped_by=stopped_by, killed=killed,
                       survivors=survivors, seconds=time.monotonic() - started)
 
-    def _drain_ready(self, sources: list[Any], limit: float = 1.0) -> None:
+    def _drain_ready(self, sources: "list[Any]", limit: float = 1.0) -> None:
         """Read what is already in the sources' pipes (the exited command wrote it all),
         for at most ``limit`` seconds if a background process keeps writing."""
         end = time.monotonic() + limit
@@ -844,3 +859,1384 @@ class Init:
 
     def _count_descendants(self) -> int:
         return len(self.descendants())
+
+
+# == the logs ==========================================================================================================
+# The logs ``run`` writes: the user command's stdout and stderr in rotated files under the
+# log dir (:class:`Capture`) and passed through to our own stdout/stderr (:class:`Console`),
+# and ``runtime.log``, our own lines and the pre-/post-commands' output (:class:`RuntimeLog`).
+#
+# Layout (the shared contract): ``user-stdout/``, ``user-stderr/`` and the merged
+# ``user-all/``, each holding ``current`` plus rotated ``current.1`` (newest) ...
+# ``current.<maxFiles-1>`` (oldest). Concatenating oldest to ``current`` gives the bytes the
+# command wrote, exactly.
+#
+# Why this shape: the exit classification reads these files afterwards, so nothing may be
+# lost or altered (binary output included); and our memory must stay flat whatever the user
+# writes, so we move bytes in 64 KiB chunks and never look for line ends except to choose a
+# nicer rotation point.
+#
+# Merged order is *arrival* order: two pipes read with one selector cannot tell which of two
+# writes that landed in the same instant came first. ``merged-only`` mode gives the command a
+# single pipe for both fds, so ``user-all`` has the exact order (and there is no split).
+
+CHUNK = 65536
+#: Reads per wake-up while a pipe keeps returning full chunks (fewer select calls).
+BURST = 16
+#: Bytes of this attempt's latest output kept in memory (references to the chunks read):
+#: when the disk loses bytes the classification searches this tail instead of the files,
+#: so a full log disk never changes the verdict (issue 18). Bounded, so memory stays flat.
+MEMORY_TAIL = 4 * 1024 * 1024
+PIPE_SIZE = 1 << 20
+F_SETPIPE_SZ = 1031
+# the bounds init checks the settings against (one set of numbers for init and run): the
+# values of :mod:`pai_runtime.config.bounds`, written here because importing that module
+# (with :mod:`pai_runtime.errors`) for five numbers cost every job start a millisecond;
+# tests/test_faststart.py holds the two sets equal
+DEFAULT_MAX_SIZE = 256 * 1024 * 1024  # bounds.DEFAULT_LOG_SIZE
+DEFAULT_MAX_FILES = 2  # bounds.DEFAULT_LOG_FILES
+MIN_MAX_SIZE = 4096  # bounds.MIN_LOG_SIZE
+MAX_LOG_SIZE = 1 << 44  # bounds.MAX_LOG_SIZE
+MAX_LOG_FILES = 100  # bounds.MAX_LOG_FILES
+#: Longest unfinished line moved whole into the next file at rotation.
+CARRY_MAX = 65536
+STREAMS = ("user-stdout", "user-stderr", "user-all")
+
+def parse_size(value: "Any") -> int:
+    """``logs.maxSize`` in bytes (a Kubernetes quantity, :func:`pai_runtime.units.parse_size`),
+    at least :data:`MIN_MAX_SIZE`. Raises ValueError. A whole number of bytes within the
+    bounds (what init writes into settings.json) is taken as it is."""
+    if type(value) is int and MIN_MAX_SIZE <= value <= MAX_LOG_SIZE:
+        return value
+    from pai_runtime.units import parse_size as _parse
+
+    return _parse(value, minimum=MIN_MAX_SIZE, maximum=MAX_LOG_SIZE, what="logs.maxSize")
+
+
+class RotatingFile:
+    """``<dir>/current`` with size rotation into ``current.1`` ... ``current.<n-1>``.
+
+    Appends to an existing ``current`` (a restarted container keeps its earlier output).
+    Rotation keeps lines whole where it can: a chunk that crosses the limit is cut after its
+    last newline that fits; when none fits, the unfinished line already in the file (up to
+    :data:`CARRY_MAX` bytes) moves to the new file with it. Only a line longer than that
+    is cut exactly at the limit. No byte is lost or duplicated either way.
+    """
+
+    def __init__(self, directory: "str | Path", max_size: int, max_files: int,
+                 on_error: "Callable[[str], None] | None" = None) -> None:
+        directory = os.fspath(directory)  # strings: no pathlib on the PID-1 path
+        if not _remove_leftovers(directory):  # the listing is the existence check too
+            os.makedirs(directory, exist_ok=True)
+        self.directory = directory
+        self.path = os.path.join(directory, "current")
+        self.max_size = max_size
+        self.max_files = max_files
+        self.on_error = on_error
+        self.lost = 0
+        self.rotations = 0
+        self._error_reported = False
+        #: rotated files kept (``current.1`` .. ``current.<kept>``): rotation renames only
+        #: these, so its cost never depends on maxFiles (10^9 once meant 10^9 names a rotation)
+        self.kept = 0
+        while self.kept < max_files - 1 and os.path.exists(os.path.join(directory, f"current.{self.kept + 1}")):
+            self.kept += 1
+        self.fd = self._open()
+        self.size = os.fstat(self.fd).st_size
+        #: Offset just after the last newline in the file (where the open line starts).
+        self.line_start = self.size
+        #: Another stream's files that are, for now, hard links to ours (see Capture).
+        self.follower: RotatingFile | None = None
+
+    def _open(self, truncate: bool = False) -> int:
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | (os.O_TRUNC if truncate else 0)
+        return os.open(self.path, flags, 0o644)
+
+    def write(self, data: bytes) -> None:
+        start, end = 0, len(data)
+        while start < end:
+            room = self.max_size - self.size
+            if end - start <= room:
+                self._append(data, start, end)
+                return
+            nl = data.rfind(b"\n", start, start + room) if room > 0 else -1
+            if nl >= 0:
+                self._append(data, start, nl + 1)
+                start = nl + 1
+                self._rotate()
+                continue
+            carry = self.size - self.line_start
+            if self.line_start > 0 and 0 < carry <= min(CARRY_MAX, self.max_size // 2):
+                self._rotate(carry)
+                continue
+            if room > 0:
+                self._append(data, start, start + room)
+                start += room
+            self._rotate()
+
+    def _append(self, data: bytes, start: int, end: int) -> None:
+        self._write_all(data, start, end)
+        if self.size + (end - start) > self.max_size - 2 * CARRY_MAX - CHUNK:
+            # Only near the limit can the open line be carried; elsewhere skip the scan.
+            nl = data.rfind(b"\n", start, end)
+            if nl >= 0:
+                self.line_start = self.size + nl + 1 - start
+        else:
+            self.line_start = 0  # unknown and too far back to carry
+        self.size += end - start
+
+    def _report(self, text: str) -> None:
+        """The first failure of this file, once: a full disk must not flood runtime.log."""
+        if not self._error_reported and self.on_error is not None:
+            self._error_reported = True
+            self.on_error(text)
+
+    def _write_all(self, data: bytes, start: int, end: int) -> None:
+        view = memoryview(data)[start:end] if start or end != len(data) else data
+        if self.fd < 0:  # a failed open at rotation: try again, the disk may have room now
+            try:
+                self.fd = self._open()
+            except OSError:
+                self.lost += len(view)
+                return
+        while view:
+            try:
+                n = os.write(self.fd, view)
+            except OSError as exc:  # ENOSPC, EIO: the log degrades, the job goes on
+                self.lost += len(view)
+                self._report(f"cannot write {self.path}: {exc.strerror or exc}; output is being lost "
+                             "(the count of bytes lost is logged at the end)")
+                return
+            if n == len(view):
+                return
+            view = memoryview(view)[n:]
+
+    def _rotate(self, carry: int = 0) -> None:
+        """Start a new ``current``; the last ``carry`` bytes of the old one move into it."""
+        self.rotations += 1
+        tail = b""
+        if carry:
+            try:
+                tail = os.pread(self.fd, carry, self.size - carry)
+                os.ftruncate(self.fd, self.size - carry)
+            except OSError:
+                tail = b""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        try:
+            self._shift()
+        except OSError as exc:
+            self._report(f"cannot rotate {self.path}: {exc.strerror or exc}")
+        # One file only: start it empty. Several: if current could not be moved away, keep
+        # appending to it (over the limit) rather than lose what it holds.
+        try:
+            self.fd = self._open(truncate=self.max_files == 1)
+        except OSError as exc:  # a failing disk: writes count as lost until it opens again
+            self._report(f"cannot open {self.path}: {exc.strerror or exc}; output is being lost")
+        self.size = self.line_start = 0
+        if self.follower is not None:
+            self.follower._rotate_with(self)
+        if tail:
+            self._write_all(tail, 0, len(tail))
+            self.size = len(tail)
+
+    def _shift(self) -> None:
+        """``current`` -> ``current.1`` -> ... -> ``current.<maxFiles-1>``; the file that
+        falls off the end is deleted off the data path (:func:`_expire`). One rename per
+        file kept, never a walk over ``maxFiles`` names (bounded at init: at most 100)."""
+        join = os.path.join
+        if self.max_files == 1:
+            _expire(self.path)
+            return
+        if self.kept >= self.max_files - 1:
+            _expire(join(self.directory, f"current.{self.max_files - 1}"))
+            self.kept = self.max_files - 2
+        for i in range(self.kept, 0, -1):
+            try:
+                os.replace(join(self.directory, f"current.{i}"), join(self.directory, f"current.{i + 1}"))
+            except FileNotFoundError:  # removed by someone else: the files above it stay
+                self.kept = i - 1
+        os.replace(self.path, join(self.directory, "current.1"))
+        self.kept += 1
+
+    # -- sharing storage with another stream's files ------------------------------------------
+    def _link_current(self, leader: "RotatingFile") -> None:
+        tmp = os.path.join(self.directory, ".current.link")
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        os.link(leader.path, tmp)
+        os.replace(tmp, self.path)
+
+    def follow(self, leader: "RotatingFile") -> bool:
+        """Make our ``current`` the same file as ``leader``'s: what the leader writes is
+        ours too, at the cost of one write. False if the filesystem cannot link."""
+        try:
+            self._link_current(leader)
+        except OSError:
+            return False
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        leader.follower = self
+        return True
+
+    def _rotate_with(self, leader: "RotatingFile") -> None:
+        """The leader rotated: rename our files the same way and link the new current."""
+        try:
+            self._shift()
+            self._link_current(leader)
+        except OSError as exc:
+            self._report(f"cannot rotate {self.path}: {exc.strerror or exc}")
+
+    def unfollow(self, leader: "RotatingFile") -> None:
+        """Our stream diverges from the leader's: give ``current`` its own copy of the
+        leader's current (copied inside the kernel; our memory stays flat). No room for the
+        copy (ENOSPC, EIO): our ``current`` starts empty, what it missed counts as lost."""
+        leader.follower = None
+        try:
+            self._copy_of(leader)
+        except OSError as exc:
+            self.lost += leader.size
+            self._report(f"cannot write {self.path}: {exc.strerror or exc}; output is being lost")
+            for name in (".current.copy", "current"):
+                try:  # current is still the leader's file (a hard link): never append to it
+                    os.unlink(os.path.join(self.directory, name))
+                except OSError:
+                    pass
+            try:
+                self.fd = self._open()
+            except OSError:
+                self.fd = -1
+            self.size = self.line_start = 0
+
+    def _copy_of(self, leader: "RotatingFile") -> None:
+        tmp = os.path.join(self.directory, ".current.copy")
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            size = os.fstat(leader.fd).st_size
+            done = 0
+            while done < size:
+                try:
+                    n = os.copy_file_range(leader.fd, out, size - done, done)
+                except OSError:
+                    n = 0
+                if n <= 0:  # no copy_file_range here (or a short file): copy by hand
+                    chunk = os.pread(leader.fd, min(CHUNK, size - done), done)
+                    if not chunk:
+                        break
+                    n = os.write(out, chunk)
+                done += n
+        finally:
+            os.close(out)
+        os.replace(tmp, self.path)
+        self.fd = self._open()
+        self.size = os.fstat(self.fd).st_size
+        self.line_start = leader.line_start if self.size == leader.size else 0
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        wait_expired()
+
+
+#: Rotated-out files being deleted by helper threads.
+_deleting: "list[Any]" = []
+_aside = 0
+
+
+def _expire(path: str) -> None:
+    """Delete ``path`` without stalling the capture: rename it aside now (cheap) and
+    unlink it in a helper thread. Why: the last unlink of a 256 MiB file frees its pages
+    in the thread that unlinks it (~40 ms on tmpfs, more on a disk), and meanwhile the
+    job's pipes would not be read. A leftover from a crash is removed at the next start."""
+    global _aside
+    _aside += 1
+    aside = os.path.join(os.path.dirname(path), f".expired.{os.getpid()}.{_aside}")
+    try:
+        os.replace(path, aside)
+    except FileNotFoundError:
+        return
+    import threading
+
+    t = threading.Thread(target=_unlink, args=(aside,), name="pai-log-expiry", daemon=True)
+    t.start()
+    _deleting.append(t)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def wait_expired() -> None:
+    """Wait for the deletions started so far (before we fork again or exit)."""
+    while _deleting:
+        _deleting.pop().join()
+
+
+def _remove_leftovers(directory: str) -> bool:
+    """Delete what an earlier run left of its expired files in ``directory``; False when
+    ``directory`` cannot be listed (it does not exist yet, most often)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False
+    for name in names:
+        if name.startswith(".expired."):
+            _unlink(os.path.join(directory, name))
+    return True
+
+
+def _pipe() -> "tuple[int, int]":
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    return r, w
+
+
+def _grow(fd: int) -> None:
+    """Give the pipe of ``fd`` :data:`PIPE_SIZE` bytes of buffer: a command that writes in
+    bursts waits for us less often. Only once a read returned a full chunk (the default
+    64 KiB pipe was full): a command that writes little never pays for :mod:`fcntl`, an
+    import of every job start (~0.25 ms) otherwise."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE)
+    except OSError:
+        pass  # a smaller pipe only means the command waits for us a little more often
+
+
+class Capture:
+    """The user command's two pipes (one in merged-only mode), read through the init's
+    selector into the stream files, the merged file and the consoles."""
+
+    def __init__(self, log_dir: "str | Path", *, max_size: int = DEFAULT_MAX_SIZE, max_files: int = DEFAULT_MAX_FILES,
+                 merged_only: bool = False, out_console: "Any" = None, err_console: "Any" = None,
+                 on_error: "Callable[[str], None] | None" = None) -> None:
+        self.merged_only = merged_only
+        log_dir = os.fspath(log_dir)
+        self.all = RotatingFile(os.path.join(log_dir, "user-all"), max_size, max_files, on_error)
+        self.files: list[RotatingFile] = [self.all]
+        self._readers: dict[int, tuple[RotatingFile | None, Any]] = {}
+        if merged_only:
+            r, w = _pipe()
+            self._readers[r] = (None, out_console)
+            self.child_fds = {1: w, 2: w}
+            self._write_ends = [w]
+        else:
+            out = RotatingFile(os.path.join(log_dir, "user-stdout"), max_size, max_files, on_error)
+            err = RotatingFile(os.path.join(log_dir, "user-stderr"), max_size, max_files, on_error)
+            self.files += [out, err]
+            out_r, out_w = _pipe()
+            err_r, err_w = _pipe()
+            self._readers[out_r] = (out, out_console)
+            self._readers[err_r] = (err, err_console)
+            self.child_fds = {1: out_w, 2: err_w}
+            self._write_ends = [out_w, err_w]
+        self.bytes = 0
+        #: Bytes this capture appended to user-all: where this attempt's output starts,
+        #: counted from the end (exitspec/attempt.py), whatever rotation did meanwhile.
+        self.all_bytes = 0
+        #: bytes no file took because writing raised where no file counted them
+        self._lost_elsewhere = 0
+        self._tail: list[bytes] = []
+        self._tail_size = 0
+        self._on_error = on_error
+        self._error_said = False
+        self._init: Any = None
+        # While only one stream has written, user-all/current *is* that stream's file (a
+        # hard link): same bytes, written once. The first byte of the other stream gives
+        # user-all its own copy. A restarted container resumes a link it finds.
+        self._mirror: RotatingFile | None = None
+        self._decided = merged_only
+        if not merged_only:
+            for f in self.files[1:]:
+                if os.path.samestat(os.fstat(self.all.fd), os.fstat(f.fd)) and self.all.follow(f):
+                    self._mirror, self._decided = f, True
+                    break
+
+    def _remember(self, data: bytes) -> None:
+        """Keep at least the last :data:`MEMORY_TAIL` bytes of the merged output: chunks
+        are dropped from the front once twice that is held (amortized O(1) per chunk; a
+        list, not a deque: ``collections`` is an import the PID-1 path does not pay)."""
+        self._tail.append(data)
+        self._tail_size += len(data)
+        if self._tail_size > 2 * MEMORY_TAIL:
+            drop = 0
+            while self._tail_size - len(self._tail[drop]) >= MEMORY_TAIL:
+                self._tail_size -= len(self._tail[drop])
+                drop += 1
+            del self._tail[:drop]
+
+    def tail(self) -> bytes:
+        """This attempt's latest output as the user-all file would hold it, had the disk
+        taken every byte (at most :data:`MEMORY_TAIL` bytes)."""
+        return b"".join(self._tail)[-MEMORY_TAIL:]
+
+    def _route(self, own: "RotatingFile", data: bytes) -> None:
+        """Write a chunk of one stream to its file and to user-all."""
+        self.all_bytes += len(data)
+        self._remember(data)
+        if self._mirror is own:
+            own.write(data)
+            return
+        if self._mirror is not None:
+            self.all.unfollow(self._mirror)
+            self._mirror = None
+        elif not self._decided:
+            self._decided = True
+            if self.all.size == 0 and own.size == 0 and self.all.follow(own):
+                self._mirror = own
+                own.write(data)
+                return
+        own.write(data)
+        self.all.write(data)
+
+    def write_ends(self) -> "list[int]":
+        """Our copies of the pipes' write ends: close them once the command has started,
+        or EOF would never come."""
+        ends, self._write_ends = self._write_ends, []
+        return ends
+
+    def attach(self, init: "Any") -> None:
+        self._init = init
+        for fd in self._readers:
+            init.register(fd, EVENT_READ, self._callback(fd))
+
+    def _callback(self, fd: int) -> "Callable[[int], None]":
+        own, console = self._readers[fd]
+        merged = self.all
+        route = self._route
+        read = os.read
+        small = True  # the pipe still has its default size (see _grow)
+
+        def on_readable(mask: int) -> None:
+            nonlocal small
+            # a burst ends at a rotation: with 100 tiny files each costs 99 renames, and
+            # signals and the other pipe are served between callbacks
+            rotated = merged.rotations + (own.rotations if own is not None else 0)
+            for _ in range(BURST):
+                try:
+                    data = read(fd, CHUNK)
+                except BlockingIOError:
+                    return
+                except OSError:
+                    data = b""
+                if not data:
+                    self._close_reader(fd)
+                    return
+                self.bytes += len(data)
+                try:
+                    if own is not None:
+                        route(own, data)
+                    else:
+                        self.all_bytes += len(data)
+                        self._remember(data)
+                        merged.write(data)
+                except OSError as exc:  # the log files degrade; the job and its console go on
+                    self._lost_elsewhere += len(data)
+                    if self._on_error is not None and not self._error_said:
+                        self._error_said = True
+                        self._on_error(f"cannot write the log files: {exc.strerror or exc}; output is being lost")
+                if console is not None:
+                    console.write(data)
+                if small and len(data) == CHUNK:
+                    small = False
+                    _grow(fd)
+                if len(data) < CHUNK or rotated != merged.rotations + (own.rotations if own is not None else 0):
+                    return
+
+        return on_readable
+
+    def _close_reader(self, fd: int) -> None:
+        if fd in self._readers:
+            if self._init is not None:
+                self._init.unregister(fd)
+            os.close(fd)
+            del self._readers[fd]
+
+    def note_stderr(self, line: bytes) -> None:
+        """A line of ours that belongs in the user's stderr (e.g. "command not found")."""
+        if self.merged_only:
+            self.all_bytes += len(line)
+            self._remember(line)
+            self.all.write(line)
+        else:
+            self._route(self.files[2], line)
+
+    def is_open(self) -> bool:
+        return bool(self._readers)
+
+    def abandon(self) -> None:
+        """Stop reading (processes outside our reach still hold the write ends)."""
+        for fd in list(self._readers):
+            self._close_reader(fd)
+
+    def close(self) -> None:
+        for fd in self.write_ends():
+            os.close(fd)
+        self.abandon()
+        for f in self.files:
+            f.close()
+
+    @property
+    def lost(self) -> int:
+        """Bytes of output the log files did not get (a full or failing disk)."""
+        return sum(f.lost for f in self.files) + self._lost_elsewhere
+
+
+
+#: Bytes buffered per console before we start dropping.
+CONSOLE_LIMIT = 1 << 20
+
+
+class Console:
+    """Pass-through of the job's output to our own stdout or stderr (``kubectl logs``).
+
+    Why bounded and non-blocking: the container's console is read by someone else (the CRI
+    shim, ``docker logs``, a terminal). If that reader stalls, a blocking write would stall
+    us, then the pipe from the user command fills and the *job* stalls. So the console gets
+    a bounded buffer; what does not fit is dropped and counted. The log files get
+    everything; the console is best effort.
+    """
+
+    def __init__(self, fd: int, init: "Any" = None, limit: int = CONSOLE_LIMIT) -> None:
+        self.fd = fd
+        self.init = init
+        self.limit = limit
+        self.buf = bytearray()
+        self.dropped = 0
+        self.broken = False
+        self._restore_blocking = False
+        self._registered = False
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            self.broken = True
+            return
+        # Non-blocking only where a reader can stall us; never on a terminal or an fd that
+        # is also the user's stdin (O_NONBLOCK belongs to the open file, and would make
+        # their reads fail with EAGAIN).
+        stallable = stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode)
+        if stallable and not _shared_with_stdin(fd, st) and os.get_blocking(fd):
+            os.set_blocking(fd, False)
+            self._restore_blocking = True
+
+    def write(self, data: "bytes | memoryview") -> None:
+        """Write what the console takes now, buffer the rest up to the limit, drop beyond."""
+        if self.broken:
+            self.dropped += len(data)
+            return
+        if not self.buf:
+            try:
+                n = os.write(self.fd, data)
+            except BlockingIOError:
+                n = 0
+            except OSError:
+                self._break()
+                self.dropped += len(data)
+                return
+            if n >= len(data):
+                return
+            data = memoryview(data)[n:]
+        room = self.limit - len(self.buf)
+        if room >= len(data):
+            self.buf += data
+        else:
+            if room > 0:
+                self.buf += data[:room]
+            self.dropped += len(data) - max(room, 0)
+        if self.buf and not self._registered and self.init is not None:
+            self.init.register(self.fd, EVENT_WRITE, self._on_writable)
+            self._registered = True
+
+    def _on_writable(self, mask: int) -> None:
+        self._flush_some()
+
+    def _flush_some(self) -> None:
+        if self.buf:
+            try:
+                n = os.write(self.fd, self.buf)
+            except BlockingIOError:
+                n = 0
+            except OSError:
+                self.dropped += len(self.buf)
+                self.buf.clear()
+                self._break()
+                return
+            del self.buf[:n]
+        if not self.buf and self._registered:
+            self.init.unregister(self.fd)
+            self._registered = False
+
+    def _break(self) -> None:
+        """The console went away (EPIPE, EIO): stop trying; the files still get everything."""
+        self.broken = True
+        if self._registered and self.init is not None:
+            self.init.unregister(self.fd)
+            self._registered = False
+
+    def close(self, timeout: float = 1.0) -> None:
+        """Give the buffered bytes ``timeout`` seconds to go out, then restore the fd."""
+        if self.buf and not self.broken:
+            import select
+            import time
+
+            end = time.monotonic() + timeout
+            while self.buf and not self.broken:
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    select.select([], [self.fd], [], left)
+                except OSError:
+                    break
+                self._flush_some()
+            self.dropped += len(self.buf)
+            self.buf.clear()
+        if self._registered and self.init is not None:
+            self.init.unregister(self.fd)
+            self._registered = False
+        if self._restore_blocking:
+            try:
+                os.set_blocking(self.fd, True)
+            except OSError:
+                pass
+            self._restore_blocking = False
+
+
+def _shared_with_stdin(fd: int, st: "os.stat_result") -> bool:
+    if fd == 0:
+        return True
+    try:
+        s0 = os.fstat(0)
+    except OSError:
+        return False
+    return (s0.st_dev, s0.st_ino) == (st.st_dev, st.st_ino)
+
+
+#: A runtime.log line without newline is cut into pieces of this size (memory stays flat).
+MAX_LINE = 65536
+
+
+class RuntimeLog:
+    """Appends lines to ``runtime.log`` and echoes them to a console (our stderr): our own
+    messages and the pre-/post-commands' output, one timestamped line each, with every
+    registered secret masked.
+
+    Why not structlog or logging: this is on the PID-1 path (stdlib only, light), and the
+    file is the "platform log" the exit classification matches against, so its lines must be
+    plain text: ``2024-05-01T12:00:00.123Z [source] message``. The same lines go to our stderr
+    (``kubectl logs``); with ``PAI_LOG_FORMAT=json`` they go there as JSON objects with the
+    keys init's JSON lines use (``event``, ``level``, ``timestamp``, ``phase``; plus
+    ``source``), so a collector reads one format from every command (the file stays text).
+    """
+
+    def __init__(self, path: "Path | None", console: "Any" = None, *, fmt: "str | None" = None) -> None:
+        self.path = path
+        self.console = console
+        self.fd = -1
+        value = fmt if fmt is not None else os.environ.get("PAI_LOG_FORMAT", "")
+        self.json = value.strip().lower() == "json"
+        if path is not None:
+            self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+
+    def line(self, source: str, text: str, *, echo: bool = True) -> None:
+        # A secret is registered only through pai_runtime.redact: while nothing has imported
+        # it (no runtime.d/redact.json, the common job) there is nothing to mask, and the
+        # PID-1 path does not load it only to learn that (a module is ~0.1 ms of every start).
+        redact = sys.modules.get("pai_runtime.redact")
+        if redact is not None:
+            text = redact.scrub(text)
+        ts = timestamp()
+        data = f"{ts} [{source}] {text}\n".encode("utf-8", "surrogateescape")
+        if self.fd >= 0:
+            try:
+                os.write(self.fd, data)
+            except OSError:
+                pass
+        if echo and self.console is not None:
+            if self.json:
+                from pai_runtime import fastjson
+
+                data = (fastjson.dumps({"event": text, "source": source, "phase": "run", "level": "info",
+                                    "timestamp": ts}) + "\n").encode("utf-8", "surrogateescape")
+            self.console.write(data)
+
+    def say(self, text: str) -> None:
+        """One of our own messages."""
+        self.line("pai-runtime", text)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+class LineSink:
+    """A pipe whose output becomes ``[source]`` lines of the runtime log (pre-/post-commands;
+    their stdout and stderr share it, so the order is exact)."""
+
+    def __init__(self, log: "RuntimeLog", source: str) -> None:
+        self.log = log
+        self.source = source
+        self.r, w = os.pipe()
+        os.set_blocking(self.r, False)
+        self.child_fds = {1: w, 2: w}
+        self._w: list[int] = [w]
+        self._partial = b""
+        self._open = True
+        self._init: Any = None
+
+    def write_ends(self) -> "list[int]":
+        ends, self._w = self._w, []
+        return ends
+
+    def attach(self, init: "Any") -> None:
+        self._init = init
+        init.register(self.r, EVENT_READ, self._on_readable)
+
+    def _on_readable(self, mask: int) -> None:
+        self._read_once()
+
+    def _read_once(self) -> int:
+        """Read one chunk into lines; the number of bytes read (0 at EOF or nothing ready)."""
+        try:
+            data = os.read(self.r, 65536)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            data = b""
+        if not data:
+            self._finish()
+            return 0
+        n = len(data)
+        data = self._partial + data
+        lines = data.split(b"\n")
+        self._partial = lines.pop()
+        for raw in lines:
+            self._emit(raw)
+        while len(self._partial) >= MAX_LINE:
+            self._emit(self._partial[:MAX_LINE])
+            self._partial = self._partial[MAX_LINE:]
+        return n
+
+    def _emit(self, raw: bytes) -> None:
+        self.log.line(self.source, raw.rstrip(b"\r").decode("utf-8", "replace"))
+
+    def _finish(self) -> None:
+        if self._partial:
+            self._emit(self._partial)
+            self._partial = b""
+        if self._open:
+            self._open = False
+            if self._init is not None:
+                self._init.unregister(self.r)
+            os.close(self.r)
+
+    def is_open(self) -> bool:
+        return self._open
+
+    def abandon(self) -> None:
+        self._finish()
+
+    def close(self, limit: int = 1 << 20) -> None:
+        """Read what is already in the pipe (a service's last words as it was stopped: it
+        can exit before the selector got to them), up to ``limit`` bytes, then close."""
+        for fd in self.write_ends():
+            os.close(fd)
+        got = 0
+        while self._open and got < limit:
+            n = self._read_once()
+            if not n:
+                break
+            got += n
+        self._finish()
+
+
+# == the job's sequence ================================================================================================
+# The job container's sequence: env, settings, addons, pre-commands, the user command,
+# post-commands, then the exit classification and termination message.
+#
+# Why one function owns the order: the exit code the platform reads depends on which step
+# failed and how (OpenPAI semantics: a failing pre-command stops the job with its code;
+# post-commands run only after the user command succeeded and their failure becomes the
+# job's code; the running threshold and a stop request skip what follows). Everything up to
+# the user command is stdlib-only and light; the classifier is imported after it ended.
+
+CONFIG_INVALID = 247
+INTERNAL_ERROR = 248
+ADDON_FAILED = 33
+RUNNING_THRESHOLD_EXCEEDED = 236
+DEFAULT_GRACE = 10.0
+#: Kept between our SIGKILL and the pod's: reaping, draining, classifying.
+TERMINATION_MARGIN = 3.0
+#: The bounded loader's caps (:mod:`pai_runtime.config.yamlsource` MAX_BYTES, MAX_DEPTH,
+#: MAX_INT_DIGITS; tests hold them equal): the fast read of init's files keeps them.
+INPUT_MAX_BYTES = 4 * 1024 * 1024
+INPUT_MAX_DEPTH = 64
+INPUT_MAX_INT = 10 ** 64  # the smallest integer with more than 64 digits
+_S_IFMT, _S_IFREG = 0o170000, 0o100000
+#: Bytes read at a time from a file of runtime.d that is larger than it said.
+INPUT_CHUNK = 65536
+#: What :meth:`Job._input_json` returns for an optional file that is not there (``null`` is
+#: a document, and a wrong one for settings.json).
+MISSING = object()
+
+
+
+def user_environ() -> "dict[str, str]":
+    """Our environment as the user's commands get it: without what the interpreter added.
+
+    Python's C-locale coercion (PEP 538) sets ``LC_CTYPE=C.UTF-8`` in its own environment
+    when the image's locale is C or not installed, even over an ``LC_CTYPE`` the image set;
+    the user's programs must see the image's locale, so ``LC_CTYPE`` is what the environment
+    this process was started with (the kernel's copy, ``/proc/self/environ``) had: that
+    value, or none.
+    """
+    env = dict(os.environ)
+    if "LC_CTYPE" in env:
+        try:
+            original = read_small("/proc/self/environ").split(b"\0")
+        except OSError:
+            return env
+        was = next((e[len(b"LC_CTYPE="):] for e in original if e.startswith(b"LC_CTYPE=")), None)
+        if was is None:
+            del env["LC_CTYPE"]
+        else:
+            env["LC_CTYPE"] = os.fsdecode(was)
+    return env
+
+
+def shell() -> str:
+    """``/bin/sh`` of the image, or the bundle's static busybox ``sh`` in an image without one
+    (distroless): rendered scripts run either way."""
+    if os.path.exists("/bin/sh"):
+        return "/bin/sh"
+    home = getattr(sys, "_MEIPASS", None)
+    if home and os.path.exists(os.path.join(home, "bin", "sh")):
+        return os.path.join(home, "bin", "sh")
+    return "/bin/sh"
+
+class Stop(Exception):
+    """End the job now with ``code``; ``forced`` is the reason that skips matching."""
+
+    def __init__(self, code: int, message: "str | None" = None, *, forced: bool = False) -> None:
+        super().__init__(message or f"exit {code}")
+        self.code = code
+        self.message = message
+        self.forced = forced
+
+
+def _seconds(value: "Any", what: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError(f"{what}: {value} is negative")
+        return float(value)
+    from pai_runtime.units import UnitError, parse_duration
+
+    try:
+        parsed = parse_duration(value)
+    except UnitError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+    if parsed is None:
+        raise ValueError(f"{what}: {value!r} is not a finite duration")
+    return parsed
+
+
+class Job:
+    def __init__(self, argv: "list[str]", *, local: bool) -> None:
+        self.argv = argv[1:] if argv and argv[0] == "--" else list(argv)
+        self.local = local
+        self.init = Init()   # first: signal handlers before anything can arrive
+        self.err = Console(2, self.init)
+        self.out = Console(1, self.init)
+        self.rlog = RuntimeLog(None, self.err)
+        self.init.say = self.rlog.say
+        self.layout: Paths | None = None
+        self.settings: dict[str, Any] = {}
+        self.capture: Capture | None = None
+        #: Output pipes of services the pre-commands left running, read until the end.
+        self.background: list[LineSink] = []
+        #: This run's attempt record and the cgroup's OOM kill count (pai_runtime.exitspec).
+        self.attempt: Any = None
+        self.oom: Any = None
+
+    # -- the sequence ------------------------------------------------------------------------
+    def run(self) -> int:
+        try:
+            code, forced = self._sequence(), None
+        except Stop as stop:
+            code = stop.code
+            forced = (stop.code, stop.message or "") if stop.forced else None
+        except Exception as exc:  # noqa: BLE001 - our bug: one line out, details in runtime.log
+            self._internal_error(exc)
+            code, forced = INTERNAL_ERROR, (INTERNAL_ERROR, f"pai-runtime internal error: {type(exc).__name__}")
+        final = self._finish(code, forced)
+        peak = _peak_rss_kib()
+        dropped = self.out.dropped + self.err.dropped
+        self.rlog.line("pai-runtime", f"exiting with code {final} (user/orphan processes reaped: "
+                       f"{self.init.reaped_orphans}; peak RSS {peak / 1024:.1f} MiB; console bytes dropped: "
+                       f"{dropped})", echo=False)
+        self.err.close()
+        self.out.close()
+        self.rlog.close()
+        return final
+
+    def _sequence(self) -> int:
+        # Paths as strings: pathlib (re, fnmatch, urllib.parse, enum) costs every start ~10 ms.
+        self.layout = layout = Paths.from_env(local=self.local)
+        try:
+            runtime_log = _join(layout.log_dir, "runtime.log")
+            try:  # where init made the log dir (or a restart), opening is the only system call
+                rlog = RuntimeLog(runtime_log, self.err)
+            except FileNotFoundError:
+                os.makedirs(layout.log_dir, exist_ok=True)
+                rlog = RuntimeLog(runtime_log, self.err)
+            earlier = os.fstat(rlog.fd).st_size  # where this attempt's lines start
+            self.rlog = rlog
+        except OSError as exc:
+            self._error(f"cannot create the log dir {layout.log_dir}: {exc.strerror} "
+                        "(make PAI_WORK_DIR a writable volume, or set PAI_LOG_DIR)")
+            raise Stop(CONFIG_INVALID) from None
+        self.init.say = self.rlog.say
+        self._start_attempt(layout, earlier)
+        self._load_redactions(layout)
+        env = self._load_env(layout)
+        self.settings = self._load_settings(layout)
+        grace, running, log_cfg = self._resolve(self.settings)
+        self.init.grace = grace
+        command = self._command(layout)
+        mode = "PID 1" if self.init.pid1 else ("child subreaper" if self.init.subreaper else
+                                               "not PID 1, subreaper refused: orphans are not reaped")
+        from pai_runtime.units import format_duration  # the one duration formatter (stdlib, no re)
+
+        self.rlog.say(f"run starting ({mode}); grace {format_duration(grace)}; running threshold "
+                      f"{format_duration(running) if running else 'none'}; logs {log_cfg['mode']} "
+                      f"{log_cfg['maxSize']} B x {log_cfg['maxFiles']} in {layout.log_dir}")
+
+        self._apply_addons(layout)
+        self._check_stop()
+        pre = _join(layout.runtime_dir, "precommands.sh")
+        if os.path.isfile(pre):
+            code = self._script(pre, "precommands", env, leave_running=True)
+            if code != 0:
+                self.rlog.say(f"pre-commands failed with code {code}; the user command is not run")
+                return code
+        self._check_stop()
+        code = self._user_command(command, env, layout, running, log_cfg)
+        if code != 0:
+            return code
+        post = _join(layout.runtime_dir, "postcommands.sh")
+        if os.path.isfile(post):
+            if self.init.stop_signal is not None:
+                self.rlog.say("post-commands skipped: the container is being stopped")
+                return code
+            code = self._script(post, "postcommands", env)
+            if code != 0:
+                self.rlog.say(f"post-commands failed with code {code}")
+        return code
+
+    def _start_attempt(self, layout: "Paths", runtime_log_size: int) -> None:
+        """Record where the logs stand: a container restarted in the same pod appends to
+        the same log dir, and its classification must read only its own output."""
+        from pai_runtime import exitspec as attempt  # the record lives in the package (one module less)
+        from pai_runtime.units import timestamp
+
+        self.attempt = attempt.start(layout.log_dir, runtime_log_size, timestamp())
+        self.oom = attempt.OomCounter()
+        error = attempt.save(layout.log_dir, self.attempt)
+        a = self.attempt
+        if a.number == 1:
+            where = "the first in this log dir"
+        else:
+            mark = f", user-all/current from byte {a.user_mark[1]}" if a.user_mark else ""
+            where = (f"earlier attempts' output stays in the logs; this attempt's is classified "
+                     f"(runtime.log from byte {a.platform_offset}{mark})")
+        self.rlog.say(f"attempt {a.number}: {where}" + (f"; {error}" if error else ""))
+
+    def _end_attempt(self, capture: "Capture") -> None:
+        if self.attempt is None or self.layout is None:
+            return
+        from pai_runtime import exitspec as attempt  # the record lives in the package (one module less)
+
+        self.attempt.user_bytes = capture.all_bytes
+        error = attempt.save(self.layout.log_dir, self.attempt)
+        if error:
+            self.rlog.say(error)
+
+    def collector_on(self) -> None:
+        """The garbage collector on for the rest of the run (``supervisor.main`` turned it
+        off for the start), with what the start made frozen: it lives as long as we do, so
+        no collection during the job, however long, needs to look at it again."""
+        import gc
+
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
+    def _check_stop(self) -> None:
+        self.init.idle_signals()
+        sig = self.init.stop_signal
+        if sig is not None:
+            raise Stop(128 + sig)
+
+    # -- inputs ------------------------------------------------------------------------------
+    def _load_redactions(self, layout: "Paths") -> None:
+        """Secret values init rendered into runtime.d: masked in runtime.log and in the
+        termination message from here on (the job container cannot read secrets.yaml)."""
+        path = _join(layout.runtime_dir, "redact.json")
+        if not os.path.isfile(path):
+            return
+        from pai_runtime import redact
+
+        if not os.access(path, os.R_OK):
+            self.rlog.say(f"{path} is not readable by this user: secret values are not masked in runtime.log")
+            return
+        values = self._input_json(path, "the secret list", "(re-run init)")
+        if not isinstance(values, list):
+            self._config_error(f"{path}: expected a JSON list of strings (re-run init)")
+        redact.register_all(v for v in values if isinstance(v, str))
+
+    def _load_env(self, layout: "Paths") -> "dict[str, str]":
+        env = user_environ()
+        for key, value in layout.env().items():
+            env.setdefault(key, value)
+        path = _join(layout.runtime_dir, "env")
+        raw = self._input(path, "the runtime env", "(re-run init, or fix the file)", missing_ok=True)
+        if raw is not None:
+            try:
+                env.update(envfile.loads(raw.decode("utf-8", "surrogateescape")))
+            except ValueError as exc:
+                self._config_error(f"{path}: cannot load the runtime env: {exc} (re-run init, or fix the file)")
+        return env
+
+    def _load_settings(self, layout: "Paths") -> "dict[str, Any]":
+        path = _join(layout.runtime_dir, "settings.json")
+        data = self._input_json(path, "the job settings", "(re-run init)", missing_ok=True)
+        if data is MISSING:
+            return {}
+        if not isinstance(data, dict):
+            self._config_error(f"{path}: not a JSON object (re-run init)")
+        return data
+
+    def _input(self, path: str, what: str, fix: str, *, missing_ok: bool = False) -> "bytes | None":
+        """The bytes of a file init wrote into runtime.d, within the bounded loader's caps;
+        None for a file that is not there when ``missing_ok`` (an optional input: the open
+        says so, no stat first).
+
+        Why not :func:`pai_runtime.config.yamlsource.read_file` straight away: importing
+        it (with :mod:`pai_runtime.errors`) costs every job start a millisecond, and
+        init's files are small regular files. Anything else (a device, a FIFO, a file
+        over the cap, an error) goes to the bounded loader, which refuses it in its words.
+        O_NONBLOCK keeps the open of a FIFO from hanging; on a regular file it changes
+        nothing (open(2)), so it stays set, and a read shorter than asked is the file's end:
+        two system calls fewer per file of every job start."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
+        except (FileNotFoundError, NotADirectoryError):
+            if missing_ok:
+                return None
+            fd = -1
+        except OSError:
+            fd = -1
+        if fd >= 0:
+            try:
+                st = os.fstat(fd)
+                if st.st_mode & _S_IFMT == _S_IFREG and st.st_size <= INPUT_MAX_BYTES:
+                    chunks, total = [], 0
+                    while total <= INPUT_MAX_BYTES:
+                        # what it holds and one more (a file that grew meanwhile is read on),
+                        # not the cap: a 4 MiB buffer per small file is an mmap and munmap
+                        want = min(INPUT_MAX_BYTES + 1 - total, max(st.st_size + 1, INPUT_CHUNK))
+                        chunk = os.read(fd, want)
+                        chunks.append(chunk)
+                        total += len(chunk)
+                        if len(chunk) < want:  # the end (so within the cap: want ends one past it)
+                            return b"".join(chunks)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        return self._loader(lambda ys: ys.read_file(path, what), fix)
+
+    def _input_json(self, path: str, what: str, fix: str, *, missing_ok: bool = False) -> "Any":
+        """A JSON file of runtime.d, parsed within the loader's caps (size, depth, digits);
+        a document that breaks one is handed to the loader, which says which.
+        :data:`MISSING` for a file that is not there when ``missing_ok``."""
+        from pai_runtime import fastjson
+
+        raw = self._input(path, what, fix, missing_ok=missing_ok)
+        if raw is None:
+            return MISSING
+        try:
+            data = fastjson.loads(raw)
+        except (ValueError, TypeError, RecursionError):
+            pass
+        else:
+            if _within_caps(data):
+                return data
+        return self._loader(lambda ys: ys.parse_json(raw, path), fix)
+
+    def _loader(self, call: "Callable[[Any], Any]", fix: str) -> "Any":
+        from pai_runtime.config import yamlsource
+        from pai_runtime.errors import ConfigError
+
+        try:
+            return call(yamlsource)
+        except ConfigError as exc:
+            self._config_error(f"{exc.line()} {fix}")
+
+    def _resolve(self, settings: "dict[str, Any]") -> "tuple[float, float | None, dict[str, Any]]":
+        """Grace, running threshold and log settings, each validated with a clear line."""
+        where = "runtime.d/settings.json"
+        try:
+            grace = DEFAULT_GRACE
+            if os.environ.get("PAI_KILL_GRACE"):
+                grace = _seconds(os.environ["PAI_KILL_GRACE"], "PAI_KILL_GRACE")
+            if settings.get("killGrace") is not None:
+                grace = _seconds(settings["killGrace"], f"{where} killGrace (RUNTIME_CONFIG killGrace)")
+            pod = os.environ.get("PAI_TERMINATION_GRACE")
+            if pod:
+                grace = min(grace, max(0.0, _seconds(pod, "PAI_TERMINATION_GRACE") - TERMINATION_MARGIN))
+            running = settings.get("running")
+            if running is not None:
+                running = _seconds(running, f"{where} running (RUNTIME_CONFIG thresholds.running)")
+            logs = settings.get("logs") or {}
+            if not isinstance(logs, dict):
+                raise ValueError(f"{where} logs (RUNTIME_CONFIG logs): not a mapping")
+            try:
+                max_size = parse_size(logs.get("maxSize", DEFAULT_MAX_SIZE))
+            except ValueError as exc:
+                raise ValueError(f"{where} logs.maxSize (RUNTIME_CONFIG logs.maxSize): {exc}") from None
+            max_files = logs.get("maxFiles", DEFAULT_MAX_FILES)
+            if isinstance(max_files, bool) or not isinstance(max_files, int) or not 1 <= max_files <= MAX_LOG_FILES:
+                raise ValueError(f"{where} logs.maxFiles (RUNTIME_CONFIG logs.maxFiles): {max_files!r} "
+                                 f"is not a whole number from 1 to {MAX_LOG_FILES}")
+            mode = logs.get("mode") or "split"
+            if mode not in ("split", "merged-only"):
+                raise ValueError(f"{where} logs.mode (RUNTIME_CONFIG logs.mode): {mode!r}; use split or merged-only")
+        except ValueError as exc:
+            self._config_error(str(exc))
+        return grace, running, {"maxSize": max_size, "maxFiles": max_files, "mode": mode}
+
+    def _command(self, layout: "Paths") -> "list[str]":
+        if self.argv:
+            return self.argv
+        user_sh = _join(layout.runtime_dir, "user.sh")
+        if os.path.isfile(user_sh):
+            return [self._interpreter(user_sh), user_sh]
+        self._config_error(f"no command: {user_sh} does not exist and no `-- CMD` was given "
+                           "(give RUNTIME_CONFIG commands and check that init succeeded)")
+
+    def _interpreter(self, user_sh: str) -> str:
+        """user.sh's interpreter line where the image has it (``#!/bin/bash`` for OpenPAI
+        jobs, as OpenPAI runs them), else sh: an image without bash still runs the job."""
+        try:
+            with open(user_sh, "rb") as f:
+                first = f.readline(256)
+        except OSError:
+            return shell()
+        words = first[2:].decode("utf-8", "replace").split() if first.startswith(b"#!") else []
+        if not words or words[0] in ("/bin/sh", shell()):
+            return shell()
+        if os.path.isabs(words[0]) and os.access(words[0], os.X_OK):
+            return words[0]
+        self.rlog.say(f"user.sh asks for {words[0]}, which this image lacks: run with {shell()}")
+        return shell()
+
+    def _apply_addons(self, layout: "Paths") -> None:
+        if not os.path.exists(_join(layout.runtime_dir, "addons.json")):
+            return
+        try:
+            from pai_runtime.addons.apply import apply_plan
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("pai_runtime.addons", "pai_runtime.addons.apply"):
+                raise
+            self.rlog.say("runtime addons: addons.json present but this build has no addon support; skipped")
+            return
+        from pai_runtime.errors import AddonError
+
+        try:
+            from pathlib import Path  # only where a plan exists: addons need the full layout
+
+            links = apply_plan(Path(layout.runtime_dir))
+        except AddonError as exc:
+            line = exc.line()
+            self._error(line)
+            raise Stop(ADDON_FAILED, line, forced=True) from None
+        if links:
+            self.rlog.say(f"runtime addons: {len(links)} link(s) made")
+
+    # -- running things ----------------------------------------------------------------------
+    def _script(self, path: str, source: str, env: "dict[str, str]", *, leave_running: bool = False) -> int:
+        """``/bin/sh path`` with its output as ``[source]`` lines of runtime.log.
+
+        Pre-commands may start services for the job (sshd); with ``leave_running`` they
+        keep running and their output pipe stays read until the end of the job."""
+        sink = LineSink(self.rlog, source)
+        sink.attach(self.init)
+        self.rlog.say(f"{source}: running {path}")
+        self.collector_on()
+        try:
+            result = self.init.run([shell(), path], env, sink.child_fds, sources=[sink],
+                                   close_after_spawn=sink.write_ends(), leave_running=leave_running)
+        except SpawnError as exc:
+            sink.close()
+            self._error(f"{source}: {exc.message}")
+            return exc.code
+        if sink.is_open():
+            self.background.append(sink)
+        else:
+            sink.close()
+        self.rlog.say(f"{source}: {result.describe()} after {result.seconds:.1f}s")
+        return result.code
+
+    def _user_command(self, command: "list[str]", env: "dict[str, str]", layout: "Paths",
+                      running: "float | None", log_cfg: "dict[str, Any]") -> int:
+        try:
+            capture = Capture(layout.log_dir, max_size=log_cfg["maxSize"], max_files=log_cfg["maxFiles"],
+                              merged_only=log_cfg["mode"] == "merged-only", out_console=self.out,
+                              err_console=self.err, on_error=self.rlog.say)
+        except OSError as exc:
+            self._config_error(f"cannot open the user logs in {layout.log_dir}: {exc.strerror} "
+                               "(make PAI_WORK_DIR a writable volume, or set PAI_LOG_DIR)")
+        self.capture = capture
+        capture.attach(self.init)
+        shown = " ".join(command) if self.argv else command[-1]
+        deadline = time.monotonic() + running if running else None
+        from pai_runtime.units import format_duration
+
+        reason = f"running threshold of {format_duration(running)} exceeded" if running else ""
+
+        def started(pid: int) -> None:
+            # Nothing of the end of the run is loaded here: a command that succeeds needs none
+            # of the classifier (exitspec.finish writes its message alone), and a short one
+            # (`true`) ends while such an import would still hold up the first poll.
+            self.rlog.say(f"user command started (pid {pid}): {shown}")
+
+        self.collector_on()
+        try:
+            result = self.init.run(command, env, capture.child_fds, sources=[capture],
+                                   close_after_spawn=capture.write_ends(), deadline=deadline,
+                                   deadline_reason=reason, on_start=started)
+        except SpawnError as exc:
+            # Where a shell would have put it, so the classification sees it in the user log.
+            capture.note_stderr(f"pai-runtime: {exc.message}\n".encode())
+            self._error(exc.message)
+            capture.close()
+            self._end_attempt(capture)
+            return exc.code
+        capture.close()
+        self._end_attempt(capture)
+        self.rlog.say(f"user command {result.describe()} after {result.seconds:.1f}s "
+                      f"({capture.bytes} bytes of output)")
+        if capture.lost:
+            self.rlog.say(f"{capture.lost} bytes of output could not be written to the log files")
+        if result.timed_out:
+            raise Stop(RUNNING_THRESHOLD_EXCEEDED, reason, forced=True)
+        return result.code
+
+    # -- the end -----------------------------------------------------------------------------
+    def _finish(self, code: int, forced: "tuple[int, str] | None") -> int:
+        try:
+            self.init.stop_all("the job is over")
+        except Exception as exc:  # noqa: BLE001 - the classification must still happen
+            self._internal_error(exc)
+        if self.capture is not None:
+            self.capture.close()
+        for sink in self.background:
+            sink.close()
+        self.background.clear()
+        if self.layout is None or self.rlog.path is None:
+            return code
+        try:
+            from pai_runtime.exitspec import finish
+        except ModuleNotFoundError as exc:
+            if exc.name != "pai_runtime.exitspec":
+                raise
+            return forced[0] if forced else code
+        if self.oom is not None:
+            line = self.oom.line()
+            if line:
+                self.rlog.say(line)
+        try:
+            return finish(code, layout=self.layout, settings=self.settings, runtime_log=self.rlog.path,
+                          forced=forced, attempt=self.attempt, report=self._report,
+                          say=lambda text: self.rlog.line("pai-runtime", text, echo=False),
+                          user_tail=self.capture.tail() if self.capture is not None and self.capture.lost else None)
+        except Exception as exc:  # noqa: BLE001 - finish never raises by contract; be safe anyway
+            self._internal_error(exc)
+            return forced[0] if forced else code
+
+    def _report(self, lines: "list[str]") -> None:
+        """The summary block of a failed run: last on stderr, where ``kubectl logs`` shows
+        it, and in runtime.log."""
+        for text in lines:
+            self.rlog.line("pai-runtime", text, echo=False)
+        self.err.write("".join(f"{text}\n" for text in lines).encode("utf-8", "replace"))
+
+    def _error(self, text: str) -> None:
+        self.rlog.line("pai-runtime", f"error: {text}")
+
+    def _config_error(self, text: str) -> "NoReturn":
+        self._error(text)
+        raise Stop(CONFIG_INVALID, text, forced=True)
+
+    def _internal_error(self, exc: BaseException) -> None:
+        import traceback
+
+        self._error(f"internal error (a bug, please report it): {type(exc).__name__}: {exc}")
+        for line in traceback.format_exc().splitlines():
+            self.rlog.line("pai-runtime", line, echo=False)
+        for pid, _ in self.init.descendants():
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+
+
+def _within_caps(data: "Any") -> bool:
+    """No deeper than :data:`INPUT_MAX_DEPTH` and no integer longer than 64 digits."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > INPUT_MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, int) and not -INPUT_MAX_INT < value < INPUT_MAX_INT:
+            return False
+    return True
+
+
+def _join(directory: str, name: str) -> str:
+    return directory + name if directory.endswith("/") else f"{directory}/{name}"
+
+
+def _peak_rss_kib() -> int:
+    try:
+        for line in read_small("/proc/self/status").splitlines():
+            if line.startswith(b"VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def run(argv: "list[str]", *, local: bool = False) -> int:
+    ensure_std_fds()
+    try:
+        job = Job(argv, local=local)
+    except Exception as exc:  # noqa: BLE001 - cannot even set up signals: say so, no traceback
+        sys.stderr.write(f"pai-runtime run: internal error while starting: {type(exc).__name__}: {exc}\n")
+        return INTERNAL_ERROR
+    return job.run()
