@@ -245,15 +245,14 @@ def test_a_successful_run_loads_no_classifier_and_a_failed_one_does(pai) -> None
     still classifies (the same check, the other way round)."""
     ok = _run_modules(pai, "--", "true")
     assert termination(pai) == "exitCode: 0\nphrase: Succeeded\n"
-    assert "pai_runtime.supervisor.pid1" in ok  # it is the report of a run
+    assert "pai_runtime.supervisor.job" in ok  # it is the report of a run
     assert sorted(m for m in ok if m.startswith("pai_runtime.exitspec")) == [
         "pai_runtime.exitspec"]  # the attempt record and the success message, one module
     # no runtime.d/redact.json: no secret can be registered, so the masking module stays unloaded
     # (test_foundation_pipeline's secrets test holds the other side: masked with a redact.json)
     assert "pai_runtime.redact" not in ok
-    # the sequence and the logs are defined in pid1 (two modules fewer on every start); .job
-    # and .logs only name them for their importers
-    assert "pai_runtime.supervisor.logs" not in ok and "pai_runtime.supervisor.job" not in ok
+    # the logs are defined in pid1 (one module fewer on every start); .logs only names them
+    assert "pai_runtime.supervisor.logs" not in ok and "pai_runtime.supervisor.pid1" in ok
     failed = _run_modules(pai, "--", "sh", "-c", "exit 3")
     for module in ("pai_runtime.exitspec.jobexit", "pai_runtime.exitspec.classify", "pai_runtime.exitspec.message"):
         assert module in failed, module

@@ -342,7 +342,7 @@ def test_signal_while_run_is_still_importing_stops_cleanly(pai, sig: int) -> Non
 import os, sys
 class Deliver:
     def find_spec(self, name, path=None, target=None):
-        if name == "pai_runtime.supervisor.pid1":
+        if name == "pai_runtime.supervisor.job":
             os.kill(os.getpid(), {int(sig)})
         return None
 sys.meta_path.insert(0, Deliver())

@@ -1,12 +1,12 @@
 """``pai-runtime run``: the job container's PID 1 (stdlib only on this path).
 
 :func:`main` first records the signals that arrive while ``run`` is still starting (see
-:func:`catch_early_signals`), then :mod:`.pid1` runs the job: the sequence (env, settings,
-addons, pre-commands, user command, post-commands, exit classification), the init
-mechanics (spawn, signals, the one reaper, grace) and the I/O they multiplex (the captured
-and rotated user logs, the non-blocking pass-through to our own stdout/stderr, the
-timestamped ``runtime.log``). :mod:`.job` and :mod:`.logs` name the sequence's and the
-logs' parts for their importers; ``run`` loads neither. See docs/supervisor.md.
+:func:`catch_early_signals`), then :mod:`.job` owns the sequence (env, settings, addons,
+pre-commands, user command, post-commands, exit classification), :mod:`.pid1` the init
+mechanics (spawn, signals, the one reaper, grace) and the I/O it multiplexes: the captured
+and rotated user logs, the non-blocking pass-through to our own stdout/stderr and the
+timestamped ``runtime.log`` (also named by :mod:`.logs`, which ``run`` does not load). See
+docs/supervisor.md.
 
 Why the early signal record lives here and not in a module of its own: every module on
 this path costs every job start its import (~0.1 ms each on a loaded node), and this one
@@ -34,9 +34,9 @@ def main(argv: "list[str]", *, local: bool = False) -> int:
     # the start only creates what lives as long as PID 1 (modules, classes, the job), and
     # collecting it twice over cost every job start ~0.2 ms.
     gc.disable()
-    from pai_runtime.supervisor import pid1
+    from pai_runtime.supervisor import job
 
-    return pid1.run(argv, local=local)
+    return job.run(argv, local=local)
 
 
 def _record(signum: int, frame: object) -> None:
