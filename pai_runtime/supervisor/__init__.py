@@ -3,10 +3,9 @@
 :func:`main` first records the signals that arrive while ``run`` is still starting (see
 :func:`catch_early_signals`), then :mod:`.job` owns the sequence (env, settings, addons,
 pre-commands, user command, post-commands, exit classification), :mod:`.pid1` the init
-mechanics (spawn, signals, the one reaper, grace) and the I/O it multiplexes: the captured
-and rotated user logs, the non-blocking pass-through to our own stdout/stderr and the
-timestamped ``runtime.log`` (also named by :mod:`.logs`, which ``run`` does not load). See
-docs/supervisor.md.
+mechanics (spawn, signals, the one reaper, grace), :mod:`.logs` the captured and rotated
+user logs, the non-blocking pass-through to our own stdout/stderr and the timestamped
+``runtime.log``. See docs/supervisor.md.
 
 Why the early signal record lives here and not in a module of its own: every module on
 this path costs every job start its import (~0.1 ms each on a loaded node), and this one

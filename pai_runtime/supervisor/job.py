@@ -15,7 +15,7 @@ import time
 from pai_runtime import envfile
 from pai_runtime.layout import Paths
 from pai_runtime.supervisor import pid1
-from pai_runtime.supervisor.pid1 import (
+from pai_runtime.supervisor.logs import (
     DEFAULT_MAX_FILES,
     DEFAULT_MAX_SIZE,
     MAX_LOG_FILES,
