@@ -68,7 +68,7 @@ def spec_candidates(layout: Any, settings: dict[str, Any]) -> list[Path]:
     if settings.get("exitSpec"):
         p = Path(str(settings["exitSpec"]))
         out.append(p if p.is_absolute() else Path(layout.config_dir) / p)
-    out += [Path(layout.config_dir) / SPEC_FILE, shipped_spec_path()]
+    out += [Path(layout.config_dir) / SPEC_FILE, Path(shipped_spec_path())]
     return out
 
 

@@ -19,7 +19,6 @@ Accepted shapes (see docs/exit-spec.md):
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from pai_runtime.errors import ConfigError
 from pai_runtime.exitspec.record import Frozen, Record
@@ -488,7 +487,9 @@ class _JsonDocument:
 
 
 def load_file(path: str | os.PathLike[str]) -> ExitSpec:
-    return load_text(read_spec_file(path), str(Path(path)))
+    from pai_runtime.layout import pure
+
+    return load_text(read_spec_file(path), pure(os.fspath(path)))
 
 
 def read_spec_file(path: str | os.PathLike[str]) -> bytes:
@@ -496,16 +497,17 @@ def read_spec_file(path: str | os.PathLike[str]) -> bytes:
     from pai_runtime.config import yamlsource
 
     try:
-        return yamlsource.read_file(Path(path), "the exit spec")
+        return yamlsource.read_file(path, "the exit spec")
     except ConfigError as exc:
         exc.hint = exc.hint or "give a readable YAML file"
         raise
 
 
-def shipped_spec_path() -> Path:
+def shipped_spec_path() -> str:
+    """The shipped spec's path, a plain str (no pathlib on init's path)."""
     from pai_runtime.layout import resource_dir
 
-    return Path(os.environ.get("PAI_SPECS_DIR") or resource_dir() / "specs") / SPEC_FILE
+    return os.path.join(os.environ.get("PAI_SPECS_DIR") or os.path.join(resource_dir(), "specs"), SPEC_FILE)
 
 
 def _head(spec: ExitSpec) -> str:
