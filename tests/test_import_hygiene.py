@@ -35,13 +35,18 @@ def test_init_of_a_framework_with_ports_and_a_runtime_plugin(pai):
     """structlog and logging neither: init's lines come from pai_runtime.log's
     own writer (structlog's import alone cost three bare interpreter starts); no
     dataclasses, typing or shutil (plain classes, annotations only, a fresh work dir
-    needs no tree removed), no RE2 (the shipped exit spec is precompiled)."""
-    mods = _imported(pai, "init", env={"INIT_CONFIG": INIT, "RUNTIME_CONFIG": RUNTIME, **OWN})
+    needs no tree removed), no RE2 (the shipped exit spec is precompiled); no pathlib
+    (with urllib.parse and ipaddress, ~5 ms: every step spells paths with os.path), json
+    (fastjson), shlex, contextlib or the ascii codec (issue 19)."""
+    # text lines, as a pod's init container writes them by default (JSON lines need json's encoder)
+    mods = _imported(pai, "init", env={"INIT_CONFIG": INIT, "RUNTIME_CONFIG": RUNTIME, **OWN, "PAI_LOG_FORMAT": "text"})
     assert "pai_runtime.initplugins.render" in mods, sorted(m for m in mods if m.startswith("pai_runtime"))  # did it
     for heavy in ("structlog", "logging", "dataclasses", "typing", "inspect", "shutil", "re2", "jsonschema", "asyncio",
                   "urllib.request", "http.client", "requests", "ssl", "psutil", "pai_runtime.kube.gang",
                   "pai_runtime.kube.connection",
-                  "subprocess", "pai_runtime.childproc", "_hashlib"):  # the shipped cmd plugin runs in-process
+                  "subprocess", "pai_runtime.childproc", "_hashlib",  # the shipped cmd plugin runs in-process
+                  "pathlib", "urllib.parse", "ipaddress", "json", "shlex", "contextlib", "encodings.ascii",
+                  "pai_runtime.initplugins.barrier_cluster"):
         assert heavy not in mods, f"init imported {heavy}"  # a Framework from a file needs no API client
 
 
