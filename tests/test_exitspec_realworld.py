@@ -405,6 +405,8 @@ PRINTED = [
     ("JAX's fallback warning decides nothing", 1, "CUDA backend failed to initialize: Found cuDNN version 8600, "
      "but JAX was built against version 8906, which is newer. (Set TF_CPP_MIN_LOG_LEVEL=0 and rerun for more "
      "info.)\n" + TRACE + "KeyError: 'label'\n", 255),
+    ("LightGBM's OpenCL CL_OUT_OF_HOST_MEMORY is host memory", 1, TRACE + "lightgbm.basic.LightGBMError: Out of Host "
+     "Memory\n", 237),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
