@@ -395,6 +395,18 @@ PRINTED = [
      'world_size, start_daemon)\nRuntimeError: Connection timed out\n', 239),
     ("a FileNotFoundError without errno is still a missing input", 1, TRACE + "FileNotFoundError: Couldn't find a "
      "dataset script at /data/x/x.py or any data file in the same directory.\n", 229),
+    ("vLLM V1's engine core SIGKILLed (multiprocessing's exit code -9)", 1, TRACE + "RuntimeError: Engine core "
+     "initialization failed. See root cause above. Failed core proc(s): {'EngineCore_0': -9}\n", 237),
+    ("vLLM V1's engine core that exited 1 is no host OOM", 1, TRACE + "RuntimeError: Engine core initialization "
+     "failed. See root cause above. Failed core proc(s): {'EngineCore_0': 1}\n", 255),
+    ("JAX that cannot fall back: CUDA older than its build", 1, TRACE + "RuntimeError: Unable to initialize backend "
+     "'cuda': Found CUDA version 12010, but JAX was built against version 12020, which is newer. The copy of CUDA "
+     "that is installed must be at least as new as the version against which JAX was built.\n", 224),
+    ("JAX's fallback warning decides nothing", 1, "CUDA backend failed to initialize: Found cuDNN version 8600, "
+     "but JAX was built against version 8906, which is newer. (Set TF_CPP_MIN_LOG_LEVEL=0 and rerun for more "
+     "info.)\n" + TRACE + "KeyError: 'label'\n", 255),
+    ("LightGBM's OpenCL CL_OUT_OF_HOST_MEMORY is host memory", 1, TRACE + "lightgbm.basic.LightGBMError: Out of Host "
+     "Memory\n", 237),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
