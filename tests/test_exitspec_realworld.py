@@ -421,6 +421,13 @@ PRINTED = [
      ": -4 (pid: 1234)\n", 132),
     ("Go's exec of a runner that died of SIGBUS", 1, "Error: llama runner process has terminated: signal: bus error "
      "(core dumped)\n", 135),
+    # Ray's list of what may have killed a worker is a guess, not a diagnosis: neither host memory nor a segfault
+    ("Ray's potential root causes of a dead actor", 1, "ray.exceptions.RayActorError: The actor died unexpectedly "
+     "before finishing this task.\nThe actor is dead because its worker process has died. Worker exit type: "
+     "SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. There "
+     "are some potential root causes. (1) The process is killed by SIGKILL by OOM killer due to high memory usage. "
+     "(2) ray stop --force is called. (3) The worker is crashed unexpectedly due to SIGSEGV or other unexpected "
+     "errors.\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
