@@ -407,6 +407,39 @@ PRINTED = [
      "info.)\n" + TRACE + "KeyError: 'label'\n", 255),
     ("LightGBM's OpenCL CL_OUT_OF_HOST_MEMORY is host memory", 1, TRACE + "lightgbm.basic.LightGBMError: Out of Host "
      "Memory\n", 237),
+    # a program's shell that cannot find what it runs: the cause when the program fails right after it or the missing
+    # command is a launcher; a probe's not-found line long before an unrelated failure decides nothing
+    ("a probe's missing nvidia-smi, then an unrelated KeyError", 1, "sh: 1: nvidia-smi: not found\n"
+     + "".join(f"step {i} loss=0.5\n" for i in range(10)) + TRACE + "KeyError: 'label'\n", 255),
+    ("a probe's missing nvidia-smi, then GPU memory", 1, "sh: 1: nvidia-smi: not found\n" + TRACE
+     + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n", 226),
+    ("bash's missing torchrun inside a job script", 1, "/bin/sh: line 1: torchrun: command not found\n", 220),
+    ("zsh's missing deepspeed", 1, "zsh: command not found: deepspeed\n", 220),
+    ("a launcher's child that exited 127", 1, TRACE + "subprocess.CalledProcessError: Command 'torchrun "
+     "--nproc_per_node 8 train.py' returned non-zero exit status 127.\n", 220),
+    ("a launcher's child the dynamic loader could not start", 1, "./bin/infer: error while loading shared libraries: "
+     "libcudart.so.11.0: cannot open shared object file: No such file or directory\n" + TRACE
+     + "subprocess.CalledProcessError: Command './bin/infer' returned non-zero exit status 127.\n", 232),
+    ("Go's exec of a runner killed by SIGFPE", 1, "Error: llama runner process has terminated: signal: floating point "
+     "exception (core dumped)\n", 136),
+    ("Go's exec of a runner that aborted after running out of GPU memory", 1, "CUDA error: out of memory\n  current "
+     "device: 0, in function ggml_cuda_pool_malloc\nError: llama runner process has terminated: signal: aborted "
+     "(core dumped)\n", 226),
+    ("DeepSpeed launcher, worker SIGILL", 252, "[ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', "
+     "'train.py', '--local_rank=0'] exits with return code = -4\n", 132),
+    ("DeepSpeed launcher, worker SIGFPE", 248, "[ERROR] [launch.py:434:sigkill_handler] ['/usr/bin/python3', '-u', "
+     "'train.py', '--local_rank=0'] exits with return code = -8\n", 136),
+    ("torchrun's worker SIGILL", 1, "torch.distributed.elastic.multiprocessing.errors.ChildFailedError:\n  exitcode  "
+     ": -4 (pid: 1234)\n", 132),
+    ("Go's exec of a runner that died of SIGBUS", 1, "Error: llama runner process has terminated: signal: bus error "
+     "(core dumped)\n", 135),
+    # Ray's list of what may have killed a worker is a guess, not a diagnosis: neither host memory nor a segfault
+    ("Ray's potential root causes of a dead actor", 1, "ray.exceptions.RayActorError: The actor died unexpectedly "
+     "before finishing this task.\nThe actor is dead because its worker process has died. Worker exit type: "
+     "SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. There "
+     "are some potential root causes. (1) The process is killed by SIGKILL by OOM killer due to high memory usage. "
+     "(2) ray stop --force is called. (3) The worker is crashed unexpectedly due to SIGSEGV or other unexpected "
+     "errors.\n", 255),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
