@@ -440,6 +440,27 @@ PRINTED = [
      "are some potential root causes. (1) The process is killed by SIGKILL by OOM killer due to high memory usage. "
      "(2) ray stop --force is called. (3) The worker is crashed unexpectedly due to SIGSEGV or other unexpected "
      "errors.\n", 255),
+    # an audit's benign lines (review 15fp): each was deciding a failure that ended otherwise
+    ("node's inotify limit is no full disk (gatsby#14789)", 1, "Error: ENOSPC: System limit for number of file "
+     "watchers reached, watch '/app/node_modules/jest'\n  errno: -28,\n  code: 'ENOSPC',\n", 255),
+    ("NCCL's informational GID table change (nccl#394), then a ValueError", 1, "node1:73:73 [0] transport/net_ib.cc:73 "
+     "NCCL WARN NET/IB : Got async event : GID table change\n" + TRACE + "ValueError: bad shape\n", 255),
+    ("NCCL's IB completion error still is the collective", 1, "H100-2:19989:20082 [1] transport/net_ib.cc:1295 NCCL "
+     "WARN NET/IB : Got completion from peer fe80::1%ib0<53249> with error 4, opcode 32564, len 32564, vendor err 81 "
+     "(Send)\n" + TRACE + "torch.distributed.DistBackendError: NCCL communicator was aborted\n", 238),
+    ("the Hub's 401 for a repository that does not exist (AnimateDiff#114)", 1, "requests.exceptions.HTTPError: 401 "
+     "Client Error: Unauthorized for url: https://huggingface.co/None/resolve/main/tokenizer/vocab.json\n" + TRACE
+     + "huggingface_hub.utils._errors.RepositoryNotFoundError: 401 Client Error. (Request ID: Root=1-x)\n"
+     "OSError: None is not a local folder and is not a valid model identifier listed on "
+     "'https://huggingface.co/models'\n", 229),
+    ("the Hub's 401 alone (starcoder#1) is a permission", 1, "requests.exceptions.HTTPError: 401 Client Error: "
+     "Unauthorized for url: https://huggingface.co/bigcode/starcoder/resolve/main/tokenizer_config.json\n", 245),
+    ("matplotlib's cache-dir fallback warning, then a KeyError (blueapi#857)", 1, "mkdir -p failed for path "
+     "/.config/matplotlib: [Errno 13] Permission denied: '/.config'\nMatplotlib created a temporary cache directory at "
+     "/tmp/matplotlib-x because the default path (/.config/matplotlib) is not a writable directory\n" + TRACE
+     + "KeyError: 'label'\n", 255),
+    ("pip's OSError Errno 13 still is a permission", 1, "ERROR: Could not install packages due to an OSError: "
+     "[Errno 13] Permission denied: '/usr/lib/python3/dist-packages/x'\n", 245),
     ("benign warnings only", 1, "UserWarning: The given NumPy array is not writable\nwarnings.warn(\n"
      "FutureWarning: `torch.cuda.amp.GradScaler(args...)` is deprecated.\n" + TRACE + "KeyError: 'label'\n",
      255),
