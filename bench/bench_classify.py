@@ -160,6 +160,7 @@ def main() -> int:
             make_log(log, size, early)
             logs.append(log)
         # Interleaved, best of RUNS: the machine is shared, so noise hits both sizes alike.
+        ratios: list[float] = []
         mine: list[list[dict[str, float]]] = [[] for _ in SIZES]
         anchors: list[list[float]] = [[] for _ in SIZES]
         combined: list[list[float]] = [[] for _ in SIZES]
@@ -174,6 +175,7 @@ def main() -> int:
             peak = max(m["peak_kib"] for m in runs) / 1024
             anchor, one = min(anchor_runs), min(one_runs)
             rows.append((best, peak))
+            ratios.append(best / anchor)
             print(f"{label:>8} | {best:10.3f} | {peak:12.1f} | {anchor:11.3f} | {best / anchor:6.2f} | "
                   f"{one:10.3f} | {best / one:6.2f}")
     (t1, m1), (t10, m10) = rows[:2]
@@ -183,11 +185,15 @@ def main() -> int:
           f"{m10 / m1:.2f} -> {'yes' if same_time and same_mem else 'NO'}")
     print(f"(ratio = classify time / tail|grep time for the same {len(patterns)} patterns: grep once per pattern, "
           "then all patterns in one grep per flag set, like our combined pass)")
+    # the goal that caught RE2 falling back to its NFA on one huge alternation (15 s for a 7 MB window)
+    faster = all(r <= 1.0 for r in ratios)
+    print(f"classify no slower than tail|grep once per pattern on every log: {'met' if faster else 'NOT met'} "
+          f"(worst ratio {max(ratios):.2f})")
     with tempfile.TemporaryDirectory(prefix="bench-finish-") as tmp:
         runs = sorted(finish_143(Path(tmp)))
     print(f"finish(143) with init's spec, fresh process: median {1000 * runs[len(runs) // 2]:.1f} ms, "
           f"best {1000 * runs[0]:.1f} ms of {len(runs)} (informational)")
-    return 0 if same_time and same_mem else 1
+    return 0 if same_time and same_mem and faster else 1
 
 
 if __name__ == "__main__":
