@@ -31,7 +31,8 @@ BENIGN = {
     "warning through logging.captureWarnings":
         "WARNING:py.warnings:/opt/app/data.py:12: FutureWarning: out of memory handling will change\n",
     "torch C++ warning without the file":
-        "UserWarning: CUDA initialization: CUDA unknown error (Triggered internally at c10/cuda/CUDAFunctions.cpp:108.)\n",
+        "UserWarning: CUDA initialization: CUDA unknown error "
+        "(Triggered internally at c10/cuda/CUDAFunctions.cpp:108.)\n",
     "glog I-level":
         "I0322 10:11:12.123456  1234 gpu_device.cc:1045] Creating TensorFlow device: CUDA error out of memory test\n",
     "TensorFlow I-level":
@@ -55,7 +56,8 @@ BENIGN = {
         "Exception AttributeError: \"'tqdm' object has no attribute 'pos'\" in <object repr() failed> ignored\n",
     "logging error":
         "--- Logging error ---\nTraceback (most recent call last):\n"
-        '  File "C:\\Python39\\lib\\logging\\__init__.py", line 1086, in emit\n    stream.write(msg + self.terminator)\n'
+        '  File "C:\\Python39\\lib\\logging\\__init__.py", line 1086, in emit\n'
+        "    stream.write(msg + self.terminator)\n"
         "UnicodeEncodeError: 'gbk' codec can't encode character '\\u0283' in position 1393: illegal multibyte "
         'sequence\nCall stack:\n  File "G:\\train.py", line 63, in run\n    logger.info(hps)\n'
         "Message: {'train': 1}\nArguments: ()\n",
@@ -65,12 +67,15 @@ BENIGN = {
 KEPT = {
     "glog E-level": "E0322 10:11:12.123456  1234 cuda_dnn.cc:235] could not create cudnn handle: "
                     "CUDNN_STATUS_INTERNAL_ERROR\n",
-    "TensorFlow W-level failed op": "2023-08-02 16:43:09.854875: W tensorflow/core/framework/op_kernel.cc:1745] "
-                                    "OP_REQUIRES failed at save_restore_v2_ops.cc:207 : DATA_LOSS: truncated block read\n",
-    "TensorFlow W-level allocator OOM": "2017-07-31 11:36:02.747322: W tensorflow/core/common_runtime/bfc_allocator.cc:"
-                                        "273] Allocator (cuda_host_bfc) ran out of memory trying to allocate 3.72GiB.\n",
-    "torchrun W-level death signal": "W0409 07:28:49.530000 1359 torch/distributed/elastic/agent/server/api.py:719] "
-                                     "Received 15 death signal, shutting down workers\n",
+    "TensorFlow W-level failed op":
+        "2023-08-02 16:43:09.854875: W tensorflow/core/framework/op_kernel.cc:1745] "
+        "OP_REQUIRES failed at save_restore_v2_ops.cc:207 : DATA_LOSS: truncated block read\n",
+    "TensorFlow W-level allocator OOM":
+        "2017-07-31 11:36:02.747322: W tensorflow/core/common_runtime/bfc_allocator.cc:"
+        "273] Allocator (cuda_host_bfc) ran out of memory trying to allocate 3.72GiB.\n",
+    "torchrun W-level death signal":
+        "W0409 07:28:49.530000 1359 torch/distributed/elastic/agent/server/api.py:719] "
+        "Received 15 death signal, shutting down workers\n",
     "NCCL WARN": "pt-worker-0:4288:4521 [1] misc/socket.cc:30 NCCL WARN socketProgressOpt: Call to recv from "
                  "10.119.24.53<49901> failed : Broken pipe\n",
     "a traceback": TRACE + "IndexError: list index out of range\n",
