@@ -14,7 +14,12 @@ a TypeError about a call's arguments, ...); a log can hold several tracebacks (a
 printed as a warning, a worker's, the chained "During handling of the above exception"), and
 the one that ended the program comes last. So once an entry of those codes decides, the
 matching entry of those codes whose match is on the latest line replaces it (one line keeps
-file order); every other entry keeps file order (a root cause before its symptoms).
+file order); every other entry keeps file order (a root cause before its symptoms). When a
+final exception line (``ValueError: ...`` at a line's start) comes after that latest line, no
+user-code entry matched it, so the program ended in an exception without a code and the
+coded one was handled (a library printed it and carried on, as xformers does with
+``No module named 'triton'``): no user-code entry decides then (launchers' wrappers such as
+torchrun's ``ChildFailedError`` are not such a line).
 
 Why some lines are never searched (:func:`blank_benign`): a log holds lines that report a
 problem the program survived: a Python ``warnings`` line, a glog/absl/TensorFlow W- or I-level
