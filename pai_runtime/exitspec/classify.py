@@ -14,7 +14,22 @@ a TypeError about a call's arguments, ...); a log can hold several tracebacks (a
 printed as a warning, a worker's, the chained "During handling of the above exception"), and
 the one that ended the program comes last. So once an entry of those codes decides, the
 matching entry of those codes whose match is on the latest line replaces it (one line keeps
-file order); every other entry keeps file order (a root cause before its symptoms).
+file order); every other entry keeps file order (a root cause before its symptoms). When a
+final exception line (``ValueError: ...`` at a line's start) comes after that latest line, no
+user-code entry matched it, so the program ended in an exception without a code and the
+coded one was handled (a library printed it and carried on, as xformers does with
+``No module named 'triton'``): no user-code entry decides then (launchers' wrappers such as
+torchrun's ``ChildFailedError`` are not such a line).
+
+Why some lines are never searched (:func:`blank_benign`): a log holds lines that report a
+problem the program survived: a Python ``warnings`` line, a glog/absl/TensorFlow W- or I-level
+line, the traceback Python prints for an exception it ignores (``Exception ignored in:``, a
+``__del__`` at shutdown), logging's own ``--- Logging error ---`` report. They are, by the
+way they are printed, not what ended the program, yet their text names real failure classes
+(cuDNN, ptxas, AttributeError, UnicodeEncodeError) and so decided failures whose cause was
+elsewhere. They are blanked (spaces, newlines kept, same length, so offsets, lines and the
+latest-match logic are unchanged) in one linear RE2 pass before any entry is searched; the
+quote and ``errorLogs`` are cut from the log's real bytes.
 
 Why one combined pass first: most regexes of a spec do not match a given log, and the
 common verdict is "none of them". All regexes that can decide this exit code are joined
@@ -47,6 +62,65 @@ Span = "tuple[int, int]"
 #: OpenPAI's codes for an error in the user's own code, named by its exception class: among
 #: entries of these codes the latest match in the log decides (module docstring).
 USER_CODE_ERRORS = frozenset({228, 229, 230, 231, 232, 233})
+
+
+#: Lines that are never a failure's cause (module docstring), one alternation; compiled in
+#: Latin-1 so that ``[^\n]`` is any byte but a newline (a line with invalid UTF-8 is blanked
+#: whole). Each branch starts a line and is anchored by a literal, so the pass is one DFA
+#: scan of the window.
+BENIGN = "|".join((
+    # (a) Python's warnings module: "path.py:306: UserWarning: ..." and the source line it
+    # quotes, indented by two spaces; torch's C++ warnings ("... (Triggered internally at
+    # ...)") come the same way, or without the file when a logger reformats them.
+    r"^[^\n]*?:\d+: (?:[A-Za-z_][\w.]*\.)?[A-Z]\w*Warning: [^\n]*(?:\n  [^ \n][^\n]*)?",
+    r"^[^\n]*?\b[A-Z]\w*Warning: [^\n]*\(Triggered internally at [^\n]*",
+    # (b) glog/absl I-level lines ("I0322 10:11:12.123456  1234 file.cc:235] ...") and
+    # TensorFlow's ("2021-02-27 01:33:49.415225: I tensorflow/...cc:235] ..."), and W-level
+    # ones that say the program falls back (so it went on). Not every W line: TensorFlow
+    # reports a failed op ("OP_REQUIRES failed at ...: DATA_LOSS", "Allocator ... ran out of
+    # memory") and torchrun a death signal at W level, and those are the cause.
+    r"^(?:I\d{4} \d\d:\d\d:\d\d\.\d+ +\d+|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: I) [^\n]*?\] [^\n]*",
+    r"^(?:W\d{4} \d\d:\d\d:\d\d\.\d+ +\d+|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: W) [^\n]*?\] "
+    r"[^\n]*?(?i:fall ?back|falling back)[^\n]*",
+    # (c) an exception Python reports and ignores (a __del__, an atexit callback, a
+    # finaliser): the header, its traceback, through the exception line; Python 2's one line.
+    r"^[^\n]*?Exception ignored [^\n]*\n(?:Traceback \(most recent call last\):\n(?:[ \t][^\n]*\n)*)?[^\n]*",
+    r"^[^\n]*?Exception [\w.]+: [^\n]* in <[^\n]*> ignored[ \t\r]*$",
+    # (d) logging's report of a handler that failed (Handler.handleError): the program goes on.
+    r"^--- Logging error ---\n(?:Traceback \(most recent call last\):\n(?:[ \t][^\n]*\n)*[^\n]*\n)?"
+    r"(?:Call stack:\n(?:[ \t][^\n]*\n)*)?(?:Message: [^\n]*\n?)?(?:Arguments: [^\n]*)?",
+))
+#: every byte but the newline becomes a space
+_BLANK = bytes(10 if b == 10 else 32 for b in range(256))
+_benign_rx: list[Any] = []
+
+
+def blank_benign(data: bytes) -> bytes:
+    """``data`` with every line of :data:`BENIGN` blanked (spaces, newlines kept, same length).
+
+    One RE2 pass over the window; a window without such lines is returned as it is (no copy).
+    """
+    if not data:
+        return data
+    if not _benign_rx:
+        import re2
+
+        options = re2.Options()
+        options.log_errors = False
+        options.encoding = re2.Options.Encoding.LATIN1
+        _benign_rx.append(re2.compile(f"(?m){BENIGN}".encode("ascii"), options))
+    parts: list[bytes] = []
+    last = 0
+    for m in _benign_rx[0].finditer(data):
+        start, end = m.span()
+        if end > start:
+            parts.append(data[last:start])
+            parts.append(data[start:end].translate(_BLANK))
+            last = end
+    if not parts:
+        return data
+    parts.append(data[last:])
+    return b"".join(parts)
 
 
 def normalise_exit_code(code: int) -> int:
@@ -118,8 +192,9 @@ def _walk(rx: Any, data: bytes, span: Span) -> Span | None:
 
 class Searcher:
     """One log, each regex compiled and searched once, on the log as Go's regexp reads
-    it (each invalid UTF-8 byte one U+FFFD, see :mod:`pai_runtime.exitspec.gotext`);
-    spans are offsets into the log's own bytes."""
+    it (each invalid UTF-8 byte one U+FFFD, see :mod:`pai_runtime.exitspec.gotext`) with
+    its benign lines blanked (:func:`blank_benign`); spans are offsets into the log's own
+    bytes."""
 
     def __init__(self, tail: LogTail, pending: list[str] | None = None) -> None:
         self.tail = tail
@@ -127,12 +202,20 @@ class Searcher:
         self.pending = list(pending or ())
         self._cache: dict[str, Span | None] = {}
         self._view: GoView | None = None
+        self._data: bytes | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The log's window with its benign lines blanked (:func:`blank_benign`), made on first use."""
+        if self._data is None:
+            self._data = blank_benign(self.tail.data)
+        return self._data
 
     @property
     def view(self) -> GoView:
         """The log's window as Go's regexp reads it, made on first use."""
         if self._view is None:
-            self._view = GoView(self.tail.data)
+            self._view = GoView(self.data)
         return self._view
 
     def find(self, regex: str) -> Span | None:
@@ -257,6 +340,28 @@ def _matches(p: Pattern, code: int, user: Searcher, platform: Searcher,
     return True, uspan, pspan
 
 
+#: The last line of a Python traceback: an exception class (dotted or not) at the start of a
+#: line, alone or with ": message". Launchers' wrappers of a child's failure are not the
+#: program's own exception (they carry no class of their own to blame).
+_FINAL_EXCEPTION = (r"(?m)^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Interrupt)(?:: [^\n]*|:?[ \t\r]*)$")
+_WRAPPERS = (b"ChildFailedError", b"CalledProcessError")
+
+
+def _uncoded_exception_after(data: bytes, pos: int) -> bool:
+    """Whether a final exception line starts after ``pos`` (the end of the line that the
+    user-code verdict matched): no user-code entry matched that later line (the verdict's
+    line is the latest such match), so the program ended in an exception without a code
+    and the coded one was handled (printed by a library that carried on)."""
+    rx = compile_regex(_FINAL_EXCEPTION)
+    m = rx.search(data, pos)
+    while m is not None:
+        line = data[m.start():m.end()]
+        if not any(w in line.split(b":", 1)[0] for w in _WRAPPERS):
+            return True
+        m = rx.search(data, m.end() + 1) if m.end() < len(data) else None
+    return False
+
+
 def _latest_user_code_error(entries: list[Entry], found: tuple[Entry, Pattern, Span, Span | None], code: int,
                             user: Searcher, platform: Searcher, ecc: Callable[[], bool | None],
                             ) -> tuple[Entry, Pattern, Span, Span | None]:
@@ -295,13 +400,20 @@ def classify(spec: ExitSpec, exit_code: int, user: LogTail, platform: LogTail,
             asked.append(ecc())
         return asked[0]
 
+    handled = False  # a later exception without a code ended the program (:func:`_uncoded_exception_after`)
     for index, entry in enumerate(spec.entries):
+        if handled and entry.code in USER_CODE_ERRORS:
+            continue
         for p in entry.patterns:
             ok, uspan, pspan = _matches(p, exit_code, us, ps, ecc_once)
             if ok:
                 if entry.code in USER_CODE_ERRORS and uspan is not None:
                     entry, p, uspan, pspan = _latest_user_code_error(spec.entries[index:], (entry, p, uspan, pspan),
                                                                      exit_code, us, ps, ecc_once)
+                    eol = us.data.find(b"\n", uspan[1])
+                    if eol >= 0 and _uncoded_exception_after(us.data, eol + 1):
+                        handled = True
+                        break
                 return Verdict(exit_code=entry.code, origin_user_exit_code=exit_code,
                                phrase=entry.phrase or spec.phrase(entry.code), entry=entry, pattern=p,
                                user_span=uspan, platform_span=pspan,
