@@ -226,26 +226,33 @@ def test_an_absurd_stop_grace_is_ignored_with_a_warning_and_sigterm_still_ends_1
 
 
 # -- built-ins ------------------------------------------------------------------------------
-def test_the_plugins_after_an_ignored_builtin_timeout_still_run(pai, monkeypatch):
-    """A built-in abandoned at its timeout with failurePolicy: ignore: the rest of the
-    spec runs (it once stopped silently and init still said ok)."""
+def _pipeline(pai, spec: str):
+    """Init's pipeline on ``spec`` (INIT_CONFIG) as run_init builds it, JSON log lines; (pipeline, context)."""
     from pai_runtime import log as logmod
     from pai_runtime.config import secrets, sources
     from pai_runtime.init import pipeline
-    from pai_runtime.initplugins import BUILTINS
     from pai_runtime.layout import Layout
 
-    monkeypatch.setitem(BUILTINS, "sample", "tests.sample_builtins")
-    spec = ("initPlugins:\n- name: stuck\n  builtin: sample\n  timeout: 0.5s\n  failurePolicy: ignore\n"
-            "  parameters: {mode: slow, seconds: 30}\n"
-            "- name: after\n  builtin: sample\n"
-            "- name: command\n  command: [sh, -c, 'echo still running']\n")
     env = dict(pai.env, INIT_CONFIG=spec)
     layout = Layout.from_env(env)
     logmod.configure("test", fmt="json")
     ctx = pipeline.InitContext(layout=layout, environ=env, runtime_config=sources.load_runtime_config(layout, env),
                                secrets=secrets.Secrets({}), staging=pipeline.new_staging(layout), log=logmod.get())
     pipe = pipeline.Pipeline(sources.load_init_spec(layout, env), ctx)
+    return pipe, ctx
+
+
+def test_the_plugins_after_an_ignored_builtin_timeout_still_run(pai, monkeypatch):
+    """A built-in abandoned at its timeout with failurePolicy: ignore: the rest of the
+    spec runs (it once stopped silently and init still said ok)."""
+    from pai_runtime.initplugins import BUILTINS
+
+    monkeypatch.setitem(BUILTINS, "sample", "tests.sample_builtins")
+    spec = ("initPlugins:\n- name: stuck\n  builtin: sample\n  timeout: 0.5s\n  failurePolicy: ignore\n"
+            "  parameters: {mode: slow, seconds: 30}\n"
+            "- name: after\n  builtin: sample\n"
+            "- name: command\n  command: [sh, -c, 'echo still running']\n")
+    pipe, ctx = _pipeline(pai, spec)
     start = time.monotonic()
     assert pipe.run() == 0
     assert time.monotonic() - start < 10
@@ -260,22 +267,14 @@ def test_sigterm_stops_a_builtin_that_swallows_what_it_raises(pai, monkeypatch, 
     and join, issue 19), so the signal handler raises inside the built-in's own code; one
     that catches Exception and carries on still ends its step as stopped by the signal,
     at once, as in the worker thread a timeout needs."""
-    from pai_runtime import log as logmod
-    from pai_runtime.config import secrets, sources
     from pai_runtime.errors import Terminated
     from pai_runtime.init import pipeline
     from pai_runtime.initplugins import BUILTINS
-    from pai_runtime.layout import Layout
 
     monkeypatch.setitem(BUILTINS, "sample", "tests.sample_builtins")
     spec = (f"initPlugins:\n- name: eater\n  builtin: sample\n{timeout}  parameters: {{mode: swallow, seconds: 3}}\n"
             "- name: after\n  builtin: sample\n")
-    env = dict(pai.env, INIT_CONFIG=spec)
-    layout = Layout.from_env(env)
-    logmod.configure("test", fmt="json")
-    ctx = pipeline.InitContext(layout=layout, environ=env, runtime_config=sources.load_runtime_config(layout, env),
-                               secrets=secrets.Secrets({}), staging=pipeline.new_staging(layout), log=logmod.get())
-    pipe = pipeline.Pipeline(sources.load_init_spec(layout, env), ctx)
+    pipe, ctx = _pipeline(pai, spec)
 
     def on_signal(signum: int) -> None:  # what run_init installs
         if not pipe.terminate(signum):
