@@ -18,6 +18,7 @@ $(STAMP): setup.cfg pyproject.toml requirements-dev.txt
 # shipped plugins too: init runs cmd/ssh/git/initscripts from their byte code when it is there.
 install: $(STAMP)
 	@$(PY) -m compileall -q pai_runtime plugins >/dev/null
+	@$(PY) -I -m pai_runtime.regexcache
 
 system-deps:
 	@bash tests/rigs/install-system-deps.sh

@@ -253,6 +253,11 @@ def main(argv: list[str]) -> int:
     shutil.rmtree(ours)
     shutil.copytree(ROOT / "pai_runtime", ours, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     byte_compile(ours, sourceless=False)  # ours: sources kept for tracebacks
+    # the regexes PyYAML compiles at import, kept as byte code is (pai_runtime.regexcache):
+    # the same interpreter as the bundle's, importing the bundle's own yaml and pai_runtime
+    subprocess.run([sys.executable, "-I", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                    "from pai_runtime import regexcache; sys.exit(regexcache.main())", str(site)],
+                   check=True, timeout=120)
     for data in ("specs", "plugins"):
         if (ROOT / data).is_dir():
             shutil.copytree(ROOT / data, dest / data, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

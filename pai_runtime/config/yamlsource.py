@@ -136,13 +136,21 @@ def _nesting_bound(text: str) -> int:
     return text.count("[") + text.count("{") + longest + 1
 
 
+def _yaml():  # -> the yaml module
+    """PyYAML, with the regexes its import compiles served from :mod:`pai_runtime.regexcache`
+    (a third of init's cost beyond the bare interpreter was compiling them)."""
+    from pai_runtime.regexcache import imported
+
+    return imported("yaml")
+
+
 def _compose(text: str, source: str, max_depth: int) -> Any:
     """The single document's node graph, built iteratively from the parser's events.
 
     Why not ``yaml.compose``: libyaml's composer recurses in C and crashes the process
     (SIGSEGV) at ~100,000 nested brackets, before any Python limit applies; libyaml's
     parser (events) keeps an explicit stack."""
-    import yaml
+    yaml = _yaml()
     from yaml import events as ev
     from yaml import nodes
 
@@ -254,7 +262,7 @@ class _Builder:
     """Turns the node graph into plain values, counting what aliases add."""
 
     def __init__(self, source: str, max_depth: int, max_alias_values: int, node_count: int) -> None:
-        import yaml
+        yaml = _yaml()
 
         self.source = source
         self.max_depth = max_depth
@@ -342,7 +350,7 @@ def parse(text: str | bytes, source: str, *, max_bytes: int = MAX_BYTES, max_dep
           max_alias_values: int = MAX_ALIAS_VALUES) -> Document:
     """Parse one YAML document within bounds; any syntax, encoding or bound error is a
     ConfigError (247) naming ``source`` and the line."""
-    import yaml
+    yaml = _yaml()
 
     if isinstance(text, str):
         try:
