@@ -47,11 +47,15 @@ def imported(module: str):  # -> ModuleType
     found = sys.modules.get(module)
     if found is not None:
         return found
-    if _prime(module):
+    if _prime(module) or sys.dont_write_bytecode:
         return __import__(module, fromlist=["_"])
-    if sys.dont_write_bytecode:
-        return __import__(module, fromlist=["_"])
-    return _import_and_save(module)
+    mod, seen = _import_watching(module)
+    if seen:
+        try:
+            save(module, seen)
+        except Exception:  # a read-only folder, another re: the import is what counts
+            pass
+    return mod
 
 
 def _prime(module: str) -> bool:
@@ -74,15 +78,15 @@ def _prime(module: str) -> bool:
     return True
 
 
-def _import_and_save(module: str):  # -> ModuleType
-    """Import ``module`` watching what it compiles, then keep those programs (best effort)."""
-    seen: list[tuple[str, int]] = []
-    try:
-        import re
+def _import_watching(module: str) -> tuple:  # -> (ModuleType, [(pattern, flags)])
+    """Import ``module``, noting each (pattern, flags) its import compiles (none noted
+    where ``re`` has no ``_compile`` to watch)."""
+    import re
 
-        compile_ = re._compile  # type: ignore[attr-defined]
-    except Exception:
-        return __import__(module, fromlist=["_"])
+    compile_ = getattr(re, "_compile", None)
+    if compile_ is None:
+        return __import__(module, fromlist=["_"]), []
+    seen: list[tuple[str, int]] = []
 
     def watching(pattern, flags):  # noqa: ANN001, ANN202 - re's own private signature
         if isinstance(pattern, str):
@@ -94,11 +98,7 @@ def _import_and_save(module: str):  # -> ModuleType
         mod = __import__(module, fromlist=["_"])
     finally:
         re._compile = compile_  # type: ignore[attr-defined]
-    try:
-        save(module, seen)
-    except Exception:  # a read-only folder, another re: the import is what counts
-        pass
-    return mod
+    return mod, seen
 
 
 def _program(pattern: str, flags: int) -> tuple | None:
@@ -151,30 +151,20 @@ KEPT = ("yaml",)
 
 def main() -> int:
     """Write the cache of each module in :data:`KEPT` (``make install``, the bundle build),
-    in a fresh interpreter so that the imports happen here."""
+    in a fresh interpreter so that the imports happen here; whatever byte code settings say."""
     for module in KEPT:
         if module in sys.modules:
             print(f"regexcache: {module} is already imported; run in a fresh interpreter", file=sys.stderr)
             return 1
-        dont, sys.dont_write_bytecode = sys.dont_write_bytecode, False
         try:
-            _import_and_save(module)
-        finally:
-            sys.dont_write_bytecode = dont
-        if not _valid(module):
-            print(f"regexcache: could not write {path(module)}", file=sys.stderr)
+            kept = save(module, _import_watching(module)[1])
+        except Exception as exc:
+            print(f"regexcache: could not write {path(module)}: {exc}", file=sys.stderr)
+            return 1
+        if not kept:
+            print(f"regexcache: none of {module}'s regexes could be kept in {path(module)}", file=sys.stderr)
             return 1
     return 0
-
-
-def _valid(module: str) -> bool:
-    import marshal
-
-    try:
-        with open(path(module), "rb") as f:
-            return marshal.load(f)[0] == _key()
-    except Exception:
-        return False
 
 
 if __name__ == "__main__":

@@ -100,6 +100,31 @@ def test_a_file_of_another_interpreter_is_ignored_and_rewritten(tmp_path: Path) 
     assert marshal.loads(cache.read_bytes())[0] == key
 
 
+def test_the_file_debians_own_python_wrote_is_refused_and_rewritten(tmp_path: Path) -> None:
+    """A real other interpreter: Debian's /usr/bin/python3 (3.11 of another build, with
+    Debian's PyYAML; package python3-yaml from tests/rigs/packages.d) writes the file at the
+    same path, as an image's system Python would beside ours; ours compiles and rewrites it."""
+    import marshal
+
+    cache = tmp_path / "regex-yaml.bin"
+    theirs = "/usr/bin/python3"
+    other = subprocess.run([theirs, "-c", f"import sys; print(sys.hexversion != {sys.hexversion})"],
+                           capture_output=True, text=True, timeout=60)
+    assert other.stdout.strip() == "True", f"{theirs} is this interpreter's build: {other}"
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    root = str(Path(__file__).resolve().parents[1])  # our regexcache, Debian's yaml
+    r = subprocess.run([theirs, "-I", "-c", f"import sys; sys.path.insert(0, {root!r}); "
+                        f"exec(compile(open({str(script)!r}).read(), 'probe', 'exec'))", str(cache)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    theirs_key = marshal.loads(cache.read_bytes())[0]
+    compiled, _ = probe(cache)
+    assert compiled >= 5
+    ours_key = marshal.loads(cache.read_bytes())[0]
+    assert ours_key != theirs_key and ours_key[1] == sys.hexversion
+
+
 def test_every_kept_program_is_the_pattern_re_compiles(tmp_path: Path) -> None:
     """Compared in an interpreter that compiled them itself (Pattern equality is flags,
     pattern text and code)."""
